@@ -1,0 +1,1 @@
+"""nba-season-backfill: a Luigi graph that fills a Parquet lake with NBA seasons."""
