@@ -1,1 +1,10 @@
-"""nba-season-backfill: a Luigi graph that fills a Parquet lake with NBA seasons."""
+"""nba-season-backfill: a Luigi graph that fills a Parquet lake with NBA seasons.
+
+Run it as `luigi --module pipeline SeasonBackfill --season 2024-25`.
+"""
+
+from pipeline.tasks.discover import DiscoverGames
+from pipeline.tasks.game import DeadLetter, GameEndpoint
+from pipeline.tasks.season import SeasonBackfill
+
+__all__ = ["DeadLetter", "DiscoverGames", "GameEndpoint", "SeasonBackfill"]

@@ -22,7 +22,9 @@ class PipelineError(Exception):
 class TransientError(PipelineError):
     kind = "transient"
 
-    def __init__(self, message: str, *, retry_after: float | None = None, status: int | None = None):
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, status: int | None = None
+    ):
         super().__init__(message)
         self.retry_after = retry_after
         self.status = status

@@ -1,0 +1,94 @@
+"""The lake: layout + store + a listing cache. Tasks only ever talk to a Lake."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pyarrow as pa
+
+from pipeline.lake.layout import Layout
+from pipeline.lake.parquet import gunzip_text, gzip_text, read_parquet_bytes, to_parquet_bytes
+from pipeline.lake.store import store_for
+
+# How long a listing is trusted to say "missing". Files never vanish during a run, so
+# "present" is trusted forever; "missing" may have been written since by another worker.
+LISTING_TTL_SECONDS = 10.0
+
+
+class Lake:
+    def __init__(self, root: str):
+        self.layout = Layout(root.rstrip("/"))
+        self.store = store_for(root)
+        self._listings: dict[str, tuple[float, set[str]]] = {}
+        self._known: set[str] = set()
+        self._lock = threading.Lock()
+
+    @property
+    def root(self) -> str:
+        return self.layout.root
+
+    # --- completeness, from listings ---------------------------------------------------
+
+    def listing(self, prefix: str, *, fresh: bool = False) -> set[str]:
+        """All files below prefix, from one listing (cached for LISTING_TTL_SECONDS)."""
+        with self._lock:
+            cached = self._listings.get(prefix)
+            if fresh or cached is None or time.monotonic() - cached[0] > LISTING_TTL_SECONDS:
+                cached = (time.monotonic(), self.store.list(prefix))
+                self._listings[prefix] = cached
+            return cached[1]
+
+    def has(self, path: str, prefix: str) -> bool:
+        """Does path exist? Answered from the listing of its prefix, not a request per file."""
+        return path in self._known or path in self.listing(prefix)
+
+    def forget_listings(self) -> None:
+        with self._lock:
+            self._listings.clear()
+
+    # --- writes and reads -------------------------------------------------------------
+
+    def _wrote(self, path: str) -> None:
+        self._known.add(path)
+
+    def write_bytes(self, path: str, data: bytes) -> int:
+        self.store.write_bytes(path, data)
+        self._wrote(path)
+        return len(data)
+
+    def write_table(self, path: str, table: pa.Table, metadata: dict) -> int:
+        return self.write_bytes(path, to_parquet_bytes(table, metadata))
+
+    def read_table(self, path: str) -> pa.Table:
+        return read_parquet_bytes(self.store.read_bytes(path))
+
+    def write_raw(self, path: str, body: str) -> int:
+        return self.write_bytes(path, gzip_text(body))
+
+    def read_raw(self, path: str) -> str:
+        return gunzip_text(self.store.read_bytes(path))
+
+    def write_json(self, path: str, document: dict) -> int:
+        return self.write_bytes(path, json.dumps(document, indent=2, default=str).encode())
+
+    def read_json(self, path: str) -> dict:
+        return json.loads(self.store.read_bytes(path))
+
+    def exists(self, path: str) -> bool:
+        return path in self._known or self.store.exists(path)
+
+    def delete(self, path: str) -> None:
+        self.store.delete(path)
+        self._known.discard(path)
+
+
+_lakes: dict[str, Lake] = {}
+
+
+def lake_at(root: str) -> Lake:
+    """One Lake per root per process, so its listing cache is shared by every task."""
+    if root not in _lakes:
+        _lakes[root] = Lake(root)
+    return _lakes[root]

@@ -1,0 +1,157 @@
+"""One unit of work: fetch (or re-read) one endpoint for one game, player or team, and land it.
+
+Order matters for crash safety: the raw body is written first, then each table, each write
+atomic. A rerun that finds the raw body re-derives the tables from it without calling the
+API, so a kill at any moment costs at most the one request in flight.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pipeline.errors import PermanentError
+from pipeline.lake import Lake
+from pipeline.lake.parquet import with_lineage
+from pipeline.nba import parse
+from pipeline.nba.endpoints import Endpoint
+from pipeline.nba.games import Game
+
+log = logging.getLogger("pipeline.ingest")
+
+
+@dataclass(frozen=True)
+class Item:
+    """What one request covers: its lake key and partition, lineage columns and API ids."""
+
+    season: str
+    key: str
+    month: int | None
+    lineage: dict = field(default_factory=dict, hash=False, compare=False)
+    api_kwargs: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+def game_item(game: Game) -> Item:
+    return Item(
+        season=game.season,
+        key=game.game_id,
+        month=game.month,
+        lineage={
+            "game_id": game.game_id,
+            "season": game.season,
+            "season_type": game.season_type,
+            "game_date": game.game_date,
+        },
+        api_kwargs={"game_id": game.game_id},
+    )
+
+
+@dataclass
+class Outcome:
+    status: str  # "fetched", "rederived" or "dead_letter"
+    rows: int = 0
+    bytes_stored: int = 0
+    api_response_ms: float | None = None
+    api_calls: int = 0
+    error: str | None = None
+
+
+def table_paths(lake: Lake, endpoint: Endpoint, item: Item) -> list[tuple[str, str]]:
+    """(file, listing prefix) for every table this endpoint writes for this item."""
+    return [
+        (
+            lake.layout.table_file(table, item.season, item.month, item.key),
+            lake.layout.table_prefix(table, item.season),
+        )
+        for table in endpoint.tables.values()
+    ]
+
+
+def raw_path(lake: Lake, endpoint: Endpoint, item: Item) -> str:
+    return lake.layout.raw_file(endpoint.key, item.season, item.month, item.key)
+
+
+def is_done(lake: Lake, endpoint: Endpoint, item: Item) -> bool:
+    return all(lake.has(path, prefix) for path, prefix in table_paths(lake, endpoint, item))
+
+
+def is_dead_lettered(lake: Lake, endpoint: Endpoint, item: Item) -> bool:
+    path = lake.layout.dead_letter(item.season, endpoint.key, item.key)
+    return lake.has(path, lake.layout.dead_letter_prefix(item.season))
+
+
+def land(lake: Lake, endpoint: Endpoint, item: Item, body: str, response_ms=None) -> Outcome:
+    """Parse a body and write its tables (the raw body is already stored)."""
+    tables = parse.parse(endpoint, body)
+    outcome = Outcome(status="fetched", api_response_ms=response_ms)
+    for table_name, table in tables.items():
+        path = lake.layout.table_file(table_name, item.season, item.month, item.key)
+        table = with_lineage(table, item.lineage)
+        metadata = {
+            "endpoint": endpoint.api_name,
+            "season": item.season,
+            "key": item.key,
+            "api_response_ms": f"{response_ms:.1f}" if response_ms is not None else "",
+            **({"game_id": item.lineage["game_id"]} if "game_id" in item.lineage else {}),
+        }
+        outcome.bytes_stored += lake.write_table(path, table, metadata)
+        outcome.rows += table.num_rows
+    return outcome
+
+
+def ingest(lake: Lake, endpoint: Endpoint, item: Item, fetch: Callable) -> Outcome:
+    """Land one (endpoint, item): from the stored raw body if there is one, else from the API.
+
+    A permanent failure is written to the dead-letter ledger and reported, not raised.
+    Transient failures (after the client's retries) and critical ones propagate.
+    """
+    raw = raw_path(lake, endpoint, item)
+    if lake.exists(raw):
+        try:
+            outcome = land(lake, endpoint, item, lake.read_raw(raw))
+            outcome.status = "rederived"
+            return outcome
+        except PermanentError:
+            lake.delete(raw)  # a stored body that no longer passes: fetch it again
+    started = time.monotonic()
+    try:
+        fetched = fetch(endpoint, **item.api_kwargs)
+    except PermanentError as exc:
+        record_dead_letter(lake, endpoint, item, exc, attempts=getattr(exc, "attempts", 1))
+        return Outcome(status="dead_letter", api_calls=1, error=f"{type(exc).__name__}: {exc}")
+    outcome_bytes = lake.write_raw(raw, fetched.body)
+    outcome = land(lake, endpoint, item, fetched.body, fetched.response_ms)
+    outcome.bytes_stored += outcome_bytes
+    outcome.api_calls = fetched.attempts
+    log.debug("landed %s %s in %.0f ms", endpoint.key, item.key, (time.monotonic() - started) * 1e3)
+    # A success clears an old dead letter (a --retry-dead-letters run).
+    dead = lake.layout.dead_letter(item.season, endpoint.key, item.key)
+    if is_dead_lettered(lake, endpoint, item):
+        lake.delete(dead)
+    return outcome
+
+
+def record_dead_letter(lake: Lake, endpoint: Endpoint, item: Item, exc: Exception, attempts: int):
+    path = lake.layout.dead_letter(item.season, endpoint.key, item.key)
+    previous = lake.read_json(path) if lake.exists(path) else {}
+    lake.write_json(
+        path,
+        {
+            "season": item.season,
+            "endpoint": endpoint.key,
+            "key": item.key,
+            **({"game_id": item.lineage["game_id"]} if "game_id" in item.lineage else {}),
+            "error_type": type(exc).__name__,
+            "error": str(exc),
+            "attempts": previous.get("attempts", 0) + attempts,
+            "first_attempt": previous.get("first_attempt") or _now(),
+            "last_attempt": _now(),
+        },
+    )
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

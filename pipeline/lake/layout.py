@@ -1,0 +1,56 @@
+"""Where everything lives in the lake. Every path the pipeline reads or writes is made here.
+
+Names are deterministic (no timestamps) because "the file exists" is how a rerun knows
+what is done. Partitions are hive-style so engines read them as columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RAW = "raw"
+STATE = "backfill-state"
+REPORTS = "data-quality/validation-reports"
+SCHEMA_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Layout:
+    root: str  # a folder or s3://bucket/prefix, without a trailing slash
+
+    def _join(self, *parts: object) -> str:
+        return "/".join([self.root, *(str(p) for p in parts)])
+
+    def relative(self, path: str) -> str:
+        return path[len(self.root) + 1 :]
+
+    @staticmethod
+    def partition(season: str, month: int | None = None) -> str:
+        return f"season={season}" if month is None else f"season={season}/month={month}"
+
+    def table_prefix(self, table: str, season: str) -> str:
+        return self._join(table, self.partition(season))
+
+    def table_file(self, table: str, season: str, month: int | None, key: str) -> str:
+        return self._join(table, self.partition(season, month), f"{key}.parquet")
+
+    def raw_prefix(self, endpoint_key: str, season: str) -> str:
+        return self._join(RAW, endpoint_key, self.partition(season))
+
+    def raw_file(self, endpoint_key: str, season: str, month: int | None, key: str) -> str:
+        return self._join(RAW, endpoint_key, self.partition(season, month), f"{key}.json.gz")
+
+    def game_index(self, season: str) -> str:
+        return self._join("games", self.partition(season), "games.parquet")
+
+    def dead_letter_prefix(self, season: str) -> str:
+        return self._join(STATE, "dead-letters", self.partition(season))
+
+    def dead_letter(self, season: str, endpoint_key: str, key: str) -> str:
+        return self._join(self.dead_letter_prefix(season), endpoint_key, f"{key}.json")
+
+    def run_summary(self, run_id: str) -> str:
+        return self._join(STATE, "runs", f"{run_id}.json")
+
+    def report_dir(self, season: str) -> str:
+        return self._join(REPORTS, self.partition(season))

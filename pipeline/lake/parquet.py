@@ -1,0 +1,52 @@
+"""Arrow tables -> Snappy Parquet bytes with lineage metadata, and raw bodies -> gzip."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import io
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.lake.layout import SCHEMA_VERSION
+
+SOURCE = "stats.nba.com"
+
+
+def with_lineage(table: pa.Table, columns: dict[str, object]) -> pa.Table:
+    """Add lineage columns (game_id, season, ...) that the table does not have already."""
+    for name, value in columns.items():
+        if name not in table.column_names and value is not None:
+            table = table.append_column(name, pa.array([value] * table.num_rows, type=pa.string()))
+    return table
+
+
+def to_parquet_bytes(table: pa.Table, metadata: dict[str, object]) -> bytes:
+    meta = {
+        "source": SOURCE,
+        "ingested_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "row_count": table.num_rows,
+        "schema_version": SCHEMA_VERSION,
+        **metadata,
+    }
+    existing = table.schema.metadata or {}
+    table = table.replace_schema_metadata(
+        {**existing, **{k.encode(): str(v).encode() for k, v in meta.items()}}
+    )
+    sink = io.BytesIO()
+    pq.write_table(table, sink, compression="snappy")
+    return sink.getvalue()
+
+
+def read_parquet_bytes(data: bytes) -> pa.Table:
+    return pq.read_table(io.BytesIO(data))
+
+
+def gzip_text(body: str) -> bytes:
+    # mtime=0 keeps the bytes deterministic for the same body.
+    return gzip.compress(body.encode("utf-8"), mtime=0)
+
+
+def gunzip_text(data: bytes) -> str:
+    return gzip.decompress(data).decode("utf-8")

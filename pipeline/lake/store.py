@@ -1,0 +1,74 @@
+"""Byte storage for the lake: a local folder or S3, chosen from the root alone.
+
+Every write is atomic (a reader sees no file or a complete one) and every listing is one
+walk per prefix, so completeness of thousands of targets costs a handful of calls.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from functools import cache
+
+from pipeline.errors import StorageError
+
+
+class LocalStore:
+    def exists(self, path: str) -> bool:
+        return os.path.exists(path)
+
+    def read_bytes(self, path: str) -> bytes:
+        with open(path, "rb") as handle:
+            return handle.read()
+
+    def write_bytes(self, path: str, data: bytes) -> None:
+        """Write to a temporary file beside the target, fsync, then rename over it."""
+        folder = os.path.dirname(path)
+        try:
+            os.makedirs(folder, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, path)
+            except BaseException:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+                raise
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EACCES, errno.EROFS, errno.EDQUOT):
+                raise StorageError(f"cannot write {path}: {exc.strerror}") from exc
+            raise
+
+    def delete(self, path: str) -> None:
+        if os.path.exists(path):
+            os.unlink(path)
+
+    def list(self, prefix: str) -> set[str]:
+        """Every finished file below prefix (temporary files excluded)."""
+        found = set()
+        for folder, _, files in os.walk(prefix):
+            for name in files:
+                if not name.startswith(".tmp-"):
+                    found.add(os.path.join(folder, name))
+        return found
+
+
+@cache
+def _s3_store():
+    from pipeline.lake.s3 import S3Store
+
+    return S3Store()
+
+
+def store_for(root: str):
+    """The store for a lake root: s3://... goes to S3, anything else is a local folder."""
+    if root.startswith("s3://"):
+        return _s3_store()
+    return _LOCAL
+
+
+_LOCAL = LocalStore()

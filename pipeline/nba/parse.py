@@ -1,0 +1,103 @@
+"""Pure parsing: a response body in, typed Arrow tables out. No HTTP, no Luigi, no storage.
+
+nba_api's own parsers turn a body into datasets (the same code that reads a live
+response), so what we store is exactly what nba_api users see, column for column.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+from nba_api.stats.endpoints._parsers import _PARSER_REGISTRY
+from nba_api.stats.library.http import NBAStatsResponse
+
+from pipeline.errors import BadPayloadError, EmptyPayloadError
+from pipeline.nba.endpoints import Endpoint
+
+ERROR_MESSAGE_BODY = "An error has occurred."
+
+
+def check_body(body: str) -> dict:
+    """Decode a body, or say why it is not a usable response (transient: try again)."""
+    if not body or not body.strip():
+        raise BadPayloadError("empty body")
+    if ERROR_MESSAGE_BODY in body[:200]:
+        raise BadPayloadError(f"API answered {ERROR_MESSAGE_BODY!r}")
+    try:
+        decoded = json.loads(body)
+    except ValueError as exc:
+        snippet = body[:60].replace("\n", " ")
+        raise BadPayloadError(f"body is not JSON ({exc.msg}): {snippet!r}") from None
+    if not isinstance(decoded, dict):
+        raise BadPayloadError("body is JSON but not an object")
+    return decoded
+
+
+def datasets(endpoint: Endpoint, body: str) -> dict[str, dict]:
+    """nba_api's datasets for a body: {name: {"headers": [...], "data": [[...], ...]}}."""
+    check_body(body)
+    response = NBAStatsResponse(response=body, status_code=200, url=None)
+    try:
+        if endpoint.api_name in _PARSER_REGISTRY:  # V3 payloads need their endpoint's parser
+            return response.get_data_sets(endpoint.api_name)
+        return response.get_data_sets()
+    except (KeyError, TypeError, AttributeError, IndexError) as exc:
+        if body.strip() in ("{}", "[]"):
+            raise EmptyPayloadError(f"{endpoint.api_name} returned an empty payload") from None
+        raise BadPayloadError(f"{endpoint.api_name} body shape is unexpected: {exc!r}") from None
+
+
+def _column_type(values: list) -> pa.DataType:
+    """Arrow type of a column from its JSON values; all-null columns are strings."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return pa.string()
+    if all(isinstance(v, bool) for v in present):
+        return pa.bool_()
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return pa.int64()
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+        return pa.float64()
+    if all(isinstance(v, str) for v in present):
+        return pa.string()
+    return pa.string()  # mixed or nested values: keep their JSON text
+
+
+def _as_column(values: list, arrow_type: pa.DataType) -> pa.Array:
+    if arrow_type == pa.string():
+        values = [
+            v if v is None or isinstance(v, str) else json.dumps(v) for v in values
+        ]
+    return pa.array(values, type=arrow_type)
+
+
+def to_table(headers: list[str], rows: list[list], schema: dict | None = None) -> pa.Table:
+    """Rows as nba_api yields them -> an Arrow table with one typed column per header.
+
+    `schema` pins types by column name (from the catalogue of known schemas), so an empty
+    table or an all-null column gets the same type as in every other file of its dataset.
+    """
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in headers]
+    arrays = []
+    for name, values in zip(headers, columns, strict=True):
+        values = list(values)
+        arrow_type = pa.type_for_alias(schema[name]) if schema and name in schema else None
+        arrays.append(_as_column(values, arrow_type or _column_type(values)))
+    return pa.Table.from_arrays(arrays, names=list(headers))
+
+
+def parse(endpoint: Endpoint, body: str, schemas: dict | None = None) -> dict[str, pa.Table]:
+    """Body -> {lake table name: Arrow table}. Raises if a required dataset has no rows."""
+    found = datasets(endpoint, body)
+    tables = {}
+    for dataset, table_name in endpoint.tables.items():
+        if dataset not in found:
+            raise BadPayloadError(f"{endpoint.api_name} body lacks dataset {dataset}")
+        data = found[dataset]
+        schema = (schemas or {}).get(table_name)
+        tables[table_name] = to_table(data["headers"], data["data"], schema)
+    for dataset in endpoint.required:
+        if tables[endpoint.tables[dataset]].num_rows == 0:
+            raise EmptyPayloadError(f"{endpoint.api_name} returned no {dataset} rows")
+    return tables
