@@ -1,0 +1,297 @@
+"""The checks: each one looks at every game at once (pandas), and records into Findings which
+games it could evaluate and which of them failed, with a short reason."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+import pandas as pd
+
+from pipeline.nba.games import Game
+from pipeline.report import rules
+from pipeline.report.scan import FileInfo
+
+MAX_EXAMPLES = 3
+
+
+class Findings:
+    """Problems, plus per game the weight of the checks run and of those failed."""
+
+    def __init__(self) -> None:
+        self.problems: list[dict] = []
+        self.weight_run: dict[str, float] = defaultdict(float)
+        self.weight_failed: dict[str, float] = defaultdict(float)
+
+    def record(self, rule: str, dataset: str, evaluated: Iterable[str],
+               failures: dict[str, str]) -> None:
+        weight = rules.weight(rule)
+        for game_id in evaluated:
+            self.weight_run[game_id] += weight
+        for game_id, detail in sorted(failures.items()):
+            self.weight_failed[game_id] += weight
+            self.problems.append(
+                {"game_id": game_id, "dataset": dataset, "rule": rule, "detail": detail}
+            )
+
+    def problem(self, game_id: str, dataset: str, rule: str, detail: str) -> None:
+        """A problem that is not a scored check (completeness: scored separately)."""
+        self.problems.append({"game_id": game_id, "dataset": dataset, "rule": rule,
+                              "detail": detail})
+
+
+def describe(df: pd.DataFrame, mask: pd.Series, render) -> dict[str, str]:
+    """game -> 'first few offending rows (+N more)'."""
+    out: dict[str, str] = {}
+    for game_id, rows in df[mask].groupby("file_game", sort=False):
+        examples = [render(r) for r in rows.head(MAX_EXAMPLES).itertuples(index=False)]
+        more = len(rows) - len(examples)
+        out[str(game_id)] = "; ".join(examples) + (f" (+{more} more)" if more > 0 else "")
+    return out
+
+
+def who(row) -> str:
+    person = getattr(row, "personId", None)
+    if person is not None and not pd.isna(person):
+        return f"player {int(person)}"
+    team = getattr(row, "teamId", None)
+    return f"team {int(team)}" if team is not None and not pd.isna(team) else "row"
+
+
+# --- schema ---------------------------------------------------------------------------
+
+
+def check_schema(findings: Findings, table: str, files: list[FileInfo], expected: tuple,
+                 majority) -> None:
+    missing, kinds, drift = {}, {}, {}
+    for f in files:
+        names = set(f.schema.names)
+        absent = [c for c in expected if c not in names]
+        if absent:
+            missing[f.game_id] = "missing " + ", ".join(absent)
+        all_null = None
+        wrong = []
+        for fld in f.schema:
+            kind = rules.expected_kind(fld.name)
+            if kind and not rules.kind_ok(kind, fld.type):
+                all_null = f.all_null_columns() if all_null is None else all_null
+                if fld.name not in all_null:
+                    wrong.append(f"{fld.name} is {fld.type}, expected {kind}")
+        if wrong:
+            kinds[f.game_id] = "; ".join(wrong)
+        if majority is not None and not f.schema.remove_metadata().equals(majority):
+            diff = schema_diff(f, majority)
+            if diff:
+                drift[f.game_id] = diff
+    evaluated = [f.game_id for f in files]
+    findings.record("schema.columns", table, evaluated, missing)
+    findings.record("schema.types", table, evaluated, kinds)
+    findings.record("schema.drift", table, evaluated, drift)
+
+
+def schema_diff(f: FileInfo, majority) -> str:
+    ours = {fld.name: fld.type for fld in f.schema}
+    theirs = {fld.name: fld.type for fld in majority}
+    all_null = f.all_null_columns()
+    parts = []
+    lacking = [c for c in theirs if c not in ours]
+    extra = [c for c in ours if c not in theirs]
+    retyped = [f"{c}: {ours[c]} vs {theirs[c]}" for c in ours
+               if c in theirs and ours[c] != theirs[c] and c not in all_null]
+    if lacking:
+        parts.append("lacks " + ", ".join(lacking))
+    if extra:
+        parts.append("extra " + ", ".join(extra))
+    if retyped:
+        parts.append("types " + ", ".join(retyped))
+    if not lacking and not extra and not retyped and list(ours) != list(theirs):
+        parts.append("column order differs")
+    return "; ".join(parts)
+
+
+# --- one table's values -----------------------------------------------------------------
+
+
+def check_lineage(findings: Findings, table: str, df: pd.DataFrame, evaluated) -> None:
+    mask = pd.Series(False, index=df.index)
+    for column in ("gameId", "game_id"):
+        values = df[column]
+        mask |= values.notna() & (values != df["file_game"])
+    findings.record("lineage.game_id", table, evaluated, describe(
+        df, mask, lambda r: f"gameId {r.gameId!r}, game_id {r.game_id!r}"))
+
+
+def minutes_of(values: pd.Series) -> pd.Series:
+    parts = values.str.extract(r"^(\d+):([0-5]\d)$")
+    return parts[0].astype(float) + parts[1].astype(float) / 60
+
+
+def outside(value, low: float, high: float) -> bool:
+    return not pd.isna(value) and not low <= value <= high
+
+
+def check_ranges(findings: Findings, table: str, df: pd.DataFrame, evaluated,
+                 players: bool) -> None:
+    if players:
+        played = df["minutes"].notna() & (df["minutes"] != "")
+        minutes = minutes_of(df["minutes"].fillna(""))
+        bad = played & (minutes.isna() | (minutes < 0) | (minutes > rules.MAX_MINUTES))
+        findings.record("range.minutes", table, evaluated,
+                        describe(df, bad, lambda r: f"{who(r)} minutes {r.minutes!r}"))
+    pct = [c for c in rules.BOUNDED_PERCENTAGES if c in df.columns]
+    if pct:
+        values = df[pct]
+        bad_cells = (values < 0) | (values > 1)
+        findings.record("range.percentage", table, evaluated, describe(
+            df, bad_cells.any(axis=1),
+            lambda r: f"{who(r)} " + ", ".join(f"{c}={getattr(r, c)}" for c in pct
+                                               if outside(getattr(r, c), 0, 1))))
+    pairs = [(m, a) for m, a in rules.MADE_ATTEMPTED if m in df.columns]
+    if pairs:
+        bad = pd.Series(False, index=df.index)
+        for made, attempted in pairs:
+            bad |= df[made] > df[attempted]
+        findings.record("range.made_attempted", table, evaluated, describe(
+            df, bad, lambda r: f"{who(r)} " + ", ".join(
+                f"{m}={getattr(r, m)} > {a}={getattr(r, a)}" for m, a in pairs
+                if getattr(r, m) > getattr(r, a))))
+    counts = [c for c in rules.COUNTS if c in df.columns]
+    if counts:
+        negative = (df[counts] < 0).any(axis=1)
+        findings.record("range.negative_count", table, evaluated, describe(
+            df, negative, lambda r: f"{who(r)} " + ", ".join(
+                f"{c}={getattr(r, c)}" for c in counts if getattr(r, c) < 0)))
+
+
+def check_unique_players(findings: Findings, table: str, df: pd.DataFrame, evaluated) -> None:
+    dup = df["personId"].notna() & df.duplicated(["file_game", "personId"], keep=False)
+    findings.record("unique.player", table, evaluated,
+                    describe(df, dup, lambda r: f"{who(r)} appears more than once"))
+
+
+def check_team_rows(findings: Findings, table: str, df: pd.DataFrame, evaluated,
+                    games: dict[str, Game]) -> None:
+    """Exactly one row for each of the game's two teams (home and away from the index)."""
+    unique_fail, teams_fail = {}, {}
+    for game_id, rows in df.groupby("file_game", sort=False):
+        ids = [int(t) for t in rows["teamId"].dropna()]
+        if len(ids) != 2 or len(set(ids)) != 2:
+            unique_fail[game_id] = f"{len(ids)} team rows: {sorted(ids)}"
+        game = games[game_id]
+        expected = {game.home_team_id, game.away_team_id}
+        if set(ids) != expected:
+            teams_fail[game_id] = f"teams {sorted(set(ids))}, index says {sorted(expected)}"
+    findings.record("unique.team", table, evaluated, unique_fail)
+    findings.record("reconcile.game_teams", table, evaluated, teams_fail)
+
+
+def check_player_teams(findings: Findings, table: str, df: pd.DataFrame, evaluated,
+                       games: dict[str, Game]) -> None:
+    home = df["file_game"].map({g: games[g].home_team_id for g in games})
+    away = df["file_game"].map({g: games[g].away_team_id for g in games})
+    bad = df["teamId"].notna() & (df["teamId"] != home) & (df["teamId"] != away)
+    findings.record("reconcile.player_team", table, evaluated,
+                    describe(df, bad, lambda r: f"{who(r)} has team {r.teamId}"))
+
+
+def check_pbp(findings: Findings, df: pd.DataFrame, evaluated) -> None:
+    ids = df.groupby("file_game", sort=False)["actionId"].agg(["min", "max", "nunique", "size"])
+    bad = (ids["min"] != 1) | (ids["max"] != ids["size"]) | (ids["nunique"] != ids["size"])
+    findings.record("pbp.sequence", "play_by_play", evaluated, {
+        g: f"{int(r['size'])} actions, actionId {r['min']:.0f}..{r['max']:.0f}, "
+           f"{int(r['nunique'])} distinct"
+        for g, r in ids[bad].iterrows()
+    })
+    last = df.groupby("file_game", sort=False).tail(1)
+    ended = ((last["actionType"] == "period") & (last["subType"] == "end")
+             & (last["period"] >= 4))
+    findings.record("pbp.final_action", "play_by_play", evaluated, {
+        r.file_game: f"last action #{r.actionId}: {r.actionType} {r.subType} in period {r.period}"
+        for r in last[~ended.fillna(False)].itertuples(index=False)
+    })
+
+
+# --- across endpoints -------------------------------------------------------------------
+
+
+def team_points(teams: pd.DataFrame) -> dict[tuple[str, int], float]:
+    rows = teams.dropna(subset=["teamId", "points"])
+    return {(g, int(t)): p for g, t, p in zip(rows["file_game"], rows["teamId"], rows["points"],
+                                              strict=True)}
+
+
+def check_team_points(findings: Findings, players: pd.DataFrame, teams: pd.DataFrame,
+                      evaluated) -> None:
+    sums = players.groupby(["file_game", "teamId"])["points"].sum(min_count=1)
+    failures: dict[str, list[str]] = defaultdict(list)
+    for (game_id, team_id), points in team_points(teams).items():
+        if game_id not in evaluated:
+            continue
+        total = sums.get((game_id, team_id), 0)  # no player rows at all: 0 points
+        if pd.isna(total):
+            continue  # the players' points column is unreadable: schema reports it
+        if total != points:
+            failures[game_id].append(f"team {team_id}: {points:.0f} points, players sum "
+                                     f"to {total:.0f}")
+    findings.record("reconcile.team_points", "box_traditional_players", evaluated,
+                    {g: "; ".join(v) for g, v in failures.items()})
+
+
+def check_pbp_score(findings: Findings, pbp: pd.DataFrame, teams: pd.DataFrame, evaluated,
+                    games: dict[str, Game]) -> None:
+    points = team_points(teams)
+    scored = pbp[pbp["scoreHome"].notna() & (pbp["scoreHome"] != "")]
+    last = scored.groupby("file_game", sort=False).tail(1).set_index("file_game")
+    failures = {}
+    for game_id in evaluated:
+        game = games[game_id]
+        home, away = points.get((game_id, game.home_team_id)), points.get(
+            (game_id, game.away_team_id))
+        if home is None or away is None:
+            continue
+        if game_id not in last.index:
+            failures[game_id] = "no score in the play-by-play"
+            continue
+        row = last.loc[game_id]
+        final = f"{row['scoreHome']}-{row['scoreAway']}"
+        if final != f"{home:.0f}-{away:.0f}":
+            failures[game_id] = (f"last score {final} (action {row['actionId']}), "
+                                 f"box score {home:.0f}-{away:.0f}")
+    findings.record("reconcile.pbp_score", "play_by_play", evaluated, failures)
+
+
+def check_line_score(findings: Findings, lines: pd.DataFrame, teams: pd.DataFrame,
+                     evaluated) -> None:
+    scores = team_points(lines.rename(columns={"score": "points"}))
+    failures: dict[str, list[str]] = defaultdict(list)
+    for (game_id, team_id), points in team_points(teams).items():
+        if game_id in evaluated and scores.get((game_id, team_id)) != points:
+            failures[game_id].append(
+                f"team {team_id}: line score {scores.get((game_id, team_id))}, "
+                f"box score {points:.0f}")
+    findings.record("reconcile.line_score", "summary_line_score", evaluated,
+                    {g: "; ".join(v) for g, v in failures.items()})
+
+
+def check_same_players(findings: Findings, traditional: pd.DataFrame, advanced: pd.DataFrame,
+                       evaluated) -> None:
+    keys = ["file_game", "personId"]
+    merged = traditional[keys].drop_duplicates().merge(
+        advanced[keys].drop_duplicates(), how="outer", on=keys, indicator=True)
+    odd = merged[(merged["_merge"] != "both") & merged["file_game"].isin(evaluated)]
+    failures = {}
+    for game_id, rows in odd.groupby("file_game", sort=False):
+        only_trad = sorted(int(p) for p in rows.loc[rows["_merge"] == "left_only", "personId"])
+        only_adv = sorted(int(p) for p in rows.loc[rows["_merge"] == "right_only", "personId"])
+        failures[game_id] = f"only traditional: {only_trad}; only advanced: {only_adv}"
+    findings.record("reconcile.advanced_players", "box_advanced_players", evaluated, failures)
+
+
+def check_entities(findings: Findings, rule: str, dataset: str, ids_by_game: dict[str, set],
+                   present: set[str]) -> None:
+    failures = {}
+    for game_id, ids in ids_by_game.items():
+        absent = sorted(i for i in ids if str(i) not in present)
+        if absent:
+            failures[game_id] = f"no {dataset} file for {absent}"
+    findings.record(rule, dataset, ids_by_game, failures)

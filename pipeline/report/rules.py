@@ -1,0 +1,124 @@
+"""What the validation expects: rule names, weights, column kinds and thresholds.
+
+Everything a reader of report.json needs to interpret a `rule` lives here, in one table.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from pipeline.nba.endpoints import Endpoint
+
+# The strategy document's thresholds.
+MAX_ERROR_RATE = 0.05
+MIN_QUALITY = 0.95
+MAX_MINUTES = 70.0
+
+LINEAGE = ("game_id", "season", "season_type", "game_date")
+
+# rule -> (weight in a game's score, what it means). Reconciliation rules weigh double:
+# they tie two endpoints together, so one failure says more than a single-table check.
+RULES: dict[str, tuple[float, str]] = {
+    "completeness.missing": (0.0, "the table has no file for an expected game"),
+    "completeness.dead_letter": (0.0, "the endpoint was dead-lettered for the game"),
+    "schema.columns": (1.0, "a column of nba_api's dataset (or a lineage column) is absent"),
+    "schema.types": (1.0, "a column has the wrong kind of type (integer, number, string)"),
+    "schema.drift": (1.0, "the file's Arrow schema differs from the dataset's majority schema"),
+    "lineage.game_id": (1.0, "gameId / game_id inside the file differ from its file name"),
+    "range.minutes": (1.0, "player minutes not MM:SS between 0 and 70"),
+    "range.percentage": (1.0, "a percentage outside 0..1"),
+    "range.made_attempted": (1.0, "made > attempted"),
+    "range.negative_count": (1.0, "a negative count"),
+    "unique.player": (1.0, "more than one row per player per game"),
+    "unique.team": (1.0, "not exactly one row per team (two teams) per game"),
+    "pbp.sequence": (1.0, "play-by-play actionId does not run 1..N without gaps"),
+    "pbp.final_action": (1.0, "play-by-play does not end with the end of a period >= 4"),
+    "reconcile.team_points": (2.0, "team points != sum of its players' points"),
+    "reconcile.pbp_score": (2.0, "last play-by-play score != team points"),
+    "reconcile.line_score": (2.0, "summary line score != team points"),
+    "reconcile.advanced_players": (2.0, "advanced and traditional box list different players"),
+    "reconcile.player_team": (2.0, "a player's team is not one of the game's two teams"),
+    "reconcile.game_teams": (2.0, "the box score's teams are not the game index's teams"),
+    "players.bio_missing": (1.0, "a box-score player has no bio in players/"),
+    "teams.info_missing": (1.0, "a game's team has no row in teams/"),
+}
+
+
+def weight(rule: str) -> float:
+    return RULES[rule][0]
+
+
+# --- column kinds ---------------------------------------------------------------------
+
+COUNTS = (
+    "fieldGoalsMade", "fieldGoalsAttempted", "threePointersMade", "threePointersAttempted",
+    "freeThrowsMade", "freeThrowsAttempted", "reboundsOffensive", "reboundsDefensive",
+    "reboundsTotal", "assists", "steals", "blocks", "turnovers", "foulsPersonal", "points",
+)
+MADE_ATTEMPTED = (
+    ("fieldGoalsMade", "fieldGoalsAttempted"),
+    ("threePointersMade", "threePointersAttempted"),
+    ("freeThrowsMade", "freeThrowsAttempted"),
+)
+# Only true fractions: eFG%, TS%, usage and assist% can legitimately exceed 1.
+BOUNDED_PERCENTAGES = (
+    "fieldGoalsPercentage", "threePointersPercentage", "freeThrowsPercentage",
+    "offensiveReboundPercentage", "defensiveReboundPercentage", "reboundPercentage",
+)
+INTEGER_COLUMNS = {
+    *COUNTS, "teamId", "personId", "homeTeamId", "awayTeamId", "actionId", "actionNumber",
+    "period", "score",
+}
+STRING_COLUMNS = {*LINEAGE, "gameId", "minutes", "scoreHome", "scoreAway"}
+
+
+def expected_kind(column: str) -> str | None:
+    if column in STRING_COLUMNS:
+        return "string"
+    if column in INTEGER_COLUMNS:
+        return "integer"
+    if column in BOUNDED_PERCENTAGES:
+        return "number"
+    return None  # no expectation: the parser types it from the values
+
+
+def kind_ok(kind: str, arrow_type: pa.DataType) -> bool:
+    if kind == "string":
+        return pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)
+    if kind == "integer":
+        return pa.types.is_integer(arrow_type)
+    return pa.types.is_integer(arrow_type) or pa.types.is_floating(arrow_type)
+
+
+def expected_columns(endpoint: Endpoint) -> dict[str, tuple[str, ...]]:
+    """Lake table -> the columns it must have: nba_api's dataset columns plus lineage.
+
+    nba_api's parsers may add columns its expected_data lacks (playbyplayv3's shotValue);
+    those are allowed, and drift between files still catches one file missing them.
+    """
+    expected = getattr(endpoint.nba_class, "expected_data", {}) or {}
+    return {
+        table: (*expected.get(dataset, ()), *(LINEAGE if endpoint.scope == "game" else ()))
+        for dataset, table in endpoint.tables.items()
+    }
+
+
+# The columns each data check reads; every other table is checked from its footer only.
+DATA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "box_traditional_players": (
+        "gameId", "game_id", "teamId", "personId", "minutes", *COUNTS, *BOUNDED_PERCENTAGES[:3],
+    ),
+    "box_traditional_teams": ("gameId", "game_id", "teamId", *COUNTS, *BOUNDED_PERCENTAGES[:3]),
+    "box_traditional_starter_bench": (
+        "gameId", "game_id", "teamId", *COUNTS, *BOUNDED_PERCENTAGES[:3],
+    ),
+    "box_advanced_players": (
+        "gameId", "game_id", "teamId", "personId", "minutes", *BOUNDED_PERCENTAGES[3:],
+    ),
+    "box_advanced_teams": ("gameId", "game_id", "teamId", *BOUNDED_PERCENTAGES[3:]),
+    "play_by_play": (
+        "gameId", "game_id", "actionId", "actionType", "subType", "period", "scoreHome",
+        "scoreAway",
+    ),
+    "summary_line_score": ("gameId", "game_id", "teamId", "score"),
+}

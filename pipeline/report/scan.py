@@ -1,0 +1,145 @@
+"""Reading the lake for validation: listings, dead letters, Parquet footers and a few columns.
+
+Cheap on purpose: one listing per table prefix answers completeness; every present file is
+opened once, and only the tables with data checks read (a handful of) columns. Files are
+opened in a small thread pool because Arrow decodes outside the GIL.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.lake import Lake
+from pipeline.lake.store import LocalStore
+
+READ_THREADS = 4
+
+
+@dataclass
+class FileInfo:
+    game_id: str
+    path: str
+    schema: pa.Schema
+    metadata: pq.FileMetaData
+    data: pa.Table | None = None  # only the DATA_COLUMNS the file has
+
+    def all_null_columns(self) -> set[str]:
+        """Columns with no value (0-row files included): the parser types those as string,
+        so a type difference there is not drift. From footer statistics, not the data."""
+        rows = self.metadata.num_rows
+        nulls: Counter[str] = Counter()
+        for rg in range(self.metadata.num_row_groups):
+            group = self.metadata.row_group(rg)
+            for i in range(group.num_columns):
+                column = group.column(i)
+                stats = column.statistics
+                if stats is None or not stats.has_null_count:
+                    return set()  # unknown: treat every type difference as real
+                nulls[column.path_in_schema] += stats.null_count
+        return {name for name in self.schema.names if nulls[name] == rows}
+
+
+def stem(path: str) -> str:
+    """'<...>/0022400001.parquet' -> '0022400001'."""
+    return posixpath.basename(path).split(".", 1)[0]
+
+
+def open_file(lake: Lake, path: str, columns: tuple[str, ...] | None) -> FileInfo:
+    # Local files are opened in place (footer + chosen columns only); on S3 a file is a
+    # few kB, so one GET of the whole object is cheaper than ranged reads.
+    local = isinstance(lake.store, LocalStore)
+    source = path if local else pa.BufferReader(lake.store.read_bytes(path))
+    parquet = pq.ParquetFile(source)
+    schema = parquet.schema_arrow
+    data = None
+    if columns:
+        data = parquet.read(columns=[c for c in columns if c in schema.names], use_threads=False)
+    return FileInfo(stem(path), path, schema, parquet.metadata, data)
+
+
+def open_files(lake: Lake, paths: list[str], columns: tuple[str, ...] | None) -> list[FileInfo]:
+    if len(paths) < 8:
+        return [open_file(lake, p, columns) for p in paths]
+    with ThreadPoolExecutor(READ_THREADS) as pool:
+        return list(pool.map(lambda p: open_file(lake, p, columns), paths))
+
+
+@dataclass
+class DeadLetters:
+    """(endpoint key, game id) -> the dead-letter path, from one listing."""
+
+    lake: Lake
+    paths: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, lake: Lake, season: str) -> DeadLetters:
+        found = cls(lake)
+        for path in lake.listing(lake.layout.dead_letter_prefix(season), fresh=True):
+            if path.endswith(".json"):
+                endpoint_key = posixpath.basename(posixpath.dirname(path))
+                found.paths[(endpoint_key, stem(path))] = path
+        return found
+
+    def reason(self, endpoint_key: str, game_id: str) -> str | None:
+        path = self.paths.get((endpoint_key, game_id))
+        if path is None:
+            return None
+        try:
+            letter = self.lake.read_json(path)
+        except (OSError, ValueError) as exc:
+            return f"unreadable dead letter: {exc}"
+        return (
+            f"{letter.get('error_type', '?')}: {letter.get('error', '')} "
+            f"(attempts {letter.get('attempts', '?')}, last {letter.get('last_attempt', '?')})"
+        )
+
+
+def keys_in(lake: Lake, table: str, season: str) -> set[str]:
+    """The keys (file stems) of a season-level table such as players/ or teams/."""
+    return {stem(p) for p in lake.listing(lake.layout.table_prefix(table, season), fresh=True)
+            if p.endswith(".parquet")}
+
+
+def majority_schema(files: list[FileInfo]) -> pa.Schema | None:
+    if not files:
+        return None
+    counts = Counter(f.schema.remove_metadata() for f in files)
+    return counts.most_common(1)[0][0]
+
+
+def stack(files: list[FileInfo], columns: tuple[str, ...], schema: pa.Schema) -> pa.Table:
+    """One table of the files' data columns, plus `file_game` (the game id from the file name).
+
+    Columns a file lacks, or holds with a type that does not cast to the majority's, come
+    out as nulls: the schema checks report those, and the data checks skip nulls.
+    """
+    fields = [schema.field(c) if c in schema.names else pa.field(c, pa.string())
+              for c in columns]
+    target = pa.schema([*fields, pa.field("file_game", pa.string())])
+    parts = []
+    for f in files:
+        data = f.data
+        arrays = []
+        for fld in fields:
+            arrays.append(_column_as(data, fld, data.num_rows))
+        arrays.append(pa.array([f.game_id] * data.num_rows, pa.string()))
+        parts.append(pa.Table.from_arrays(arrays, schema=target))
+    return pa.concat_tables(parts) if parts else target.empty_table()
+
+
+def _column_as(data: pa.Table, fld: pa.Field, rows: int) -> pa.Array:
+    if fld.name in data.column_names:
+        column = data.column(fld.name)
+        if column.type == fld.type:
+            return column.combine_chunks()
+        try:
+            return column.cast(fld.type).combine_chunks()
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    return pa.nulls(rows, fld.type)

@@ -1,0 +1,150 @@
+"""nba_api's own endpoint classes, over HTTP against pipeline.sim, read the same datasets and
+columns as they read from the real recorded bodies in /work/shared/fixtures/stats.nba.com."""
+
+import json
+from pathlib import Path
+
+import pytest
+from nba_api.stats import endpoints
+from nba_api.stats.library.http import NBAStatsHTTP, NBAStatsResponse
+
+from pipeline.sim import SimServer
+
+FIXTURES = Path("/work/shared/fixtures/stats.nba.com")
+GAME = "0022400001"
+
+
+@pytest.fixture(scope="module")
+def sim():
+    with SimServer(port=0, seed=0, today="2025-07-01") as server:
+        old = NBAStatsHTTP.base_url
+        NBAStatsHTTP.base_url = server.base_url
+        yield server
+        NBAStatsHTTP.base_url = old
+
+
+def fixture_datasets(relative: str, endpoint: str | None) -> dict[str, list[str]]:
+    text = (FIXTURES / relative).read_text(encoding="utf-8")
+    response = NBAStatsResponse(response=text, status_code=200, url=None)
+    data_sets = response.get_data_sets(endpoint)
+    return {name: list(ds["headers"]) for name, ds in data_sets.items()}
+
+
+def sim_datasets(instance) -> dict[str, list[str]]:
+    endpoint = instance.endpoint if instance.endpoint in V3 else None
+    data_sets = instance.nba_response.get_data_sets(endpoint)
+    return {name: list(ds["headers"]) for name, ds in data_sets.items()}
+
+
+V3 = {"boxscoretraditionalv3", "boxscoreadvancedv3", "playbyplayv3", "boxscoresummaryv3"}
+CASES = [
+    ("boxscoretraditionalv3/GameID=0022200552.json", endpoints.BoxScoreTraditionalV3,
+     {"game_id": GAME}),
+    ("boxscoretraditionalv3/GameID=0022500165.json", endpoints.BoxScoreTraditionalV3,
+     {"game_id": GAME}),
+    ("boxscoreadvancedv3/GameID=0022200552.json", endpoints.BoxScoreAdvancedV3,
+     {"game_id": GAME}),
+    ("boxscoreadvancedv3/GameID=0022300001.json", endpoints.BoxScoreAdvancedV3,
+     {"game_id": GAME}),
+    ("playbyplayv3/GameID=0022200552.json", endpoints.PlayByPlayV3, {"game_id": GAME}),
+    ("playbyplayv3/GameID=0022400001.json", endpoints.PlayByPlayV3, {"game_id": GAME}),
+    ("boxscoresummaryv3/GameID=0022500142.json", endpoints.BoxScoreSummaryV3,
+     {"game_id": GAME}),
+    ("leaguegamefinder/LeagueID=00,PlayerOrTeam=T,Season=2023-24,SeasonType=Regular+Season.json",
+     endpoints.LeagueGameFinder,
+     {"season_nullable": "2023-24", "season_type_nullable": "Regular Season",
+      "league_id_nullable": "00", "player_or_team_abbreviation": "T"}),
+    ("leaguegamelog/LeagueID=00,PlayerOrTeam=T,Season=2025-26,SeasonType=Regular+Season.json",
+     endpoints.LeagueGameLog, {"season": "2024-25", "player_or_team_abbreviation": "T"}),
+    ("commonplayerinfo/LeagueID=00,PlayerID=1628378.json", endpoints.CommonPlayerInfo,
+     {"player_id": 1628378}),
+    ("teaminfocommon/LeagueID=00,TeamID=1610612739.json", endpoints.TeamInfoCommon,
+     {"team_id": 1610612739}),
+    ("commonteamroster/LeagueID=00,Season=2025-26,TeamID=1610612739.json",
+     endpoints.CommonTeamRoster, {"team_id": 1610612739, "season": "2024-25"}),
+]
+
+
+@pytest.mark.parametrize("relative,cls,kwargs", CASES, ids=[c[0].split("/")[0] + ":" +
+                                                             c[0].split("/")[1][:18] for c in CASES])
+def test_same_datasets_and_columns_as_the_real_body(sim, relative, cls, kwargs):
+    endpoint = relative.split("/")[0]
+    expected = fixture_datasets(relative, endpoint if endpoint in V3 else None)
+    instance = cls(**kwargs, timeout=60)
+    got = sim_datasets(instance)
+    assert list(got) == list(expected)
+    for name, headers in expected.items():
+        assert got[name] == headers, name
+    # and the simulated body is not empty where the real one has rows
+    real = NBAStatsResponse(
+        response=(FIXTURES / relative).read_text(encoding="utf-8"), status_code=200, url=None
+    ).get_data_sets(endpoint if endpoint in V3 else None)
+    simulated = instance.nba_response.get_data_sets(endpoint if endpoint in V3 else None)
+    for name, ds in real.items():
+        if ds["data"] and name not in ("LastFiveMeetings",):
+            assert simulated[name]["data"], name
+
+
+def _top_level_keys(obj, depth=2, prefix=""):
+    keys = []
+    if isinstance(obj, dict) and depth:
+        for key, value in obj.items():
+            keys.append(prefix + key)
+            keys += _top_level_keys(value, depth - 1, prefix + key + ".")
+    return keys
+
+
+@pytest.mark.parametrize("relative,name", [
+    ("boxscoretraditionalv3/GameID=0022200552.json", "boxscoretraditionalv3"),
+    ("boxscoreadvancedv3/GameID=0022200552.json", "boxscoreadvancedv3"),
+    ("playbyplayv3/GameID=0022200552.json", "playbyplayv3"),
+])
+def test_v3_payload_keys_and_value_types_mirror_the_real_body(sim, relative, name):
+    real = json.loads((FIXTURES / relative).read_text(encoding="utf-8"))
+    instance = {"boxscoretraditionalv3": endpoints.BoxScoreTraditionalV3,
+                "boxscoreadvancedv3": endpoints.BoxScoreAdvancedV3,
+                "playbyplayv3": endpoints.PlayByPlayV3}[name](game_id=GAME, timeout=60)
+    ours = instance.nba_response.get_dict()
+    assert _top_level_keys(ours, 3) == _top_level_keys(real, 3)
+    if name == "playbyplayv3":
+        real_action, our_action = real["game"]["actions"][0], ours["game"]["actions"][0]
+        assert list(our_action) == list(real_action)
+        assert {k: type(v) for k, v in our_action.items()} == {
+            k: type(v) for k, v in real_action.items()}
+    else:
+        key = "boxScoreTraditional" if "traditional" in name else "boxScoreAdvanced"
+        real_player = real[key]["homeTeam"]["players"][0]
+        our_player = ours[key]["homeTeam"]["players"][0]
+        assert list(our_player) == list(real_player)
+        assert {k: type(v) for k, v in our_player["statistics"].items()} == {
+            k: type(v) for k, v in real_player["statistics"].items()}
+
+
+def test_schedule_columns_follow_the_real_pattern(sim):
+    real = fixture_datasets("scheduleleaguev2/LeagueID=00,Season=2020-21.json",
+                            "scheduleleaguev2")
+    got = sim_datasets_schedule = endpoints.ScheduleLeagueV2(season="2024-25", timeout=60)
+    ours = {n: list(ds["headers"]) for n, ds in
+            sim_datasets_schedule.nba_response.get_data_sets("scheduleleaguev2").items()}
+    assert list(ours) == list(real)
+    assert ours["SeasonWeeks"] == real["SeasonWeeks"]
+    # Broadcaster/leader columns depend on the data in the real API too; the rest is fixed.
+    assert ours["SeasonGames"] == real["SeasonGames"]
+    assert got.nba_response.get_dict()["leagueSchedule"]["seasonYear"] == "2024-25"
+
+
+def test_gamefinder_rows_match_the_real_style(sim):
+    finder = endpoints.LeagueGameFinder(season_nullable="2024-25",
+                                        season_type_nullable="Playoffs", timeout=60)
+    frame = finder.get_data_frames()[0]
+    assert len(frame) % 2 == 0 and len(frame) > 0
+    for game_id, rows in frame.groupby("GAME_ID"):
+        assert len(rows) == 2
+        home = rows[rows.MATCHUP.str.contains(" vs. ")].iloc[0]
+        away = rows[rows.MATCHUP.str.contains(" @ ")].iloc[0]
+        assert home.MATCHUP == f"{home.TEAM_ABBREVIATION} vs. {away.TEAM_ABBREVIATION}"
+        assert away.MATCHUP == f"{away.TEAM_ABBREVIATION} @ {home.TEAM_ABBREVIATION}"
+        assert {home.WL, away.WL} == {"W", "L"}
+        assert home.PLUS_MINUS == -away.PLUS_MINUS == home.PTS - away.PTS
+        assert game_id.startswith("00424")
+    assert list(frame.GAME_DATE) == sorted(frame.GAME_DATE, reverse=True)
