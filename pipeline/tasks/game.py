@@ -11,6 +11,7 @@ import logging
 
 import luigi
 
+from pipeline import observe
 from pipeline.config import SeasonParameter
 from pipeline.errors import CriticalError, TransientError
 from pipeline.ingest import Item, game_item, ingest, is_dead_lettered, is_done, table_paths
@@ -68,10 +69,17 @@ class GameEndpoint(luigi.Task):
             except TransientError as exc:
                 # Keep going: one stubborn game must not hold up the rest of the batch.
                 failures.append(f"{item.key}: {type(exc).__name__}: {exc}")
+                observe.record({"event_type": "failed", "season": self.season,
+                                "endpoint": self.endpoint, "key": item.key,
+                                "error_type": type(exc).__name__, "error": str(exc)})
                 log.error("gave up on %s %s for now: %s", self.endpoint, item.key, exc,
                           extra={"event_type": "task_failed", "game_id": item.key,
                                  "endpoint": self.endpoint, "error_type": type(exc).__name__})
                 continue
+            observe.record({"event_type": outcome.status, "season": self.season,
+                            "endpoint": self.endpoint, "key": item.key, "rows": outcome.rows,
+                            "bytes_stored": outcome.bytes_stored,
+                            "api_calls": outcome.api_calls, "error": outcome.error})
             log.info("%s %s %s: %d rows", outcome.status, self.endpoint, item.key, outcome.rows,
                      extra={"event_type": outcome.status, "game_id": item.key,
                             "endpoint": self.endpoint, "rows": outcome.rows,

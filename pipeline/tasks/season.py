@@ -6,7 +6,7 @@ import logging
 
 import luigi
 
-from pipeline import config
+from pipeline import config, observe
 from pipeline.ingest import game_item, is_dead_lettered, is_done
 from pipeline.nba import endpoints
 from pipeline.nba.games import Game, select_games
@@ -55,6 +55,7 @@ class SeasonBackfill(luigi.Task):
             prefix = (self.s3_prefix or "").strip("/")
             config.override("lake", "root", f"s3://{self.s3_bucket}/{prefix}".rstrip("/"))
         config.check_lake_root(config.lake_root())
+        observe.start_run(self)
 
     # --- what this run covers -----------------------------------------------------------
 
