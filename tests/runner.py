@@ -1,0 +1,41 @@
+"""Run the real CLI (`luigi --module pipeline ...`) against the simulator, as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+
+
+def luigi_cli(args, *, lake, sim=None, tmp, env=None, timeout=300) -> subprocess.CompletedProcess:
+    environment = {
+        **os.environ,
+        "LAKE_ROOT": str(lake),
+        "NBA_RATE_LIMIT_SECONDS": "0",
+        "PYTHONUNBUFFERED": "1",
+        **({"NBA_API_BASE_URL": sim.base_url} if sim else {}),
+        **(env or {}),
+    }
+    command = [sys.executable, "-m", "luigi", "--module", "pipeline", *args,
+               "--nba-limiter-state-path", str(pathlib.Path(tmp) / "limiter.sqlite")]
+    if "--scheduler-host" not in args:
+        command.append("--local-scheduler")
+    return subprocess.run(command, cwd=REPO, env=environment, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def requests_in(log_path) -> list[dict]:
+    path = pathlib.Path(log_path)
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def lake_files(lake) -> dict[str, float]:
+    """Every file in a local lake with its modification time (to prove nothing was written)."""
+    root = pathlib.Path(lake)
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}

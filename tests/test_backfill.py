@@ -1,0 +1,126 @@
+"""SeasonBackfill end to end: the real CLI, the real graph, the simulator over HTTP."""
+
+import shutil
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.nba import endpoints
+from pipeline.sim import SimServer
+from tests.runner import lake_files, luigi_cli, requests_in
+
+WEEK = ["SeasonBackfill", "--season", "2024-25", "--start-date", "2024-10-22",
+        "--end-date", "2024-10-28", "--workers", "2"]
+GAME_TABLES = [table for e in endpoints.GAME_ENDPOINTS for table in e.tables.values()]
+
+
+@pytest.fixture(scope="module")
+def week(tmp_path_factory):
+    """One backfilled week, shared by the tests below (each copies it before changing it)."""
+    tmp = tmp_path_factory.mktemp("week")
+    with SimServer(port=0, seed=7, request_log=str(tmp / "requests.jsonl")) as sim:
+        result = luigi_cli(WEEK, lake=tmp / "lake", sim=sim, tmp=tmp)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return tmp, sim.league
+
+
+def week_games(league):
+    return [g for g in league.season("2024-25").games
+            if "2024-10-22" <= g.date.isoformat() <= "2024-10-28"]
+
+
+def test_week_lands_every_game_and_endpoint(week):
+    tmp, league = week
+    lake = tmp / "lake"
+    games = week_games(league)
+    assert len(games) > 30
+    index = pq.read_table(lake / "games/season=2024-25/games.parquet").to_pylist()
+    assert {g["game_id"] for g in index} >= {g.game_id for g in games}
+    for game in games:
+        month = game.date.month
+        for table in GAME_TABLES:
+            path = lake / table / "season=2024-25" / f"month={month}" / f"{game.game_id}.parquet"
+            assert path.exists(), path
+        for endpoint in endpoints.GAME_ENDPOINTS:
+            raw = lake / "raw" / endpoint.key / "season=2024-25" / f"month={month}"
+            assert (raw / f"{game.game_id}.json.gz").exists()
+    # One request per (game, endpoint) plus discovery: nothing fetched twice.
+    log = requests_in(tmp / "requests.jsonl")
+    calls = [(r["endpoint"], r["params"].get("GameID")) for r in log]
+    game_calls = [c for c in calls if c[1]]
+    assert len(game_calls) == len(set(game_calls)) == 4 * len(games)
+
+
+def test_players_table_types_and_lineage(week):
+    tmp, league = week
+    game = week_games(league)[0]
+    path = (tmp / "lake/box_traditional_players/season=2024-25" / f"month={game.date.month}"
+            / f"{game.game_id}.parquet")
+    table = pq.read_table(path)
+    schema = {f.name: str(f.type) for f in table.schema}
+    assert schema["points"] == "int64" and schema["minutes"] == "string"
+    assert schema["fieldGoalsPercentage"] == "double"
+    row = table.to_pylist()[0]
+    assert row["game_id"] == game.game_id and row["season"] == "2024-25"
+    assert row["season_type"] == "Regular Season" and row["game_date"] == game.date.isoformat()
+
+
+def test_rerun_makes_no_request_and_writes_nothing(week, tmp_path):
+    tmp, _ = week
+    lake = tmp_path / "lake"
+    shutil.copytree(tmp / "lake", lake)
+    before = lake_files(lake)
+    with SimServer(port=0, seed=7, request_log=str(tmp_path / "requests.jsonl")) as sim:
+        result = luigi_cli(WEEK, lake=lake, sim=sim, tmp=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert requests_in(tmp_path / "requests.jsonl") == []
+    after = {k: v for k, v in lake_files(lake).items() if not k.startswith("backfill-state/runs")}
+    assert after == {k: v for k, v in before.items() if not k.startswith("backfill-state/runs")}
+
+
+def test_deleted_game_is_fetched_again_and_nothing_else(week, tmp_path):
+    tmp, league = week
+    lake = tmp_path / "lake"
+    shutil.copytree(tmp / "lake", lake)
+    victim = week_games(league)[3].game_id
+    for path in lake.rglob(f"{victim}.*"):
+        path.unlink()
+    with SimServer(port=0, seed=7, request_log=str(tmp_path / "requests.jsonl")) as sim:
+        result = luigi_cli(WEEK, lake=lake, sim=sim, tmp=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    calls = sorted((r["endpoint"], r["params"].get("GameID"))
+                   for r in requests_in(tmp_path / "requests.jsonl"))
+    assert calls == sorted((e.api_name, victim) for e in endpoints.GAME_ENDPOINTS)
+
+
+def test_tables_are_rederived_from_raw_without_api_calls(week, tmp_path):
+    tmp, _ = week
+    lake = tmp_path / "lake"
+    shutil.copytree(tmp / "lake", lake)
+    shutil.rmtree(lake / "play_by_play")  # e.g. after a parser change
+    with SimServer(port=0, seed=7, request_log=str(tmp_path / "requests.jsonl")) as sim:
+        result = luigi_cli(WEEK, lake=lake, sim=sim, tmp=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert requests_in(tmp_path / "requests.jsonl") == []
+    assert len(list((lake / "play_by_play").rglob("*.parquet"))) == len(
+        list((tmp / "lake" / "play_by_play").rglob("*.parquet")))
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--season", "2024-26"], "invalid season '2024-26'"),
+    (["--season", "24-25"], "invalid season '24-25'"),
+    (["--season", "2024-25", "--start-date", "2025-01-10", "--end-date", "2025-01-01"],
+     "start date 2025-01-10 is after end date 2025-01-01"),
+    (["--season", "2024-25", "--season-types", "Regular Season,Summer League"],
+     "unknown season type 'Summer League'"),
+    (["--season", "2024-25", "--start-date", "2025-13-01"], "invalid date '2025-13-01'"),
+])
+def test_bad_input_is_one_line_and_exit_2_before_any_request(tmp_path, args, message):
+    with SimServer(port=0, seed=7, request_log=str(tmp_path / "requests.jsonl")) as sim:
+        result = luigi_cli(["SeasonBackfill", *args], lake=tmp_path / "lake", sim=sim,
+                           tmp=tmp_path)
+    assert result.returncode == 2, result.stderr[-2000:]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {message}"), lines
+    assert requests_in(tmp_path / "requests.jsonl") == []
+    assert not (tmp_path / "lake").exists()
