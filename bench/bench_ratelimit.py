@@ -83,7 +83,7 @@ def limiter_worker(state_path: str, interval: float, count: int, url, timeout, r
         outcome = request()
         outcomes[outcome] += 1
         report_outcome(limiter, outcome)
-    results.put(("limiter", starts, outcomes))
+    results.put(("limiter", starts, outcomes, limiter.stats()))
 
 
 def naive_worker(interval: float, count: int, url, timeout, results) -> None:
@@ -93,7 +93,7 @@ def naive_worker(interval: float, count: int, url, timeout, results) -> None:
         starts.append(time.time())
         outcomes[request()] += 1
         time.sleep(interval)  # request time adds to every gap: drifts below the rate
-    results.put(("naive", starts, outcomes))
+    results.put(("naive", starts, outcomes, None))
 
 
 def summarize(starts: list[float], rate: float) -> dict:
@@ -182,13 +182,15 @@ def main() -> None:
             process.start()
         starts: dict[str, list[float]] = {"limiter": [], "naive": []}
         outcomes: dict[str, Counter] = {"limiter": Counter(), "naive": Counter()}
+        limiter_stats: dict = {}
         for _ in processes:
-            kind, worker_starts, worker_outcomes = results.get()
+            kind, worker_starts, worker_outcomes, stats = results.get()
             starts[kind] += worker_starts
             outcomes[kind] += worker_outcomes
+            if stats and stats["requests"] >= limiter_stats.get("requests", 0):
+                limiter_stats = stats  # as the last limiter worker saw it when done
         for process in processes:
             process.join()
-        limiter_stats = SharedRateLimiter(interval, state_path).stats()
     if server is not None and hasattr(server, "stop"):
         server.stop()
 

@@ -4,7 +4,16 @@ Run it as `luigi --module pipeline SeasonBackfill --season 2024-25`.
 """
 
 from pipeline.tasks.discover import DiscoverGames
-from pipeline.tasks.game import DeadLetter, GameEndpoint
+from pipeline.tasks.entities import DiscoverPlayers, EntityEndpoint
+from pipeline.tasks.fetch import DeadLetter
+from pipeline.tasks.game import GameEndpoint
 from pipeline.tasks.season import SeasonBackfill
 
-__all__ = ["DeadLetter", "DiscoverGames", "GameEndpoint", "SeasonBackfill"]
+__all__ = [
+    "DeadLetter",
+    "DiscoverGames",
+    "DiscoverPlayers",
+    "EntityEndpoint",
+    "GameEndpoint",
+    "SeasonBackfill",
+]

@@ -49,6 +49,17 @@ def game_item(game: Game) -> Item:
     )
 
 
+def entity_item(endpoint: Endpoint, season: str, key: str) -> Item:
+    """A player or team of a season: one file per season, no month partition."""
+    return Item(
+        season=season,
+        key=str(key),
+        month=None,
+        lineage={"season": season},
+        api_kwargs=endpoint.item_kwargs(str(key), season),
+    )
+
+
 @dataclass
 class Outcome:
     status: str  # "fetched", "rederived" or "dead_letter"

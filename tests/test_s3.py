@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-from concurrent.futures import ThreadPoolExecutor
 
 import luigi.contrib.s3
 import pytest
@@ -15,24 +14,27 @@ from pipeline.lake import Lake, s3
 from pipeline.lake.store import store_for
 from pipeline.lake.targets import make_target
 from pipeline.nba.endpoints import BOX_TRADITIONAL
+from tests import s3_server
 from tests.conftest import fixture_body
-from tests.s3_server import (  # noqa: F401  (s3_endpoint, s3_bucket are fixtures)
+from tests.s3_server import (
     FaultProxy,
     iam_user_keys,
     make_bucket,
     moto_auth,
-    s3_bucket,
-    s3_endpoint,
+    seed_objects,
     use_endpoint,
 )
+
+s3_endpoint = s3_server.s3_endpoint  # fixtures: the session's moto server, a fresh bucket
+s3_bucket = s3_server.s3_bucket
 
 
 def count_requests(client) -> list[str]:
     """Every HTTP request the client sends, by operation name."""
     seen: list[str] = []
-    client.meta.events.register("before-send.s3.*",
-                                lambda request, **kw: seen.append(request.context.get(
-                                    "operation_name", "?")))
+    client.meta.events.register(
+        "before-send.s3.*", lambda event_name, **kw: seen.append(event_name.split(".")[-1])
+    )
     return seen
 
 
@@ -92,10 +94,9 @@ def test_lake_lands_a_real_box_score_and_reads_it_back(s3_bucket, s3_endpoint):
 
 
 def test_listing_paginates_past_1000_keys(s3_bucket, s3_endpoint):
-    client = s3_endpoint[1]
     keys = [f"p/t/season=2024-25/month=1/{n:05d}.parquet" for n in range(2050)]
-    with ThreadPoolExecutor(16) as pool:
-        list(pool.map(lambda k: client.put_object(Bucket=s3_bucket, Key=k, Body=b"x"), keys))
+    seed_objects(s3_bucket, keys)
+    seed_objects(s3_bucket, ["p/t/season=2024-250/decoy.parquet"])
     sent = count_requests(s3.shared_client().boto)
 
     found = s3.S3Store().list(f"s3://{s3_bucket}/p/t/season=2024-25")
@@ -223,7 +224,8 @@ def test_preflight_no_credentials(s3_bucket, monkeypatch, tmp_path):
 
 
 LIST_AND_READ = [
-    {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": "*"},
+    # moto checks HeadBucket as "s3:HeadBucket"; AWS checks it as s3:ListBucket.
+    {"Effect": "Allow", "Action": ["s3:ListBucket", "s3:HeadBucket"], "Resource": "*"},
     {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"},
 ]
 

@@ -49,6 +49,9 @@ class Layout:
     def dead_letter(self, season: str, endpoint_key: str, key: str) -> str:
         return self._join(self.dead_letter_prefix(season), endpoint_key, f"{key}.json")
 
+    def state_file(self, kind: str, season: str, name: str) -> str:
+        return self._join(STATE, kind, self.partition(season), name)
+
     def run_summary(self, run_id: str) -> str:
         return self._join(STATE, "runs", f"{run_id}.json")
 

@@ -16,6 +16,7 @@ import os
 import threading
 import uuid
 
+import boto3
 import botocore.exceptions as bex
 import luigi
 import luigi.format
@@ -63,8 +64,19 @@ class LakeS3Client(S3Client):
         if self._s3 is None:
             with self._build_lock:
                 if self._s3 is None:
-                    S3Client.s3.fget(self)
+                    self._s3 = self._build()
         return self._s3
+
+    def _build(self):
+        options = dict(self._options)
+        if options.get("aws_role_arn"):
+            return S3Client.s3.fget(self)  # luigi's assume-role path, as is
+        # As luigi does, but on a session of our own: boto3's default session caches the
+        # credentials it found first, so a rebuilt client would never see new ones.
+        keys = {k: options.pop(k, None) for k in
+                ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")}
+        options.pop("aws_role_session_name", None)
+        return boto3.session.Session(**keys).resource("s3", **options)
 
     @s3.setter
     def s3(self, value):

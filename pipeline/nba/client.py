@@ -23,7 +23,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from pipeline import config
+from pipeline import config, observe
 from pipeline.errors import (
     ApiTimeoutError,
     BadPayloadError,
@@ -170,6 +170,8 @@ class NbaClient:
                 extra={"event_type": "retry", "endpoint": endpoint.key,
                        "error_type": type(exc).__name__},
             )
+            observe.record({"event_type": "retry", "endpoint": endpoint.key,
+                            "error_type": type(exc).__name__})
 
         retrying = Retrying(
             retry=retry_if_exception_type(TransientError),
@@ -181,6 +183,7 @@ class NbaClient:
         for attempt in retrying:
             with attempt:
                 attempts += 1
+                observe.record({"event_type": "request", "endpoint": endpoint.key})
                 body, tables, response_ms = self._attempt(endpoint, kwargs)
         return Fetched(body=body, tables=tables, response_ms=response_ms, attempts=attempts)
 

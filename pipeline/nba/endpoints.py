@@ -34,10 +34,19 @@ class Endpoint:
     group: str = ""  # the older CLI's on/off switch this endpoint belongs to
     first_season_year: int = 1946
     extra_params: dict = field(default_factory=dict)
+    key_param: str = "game_id"  # the nba_api argument that takes the item's key
+    season_param: str | None = None  # the nba_api argument that takes the season, if any
 
     def nba_kwargs(self, **ids) -> dict:
         """Keyword arguments for the nba_api class (ids by our names -> nba_api's names)."""
         return {**self.extra_params, **ids}
+
+    def item_kwargs(self, key: str, season: str) -> dict:
+        """nba_api arguments for one item (a game, player or team) of a season."""
+        ids = {self.key_param: key}
+        if self.season_param:
+            ids[self.season_param] = season
+        return self.nba_kwargs(**ids)
 
 
 BOX_TRADITIONAL = Endpoint(
@@ -102,6 +111,7 @@ PLAYER_INFO = Endpoint(
     tables={"CommonPlayerInfo": "players", "PlayerHeadlineStats": "player_headline_stats"},
     required=("CommonPlayerInfo",),
     group="player_info",
+    key_param="player_id",
 )
 
 TEAM_INFO = Endpoint(
@@ -112,6 +122,8 @@ TEAM_INFO = Endpoint(
     tables={"TeamInfoCommon": "teams", "TeamSeasonRanks": "team_season_ranks"},
     required=("TeamInfoCommon",),
     group="team_info",
+    key_param="team_id",
+    season_param="season_nullable",
 )
 
 TEAM_ROSTER = Endpoint(
@@ -122,6 +134,8 @@ TEAM_ROSTER = Endpoint(
     tables={"CommonTeamRoster": "rosters", "Coaches": "coaches"},
     required=("CommonTeamRoster",),
     group="team_info",
+    key_param="team_id",
+    season_param="season",
 )
 
 # Discovery: called once per season type, not per game.

@@ -23,7 +23,8 @@ Design
     and a 429 or 5xx reported by any process while others sleep applies to them at once.
     The 1% ``spacing_margin`` absorbs the jitter between a grant and the caller's request
     (commit, scheduling), which could otherwise put one start too many in a window.
-    Each process opens its own connection lazily and again after a fork (``os.getpid()``).
+    Each process opens its own connection lazily; every limiter closes it before a fork
+    (``os.register_at_fork``), since SQLite must not have the file open across fork().
     The cost is one short transaction per request (well under a millisecond); waiting
     processes all wake at the same ready time and the losers simply sleep again.
 """
@@ -35,9 +36,11 @@ import os
 import pathlib
 import sqlite3
 import tempfile
+import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -67,9 +70,21 @@ CREATE TABLE IF NOT EXISTS limiter_state (
 INSERT OR IGNORE INTO limiter_state (id) VALUES (1);
 """
 
-# A connection must never be used or closed in a forked child (SQLite's rule); stale ones are
-# kept here so garbage collection cannot close them either. One per fork is a tiny leak.
+# SQLite must not have the file open across fork(): the child would reuse the parent's lock
+# bookkeeping without holding its locks, and when the parent later closed, it would delete the
+# WAL under the children (measured: children's writes lost). So every limiter closes its
+# connection before any fork and reopens lazily. If a fork slips past the hook, the child
+# leaves the inherited connection alone (never used, never closed): kept here.
+_limiters: weakref.WeakSet[SharedRateLimiter] = weakref.WeakSet()
 _connections_from_parent: list[sqlite3.Connection] = []
+
+
+def _close_connections_before_fork() -> None:
+    for limiter in list(_limiters):
+        limiter._close()
+
+
+os.register_at_fork(before=_close_connections_before_fork)
 
 
 @dataclass
@@ -131,7 +146,9 @@ class SharedRateLimiter:
         self._sleep = sleep
         self._conn: sqlite3.Connection | None = None
         self._conn_pid: int | None = None
+        self._lock = threading.Lock()  # one transaction at a time per object (threads, fork)
         self.state_path.parent.mkdir(parents=True, exist_ok=True)
+        _limiters.add(self)
         self._connection()  # create the file and schema now, not in the first request
 
     @property
@@ -295,23 +312,38 @@ class SharedRateLimiter:
             _connections_from_parent.append(self._conn)
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so the write lock is
         # taken before the read and two processes can never grant the same slot.
-        conn = sqlite3.connect(self.state_path, timeout=60.0, isolation_level=None)
+        conn = sqlite3.connect(
+            self.state_path, timeout=60.0, isolation_level=None, check_same_thread=False
+        )
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")  # no fsync per request; state is soft
         conn.executescript(_SCHEMA)
         self._conn, self._conn_pid = conn, pid
         return conn
 
+    def _close(self) -> None:
+        with self._lock:
+            if self._conn is not None and self._conn_pid == os.getpid():
+                self._conn.close()
+            self._conn = self._conn_pid = None
+
+    def __del__(self) -> None:
+        # sqlite3.Connection sits in a reference cycle, so without this it would stay open
+        # until the cyclic GC runs, possibly across a fork (see _close_connections_before_fork).
+        with suppress(Exception):
+            self._close()
+
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        db = self._connection()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+        with self._lock:
+            db = self._connection()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
 
     @staticmethod
     def _read(db: sqlite3.Connection) -> _State:
@@ -324,5 +356,9 @@ class SharedRateLimiter:
     def __getstate__(self) -> dict:
         # Picklable for spawned processes: they open their own connection.
         state = self.__dict__.copy()
-        state["_conn"] = state["_conn_pid"] = None
+        state["_conn"] = state["_conn_pid"] = state["_lock"] = None
         return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _lock=threading.Lock())
+        _limiters.add(self)

@@ -3,14 +3,147 @@
 Hooks the tasks call (kept tiny so tasks stay thin):
 - start_run(season_task): in the process that launched the run (once).
 - record(event): one unit of work finished (any process, any worker).
+- report_progress(task, state): from SeasonBackfill.run, to the scheduler (two requests).
+
+The launcher makes the run id and exports it (BACKFILL_RUN_ID, BACKFILL_EVENTS_PATH) so
+forked workers log and record under it; at exit it writes the summary and sends the alert.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import datetime as dt
+import logging
+import os
+import secrets
+import sys
+import time
+from dataclasses import dataclass, field
 
-def start_run(season_task) -> None:
-    """Called by SeasonBackfill.__init__. TODO(issue 7): logging, progress, summary at exit."""
+# Importing alerts and logs registers their luigi.Config sections ([alerts], [log]) and so
+# the --alerts-* and --log-format flags.
+from pipeline.observe import alerts as alerting
+from pipeline.observe import events
+from pipeline.observe.logs import RUN_ID_ENV, SEASON_ENV, current_format, setup_logging
+
+__all__ = ["record", "report_progress", "run_id", "start_run"]
+
+logger = logging.getLogger("pipeline.observe")
+
+
+@dataclass
+class Run:
+    run_id: str
+    season_task: object
+    events_path: str
+    started: float = field(default_factory=time.time)
+    pid: int = field(default_factory=os.getpid)
+    progress: object = None
+    finished: bool = False
+
+
+_run: Run | None = None
+
+
+def new_run_id() -> str:
+    """Sortable and unique enough: UTC start time plus 6 random hex digits."""
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return f"{now}-{secrets.token_hex(3)}"
+
+
+def run_id() -> str | None:
+    return os.environ.get(RUN_ID_ENV)
+
+
+def start_run(season_task) -> Run | None:
+    """Called by SeasonBackfill.__init__ in the launching process. Idempotent per process."""
+    global _run
+    setup_logging()
+    if getattr(season_task, "dry_run", False):
+        return None  # a dry run writes nothing: no events, no summary, no alert
+    if _run is not None:
+        return _run
+    # An id given by the caller (a scheduler, CI) is kept as the correlation id.
+    rid = os.environ.get(RUN_ID_ENV) or new_run_id()
+    path = events.events_path(rid)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.environ[RUN_ID_ENV] = rid
+    os.environ[SEASON_ENV] = season_task.season
+    os.environ[events.EVENTS_ENV] = str(path)
+    _run = Run(rid, season_task, str(path))
+    record({"event_type": "run_started", "task_id": season_task.task_id})
+    logger.info("run %s started for %s", rid, season_task.task_id,
+                extra={"event_type": "run_started"})
+    from pipeline.observe import progress
+
+    if progress.wanted(current_format()):
+        _run.progress = progress.ProgressLine(path)
+        _run.progress.start()
+    atexit.register(finish_run)
+    return _run
 
 
 def record(event: dict) -> None:
-    """Called after each (endpoint, item) lands, fails or is dead-lettered. TODO(issue 7)."""
+    """Append one event to the run's events file (no-op outside a run, e.g. a dry run)."""
+    path = os.environ.get(events.EVENTS_ENV)
+    if not path:
+        return
+    try:
+        events.append(path, {"run_id": os.environ.get(RUN_ID_ENV), **event})
+    except OSError as exc:  # observing must never fail the work itself
+        logger.warning("could not record event: %s", exc, extra={"event_type": "observe_error"})
+
+
+def report_progress(task, state: dict) -> None:
+    """Tell the scheduler how far the season is, from SeasonBackfill.run (the only place
+    Luigi lets a task do so). Each call is two scheduler requests, so call it per round."""
+    done, dead = len(state.get("done", ())), len(state.get("dead_letter", ()))
+    missing = len(state.get("missing", ()))
+    total = done + dead + missing
+    record({"event_type": "planned", "done": done, "missing": missing, "dead_letter": dead})
+    percent = round(100 * (done + dead) / total) if total else 100
+    message = (f"run {run_id() or '-'}: {done}/{total} (endpoint, game) pairs done, "
+               f"{missing} to fetch, {dead} dead-lettered")
+    try:
+        task.set_progress_percentage(percent)
+        task.set_status_message(message)
+    except (AttributeError, TypeError):  # outside run(): no scheduler callbacks to call
+        pass
+    logger.info(message, extra={"event_type": "progress"})
+
+
+def finish_run() -> dict | None:
+    """atexit, launching process only: summary into the lake, short text, one alert."""
+    from pipeline.observe import summary as summaries
+
+    run = _run
+    if run is None or run.finished or os.getpid() != run.pid:
+        return None
+    run.finished = True
+    if run.progress:
+        run.progress.stop()
+    try:
+        result = summaries.build(run, time.time())
+        try:
+            summaries.write(result)
+        except Exception as exc:
+            logger.error("could not write the run summary: %s", exc,
+                         extra={"event_type": "summary_failed",
+                                "error_type": type(exc).__name__})
+        text = summaries.short_text(result)
+        logger.info("run summary: %s", result.get("summary_path"),
+                    extra={"event_type": "run_summary", **{
+                        k: result[k] for k in ("status", "requests", "retries", "bytes_stored",
+                                               "counts", "rate_achieved_per_s")}})
+        if current_format() == "text":
+            print(text, file=sys.stderr, flush=True)
+        result["alerts_sent"] = alerting.send(result, text)
+        if result.get("summary_path") and result["alerts_sent"]:
+            summaries.write(result)  # note which alerts went out
+        with contextlib.suppress(OSError):
+            os.unlink(run.events_path)
+        return result
+    except Exception:
+        logger.exception("run summary failed", extra={"event_type": "summary_failed"})
+        return None

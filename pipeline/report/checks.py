@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import pandas as pd
+import pyarrow as pa
 
 from pipeline.nba.games import Game
 from pipeline.report import rules
@@ -62,51 +63,48 @@ def who(row) -> str:
 
 
 def check_schema(findings: Findings, table: str, files: list[FileInfo], expected: tuple,
-                 majority) -> None:
+                 reference: pa.Schema | None) -> None:
+    """Expected columns and kinds, and drift from the reference (majority) schema. Worked
+    out once per distinct schema; only type differences need each file's null counts."""
     missing, kinds, drift = {}, {}, {}
+    by_schema: dict[pa.Schema, list[FileInfo]] = defaultdict(list)
     for f in files:
-        names = set(f.schema.names)
-        absent = [c for c in expected if c not in names]
-        if absent:
-            missing[f.game_id] = "missing " + ", ".join(absent)
-        all_null = None
-        wrong = []
-        for fld in f.schema:
-            kind = rules.expected_kind(fld.name)
-            if kind and not rules.kind_ok(kind, fld.type):
-                all_null = f.all_null_columns() if all_null is None else all_null
-                if fld.name not in all_null:
-                    wrong.append(f"{fld.name} is {fld.type}, expected {kind}")
-        if wrong:
-            kinds[f.game_id] = "; ".join(wrong)
-        if majority is not None and not f.schema.remove_metadata().equals(majority):
-            diff = schema_diff(f, majority)
-            if diff:
-                drift[f.game_id] = diff
+        by_schema[f.schema].append(f)
+    for schema, group in by_schema.items():
+        absent = [c for c in expected if c not in schema.names]
+        wrong = [(fld.name, f"{fld.name} is {fld.type}, expected {kind}") for fld in schema
+                 if (kind := rules.expected_kind(fld.name))
+                 and not rules.kind_ok(kind, fld.type)]
+        lacking, extra, retyped = schema_diff(schema, reference)
+        for f in group:
+            if absent:
+                missing[f.game_id] = "missing " + ", ".join(absent)
+            kind_errors = [text for name, text in wrong if name not in f.all_null]
+            if kind_errors:
+                kinds[f.game_id] = "; ".join(kind_errors)
+            types = [text for name, text in retyped if name not in f.all_null]
+            parts = [("lacks " + ", ".join(lacking)) if lacking else "",
+                     ("extra " + ", ".join(extra)) if extra else "",
+                     ("types " + ", ".join(types)) if types else ""]
+            if any(parts):
+                drift[f.game_id] = "; ".join(p for p in parts if p)
     evaluated = [f.game_id for f in files]
     findings.record("schema.columns", table, evaluated, missing)
     findings.record("schema.types", table, evaluated, kinds)
     findings.record("schema.drift", table, evaluated, drift)
 
 
-def schema_diff(f: FileInfo, majority) -> str:
-    ours = {fld.name: fld.type for fld in f.schema}
-    theirs = {fld.name: fld.type for fld in majority}
-    all_null = f.all_null_columns()
-    parts = []
+def schema_diff(schema: pa.Schema, reference: pa.Schema | None):
+    """(columns lacking, extra columns, [(column, 'column: ours vs reference')])."""
+    if reference is None or schema.equals(reference):
+        return [], [], []
+    ours = {fld.name: fld.type for fld in schema}
+    theirs = {fld.name: fld.type for fld in reference}
     lacking = [c for c in theirs if c not in ours]
     extra = [c for c in ours if c not in theirs]
-    retyped = [f"{c}: {ours[c]} vs {theirs[c]}" for c in ours
-               if c in theirs and ours[c] != theirs[c] and c not in all_null]
-    if lacking:
-        parts.append("lacks " + ", ".join(lacking))
-    if extra:
-        parts.append("extra " + ", ".join(extra))
-    if retyped:
-        parts.append("types " + ", ".join(retyped))
-    if not lacking and not extra and not retyped and list(ours) != list(theirs):
-        parts.append("column order differs")
-    return "; ".join(parts)
+    retyped = [(c, f"{c}: {ours[c]} vs {theirs[c]}") for c in ours
+               if c in theirs and ours[c] != theirs[c]]
+    return lacking, extra, retyped
 
 
 # --- one table's values -----------------------------------------------------------------

@@ -11,6 +11,7 @@ import posixpath
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -25,14 +26,20 @@ READ_THREADS = 4
 class FileInfo:
     game_id: str
     path: str
-    schema: pa.Schema
+    schema: pa.Schema  # without metadata
     metadata: pq.FileMetaData
     data: pa.Table | None = None  # only the DATA_COLUMNS the file has
 
-    def all_null_columns(self) -> set[str]:
+    @cached_property
+    def all_null(self) -> frozenset[str]:
         """Columns with no value (0-row files included): the parser types those as string,
         so a type difference there is not drift. From footer statistics, not the data."""
+        return frozenset(self._all_null_columns())
+
+    def _all_null_columns(self) -> set[str]:
         rows = self.metadata.num_rows
+        if rows == 0:
+            return set(self.schema.names)
         nulls: Counter[str] = Counter()
         for rg in range(self.metadata.num_row_groups):
             group = self.metadata.row_group(rg)
@@ -60,7 +67,7 @@ def open_file(lake: Lake, path: str, columns: tuple[str, ...] | None) -> FileInf
     data = None
     if columns:
         data = parquet.read(columns=[c for c in columns if c in schema.names], use_threads=False)
-    return FileInfo(stem(path), path, schema, parquet.metadata, data)
+    return FileInfo(stem(path), path, schema.remove_metadata(), parquet.metadata, data)
 
 
 def open_files(lake: Lake, paths: list[str], columns: tuple[str, ...] | None) -> list[FileInfo]:
@@ -80,7 +87,11 @@ class DeadLetters:
     @classmethod
     def load(cls, lake: Lake, season: str) -> DeadLetters:
         found = cls(lake)
-        for path in lake.listing(lake.layout.dead_letter_prefix(season), fresh=True):
+        # The folder above <endpoint>/<key>.json, derived from dead_letter() itself so that
+        # validation lists exactly where ingest writes.
+        sample = lake.layout.dead_letter(season, "endpoint", "key")
+        prefix = posixpath.dirname(posixpath.dirname(sample))
+        for path in lake.listing(prefix, fresh=True):
             if path.endswith(".json"):
                 endpoint_key = posixpath.basename(posixpath.dirname(path))
                 found.paths[(endpoint_key, stem(path))] = path
@@ -106,11 +117,31 @@ def keys_in(lake: Lake, table: str, season: str) -> set[str]:
             if p.endswith(".parquet")}
 
 
-def majority_schema(files: list[FileInfo]) -> pa.Schema | None:
+def reference_schema(files: list[FileInfo]) -> pa.Schema | None:
+    """The dataset's majority schema: the most common column list, and for each column the
+    most common type among the files where it holds values (an all-null column is typed
+    string by the parser, and early-season files are often empty)."""
     if not files:
         return None
-    counts = Counter(f.schema.remove_metadata() for f in files)
-    return counts.most_common(1)[0][0]
+    groups = Counter(f.schema for f in files)
+    names = Counter()
+    for schema, n in groups.items():
+        names[tuple(schema.names)] += n
+    columns = names.most_common(1)[0][0]
+    types: dict[str, Counter] = {c: Counter() for c in columns}
+    for schema, n in groups.items():
+        for fld in schema:
+            if fld.name in types:
+                types[fld.name][fld.type] += n
+    fields = []
+    for column in columns:
+        counted = types[column]
+        if len(counted) > 1:  # disagreement: count only the files where it has values
+            counted = Counter(f.schema.field(column).type for f in files
+                              if column in f.schema.names and column not in f.all_null)
+            counted = counted or types[column]
+        fields.append(pa.field(column, counted.most_common(1)[0][0]))
+    return pa.schema(fields)
 
 
 def stack(files: list[FileInfo], columns: tuple[str, ...], schema: pa.Schema) -> pa.Table:

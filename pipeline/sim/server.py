@@ -75,6 +75,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.sim._connections.discard(self.connection)
 
     def do_GET(self):  # noqa: N802 - http.server's naming
+        with self.sim._in_flight_lock:
+            self.sim._in_flight += 1
+        try:
+            self._handle_get()
+        finally:
+            with self.sim._in_flight_lock:
+                self.sim._in_flight -= 1
+
+    def _handle_get(self):
         started = time.monotonic()
         split = urlsplit(self.path)
         params = dict(parse_qsl(split.query, keep_blank_values=True))
@@ -212,6 +221,8 @@ class SimServer:
         self.request_log = RequestLog(request_log)
         self._stopping = threading.Event()
         self._connections: set = set()
+        self._in_flight = 0
+        self._in_flight_lock = threading.Lock()
         handler = type("SimHandler", (_Handler,), {"sim": self})
         self._httpd = _ThreadingServer((host, port), handler)
         self.port = self._httpd.server_address[1]
@@ -243,6 +254,9 @@ class SimServer:
             self._httpd.shutdown()
             self._thread.join(timeout=5)
         self._httpd.server_close()
+        deadline = time.monotonic() + 1.0  # let woken requests write their log line
+        while self._in_flight and time.monotonic() < deadline:
+            time.sleep(0.01)
         for connection in list(self._connections):
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)

@@ -7,12 +7,19 @@ import logging
 import luigi
 
 from pipeline import config, observe
-from pipeline.ingest import game_item, is_dead_lettered, is_done
+from pipeline.ingest import Item, entity_item, game_item, is_dead_lettered, is_done
 from pipeline.nba import endpoints
 from pipeline.nba.games import Game, select_games
 from pipeline.tasks.common import current_lake, season_games
 from pipeline.tasks.discover import DiscoverGames
-from pipeline.tasks.game import DeadLetter, GameEndpoint
+from pipeline.tasks.entities import (
+    DiscoverPlayers,
+    EntityEndpoint,
+    games_digest,
+    season_team_ids,
+)
+from pipeline.tasks.fetch import DeadLetter
+from pipeline.tasks.game import GameEndpoint
 
 log = logging.getLogger("pipeline.tasks")
 
@@ -72,6 +79,10 @@ class SeasonBackfill(luigi.Task):
     def game_endpoints(self) -> list[endpoints.Endpoint]:
         return endpoints.endpoints_for(config.season_year(self.season), self.groups_off())
 
+    def entity_endpoints(self, scope: str) -> list[endpoints.Endpoint]:
+        off = self.groups_off()
+        return [e for e in endpoints.ENTITY_ENDPOINTS if e.scope == scope and e.group not in off]
+
     def games(self) -> list[Game]:
         return select_games(
             list(season_games(current_lake(), self.season).values()),
@@ -81,20 +92,48 @@ class SeasonBackfill(luigi.Task):
             limit=self.limit,
         )
 
-    def state(self) -> dict[str, list]:
-        """(endpoint, game) pairs by state: done, missing, dead-lettered. From listings only."""
+    def game_work(self) -> list[tuple[endpoints.Endpoint, Item]]:
+        games = self.games()
+        return [(e, game_item(g)) for e in self.game_endpoints() for g in games]
+
+    def team_work(self) -> list[tuple[endpoints.Endpoint, Item]]:
+        teams = season_team_ids(self.season)
+        return [(e, entity_item(e, self.season, t))
+                for e in self.entity_endpoints("team") for t in teams]
+
+    def players_task(self) -> DiscoverPlayers | None:
+        """Who played in this run's games: known once their traditional box scores exist."""
+        if not self.entity_endpoints("player") or "box_scores" in self.groups_off():
+            return None
+        lake = current_lake()
+        ids = [item.key for e, item in self.game_work()
+               if e is endpoints.BOX_TRADITIONAL and is_done(lake, e, item)]
+        return DiscoverPlayers(season=self.season, digest=games_digest(ids), game_ids=ids)
+
+    def player_work(self, players: DiscoverPlayers) -> list[tuple[endpoints.Endpoint, Item]]:
+        ids = players.player_ids()
+        return [(e, entity_item(e, self.season, p))
+                for e in self.entity_endpoints("player") for p in ids]
+
+    def state(self, work=None) -> dict[str, list]:
+        """Work by state: done, missing, dead-lettered. From listings only."""
         lake = current_lake()
         state = {"done": [], "missing": [], "dead_letter": []}
-        for endpoint in self.game_endpoints():
-            for game in self.games():
-                item = game_item(game)
-                if is_done(lake, endpoint, item):
-                    state["done"].append((endpoint, game))
-                elif not self.retry_dead_letters and is_dead_lettered(lake, endpoint, item):
-                    state["dead_letter"].append((endpoint, game))
-                else:
-                    state["missing"].append((endpoint, game))
+        for endpoint, item in self.game_work() if work is None else work:
+            if is_done(lake, endpoint, item):
+                state["done"].append((endpoint, item))
+            elif not self.retry_dead_letters and is_dead_lettered(lake, endpoint, item):
+                state["dead_letter"].append((endpoint, item))
+            else:
+                state["missing"].append((endpoint, item))
         return state
+
+    def fetch_task(self, endpoint: endpoints.Endpoint, item: Item):
+        if endpoint.scope == "game":
+            return GameEndpoint(season=self.season, endpoint=endpoint.key, game_id=item.key,
+                                retry_dead_letters=self.retry_dead_letters)
+        return EntityEndpoint(season=self.season, endpoint=endpoint.key, key=item.key,
+                              retry_dead_letters=self.retry_dead_letters)
 
     # --- luigi --------------------------------------------------------------------------
 
@@ -107,7 +146,15 @@ class SeasonBackfill(luigi.Task):
         lake = current_lake()
         if not lake.exists(lake.layout.game_index(self.season)):
             return False
-        state = self.state()
+        state = self.state(self.game_work() + self.team_work())
+        if state["missing"] or state["dead_letter"]:
+            return False
+        players = self.players_task()
+        if players is None:
+            return True
+        if not players.complete():
+            return False
+        state = self.state(self.player_work(players))
         return not state["missing"] and not state["dead_letter"]
 
     def run(self):
@@ -118,17 +165,35 @@ class SeasonBackfill(luigi.Task):
             return
         lake = current_lake()
         lake.forget_listings()
-        state = self.state()
-        if state["missing"]:
-            yield [
-                GameEndpoint(season=self.season, endpoint=endpoint.key, game_id=game.game_id,
-                             retry_dead_letters=self.retry_dead_letters)
-                for endpoint, game in state["missing"]
-            ]
+        work = self.game_work() + self.team_work()
+        missing = self.state(work)["missing"]
+        if missing:
+            yield [self.fetch_task(endpoint, item) for endpoint, item in missing]
             lake.forget_listings()
-            state = self.state()
-        if state["dead_letter"]:
+        players = self.players_task()
+        if players is not None:
+            yield players
+            player_work = self.player_work(players)
+            missing = self.state(player_work)["missing"]
+            if missing:
+                yield [self.fetch_task(endpoint, item) for endpoint, item in missing]
+                lake.forget_listings()
+            work += player_work
+        self.write_report()
+        dead = self.state(work)["dead_letter"]
+        if dead:
             # Data the API does not have: the season is as complete as it can be, and the
             # run exits with [retcode] missing_data so nobody mistakes it for whole.
-            yield [DeadLetter(season=self.season, endpoint=e.key, key=g.game_id)
-                   for e, g in state["dead_letter"]]
+            yield [DeadLetter(season=self.season, endpoint=e.key, key=item.key)
+                   for e, item in dead]
+
+    def write_report(self) -> None:
+        from pipeline.report import validate_season, write_report
+
+        lake = current_lake()
+        report = validate_season(lake, self.season, games=self.games(),
+                                 endpoints=self.game_endpoints())
+        json_path, html_path = write_report(lake, self.season, report)
+        summary = report.get("summary", {})
+        print(f"validation: quality {summary.get('quality_score')} for "
+              f"{summary.get('expected_games')} games; report {html_path}", flush=True)

@@ -1,0 +1,116 @@
+"""Logging for the launching process and (by fork) every worker: text or JSON, redacted.
+
+`--log-format json` (env LOG_FORMAT) gives one JSON object per line on stderr, Luigi's own
+lines included, each tagged with the run's correlation id.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import luigi
+from pythonjsonlogger.json import JsonFormatter
+
+from pipeline.config import env
+from pipeline.observe.redact import redact, redact_value
+
+RUN_ID_ENV = "BACKFILL_RUN_ID"
+SEASON_ENV = "BACKFILL_SEASON"
+# Always present in a JSON line (null when unknown), so every line has one shape.
+BASE_FIELDS = ("timestamp", "level", "component", "event_type", "run_id", "season", "message")
+# Present when a log call passes them with extra=.
+ITEM_FIELDS = ("game_id", "endpoint", "processing_time_ms", "api_response_ms", "api_calls",
+               "bytes_stored", "rows", "error_type")
+
+
+class log(luigi.Config):  # noqa: N801 - the section [log] gives the flag --log-format
+    format = luigi.ChoiceParameter(
+        choices=["text", "json"], default=env("LOG_FORMAT", "text"),
+        description="text or json log lines on stderr (env LOG_FORMAT)",
+    )
+
+
+class RunContext(logging.Filter):
+    """Stamp every record with the run id and season (inherited by workers via env)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not getattr(record, "run_id", None):
+            record.run_id = os.environ.get(RUN_ID_ENV)
+        if not getattr(record, "season", None):
+            record.season = os.environ.get(SEASON_ENV)
+        if not hasattr(record, "event_type"):
+            record.event_type = None
+        return True
+
+
+class RedactingJsonFormatter(JsonFormatter):
+    def __init__(self):
+        super().__init__(
+            " ".join(f"%({name})s" for name in ("levelname", "name", "message")),
+            rename_fields={"levelname": "level", "name": "component"},
+            timestamp=True,
+        )
+
+    def add_fields(self, log_data, record, message_dict):
+        super().add_fields(log_data, record, message_dict)
+        for name in BASE_FIELDS:
+            log_data.setdefault(name, getattr(record, name, None))
+        for name in ITEM_FIELDS:
+            value = getattr(record, name, None)
+            if value is not None:
+                log_data[name] = value
+        # extra= fields python-json-logger already copied, which we do not define, stay.
+
+    def process_log_record(self, log_data):
+        return {key: redact_value(value) for key, value in log_data.items()}
+
+
+class RedactingTextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+class LineClearingHandler(logging.StreamHandler):
+    """On a terminal, wipe the progress line before writing a log line over it."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(self.stream, "isatty", lambda: False)():
+            self.stream.write("\r\033[K")
+        super().emit(record)
+
+
+def current_format() -> str:
+    return log().format
+
+
+def setup_logging(fmt: str | None = None) -> bool:
+    """Install our handler on the root logger, once per process. False when the operator
+    configured logging through Luigi instead ([core] logging_conf_file / no_configure_logging)."""
+    from luigi.setup_logging import InterfaceLogging
+
+    root = logging.getLogger()
+    if any(getattr(h, "_backfill", False) for h in root.handlers):
+        return True
+    cfg = luigi.configuration.get_config()
+    if cfg.get("core", "logging_conf_file", None) or cfg.getboolean(
+            "core", "no_configure_logging", False):
+        return False
+    fmt = fmt or current_format()
+    handler = LineClearingHandler(sys.stderr)
+    handler._backfill = True
+    handler.addFilter(RunContext())
+    if fmt == "json":
+        handler.setFormatter(RedactingJsonFormatter())
+    else:
+        handler.setFormatter(RedactingTextFormatter(
+            "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    # Not --log-level: that flag is Luigi's own and defaults to DEBUG.
+    root.setLevel(str(env("LOG_LEVEL", "INFO")).upper())
+    # Luigi's lines reach our handler through the root logger, not a handler of its own.
+    InterfaceLogging._configured = True
+    for name in ("luigi", "luigi-interface"):
+        logging.getLogger(name).setLevel(logging.NOTSET)
+    return True

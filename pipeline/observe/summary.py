@@ -1,0 +1,196 @@
+"""The run summary: built at exit from the events file, the lake and the config; written to
+backfill-state/runs/<run_id>.json and printed short."""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import logging
+import os
+
+import luigi
+
+from pipeline import config
+from pipeline.observe.redact import redact_mapping
+
+log = logging.getLogger("pipeline.observe.summary")
+CONFIG_SECTIONS = ("lake", "nba", "resources", "worker", "scheduler", "retcode", "s3", "log",
+                   "alerts", "core")
+ENV_NAMES = ("LAKE_ROOT", "NBA_API_BASE_URL", "NBA_RATE_LIMIT_SECONDS", "NBA_TARGET_SEASON",
+             "AWS_S3_BUCKET", "AWS_S3_PREFIX", "AWS_REGION", "AWS_ACCESS_KEY_ID",
+             "AWS_SECRET_ACCESS_KEY", "DRY_RUN", "LOG_FORMAT", "ALERT_WEBHOOK_URL",
+             "ALERT_SMTP_HOST", "ALERT_SMTP_PASSWORD")
+MAX_DEAD_LETTERS_LISTED = 50
+
+
+def iso(timestamp: float) -> str:
+    return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def config_snapshot(season_task) -> dict:
+    parser = luigi.configuration.get_config()
+    sections = {}
+    for name in CONFIG_SECTIONS:
+        if parser.has_section(name):
+            sections[name] = redact_mapping(dict(parser.items(name)))
+    from pipeline.observe.alerts import alerts
+
+    conf = alerts()
+    sections["alerts"] = redact_mapping({
+        "webhook_url": conf.webhook_url, "smtp_host": conf.smtp_host,
+        "smtp_port": conf.smtp_port, "smtp_to": conf.smtp_to, "smtp_user": conf.smtp_user,
+        "smtp_password": conf.smtp_password, "only_on_failure": conf.only_on_failure})
+    return {
+        "task": redact_mapping(season_task.to_str_params()),
+        "effective": {"lake_root": config.lake_root(), "base_url": config.base_url(),
+                      "rate_limit_seconds": config.rate_limit_seconds(),
+                      "max_retries": config.nba().max_retries},
+        "config": sections,
+        "env": redact_mapping({k: os.environ[k] for k in ENV_NAMES if k in os.environ}),
+    }
+
+
+def _error_class(event: dict) -> str:
+    if event.get("error_type"):
+        return str(event["error_type"])
+    return str(event.get("error") or "unknown").split(":", 1)[0]
+
+
+def count_events(events: list[dict]) -> dict:
+    by_status = collections.Counter()
+    failures = {"failed": collections.Counter(), "retried": collections.Counter(),
+                "dead_letter": collections.Counter()}
+    totals = collections.Counter()
+    for event in events:
+        kind = event.get("event_type")
+        if kind == "request":
+            totals["requests"] += 1
+        elif kind == "retry":
+            totals["retries"] += 1
+            failures["retried"][_error_class(event)] += 1
+        elif kind in ("fetched", "rederived", "dead_letter", "failed"):
+            by_status[kind] += 1
+            totals["bytes_stored"] += int(event.get("bytes_stored") or 0)
+            totals["rows"] += int(event.get("rows") or 0)
+            if kind in ("failed", "dead_letter"):
+                failures[kind][_error_class(event)] += 1
+    return {
+        "counts": {k: by_status.get(k, 0) for k in ("fetched", "rederived", "dead_letter",
+                                                    "failed")},
+        "requests": totals["requests"],
+        "retries": totals["retries"],
+        "bytes_stored": totals["bytes_stored"],
+        "rows": totals["rows"],
+        "failures_by_class": {k: dict(v) for k, v in failures.items() if v},
+    }
+
+
+def lake_state(season_task) -> dict:
+    """Where the run's selection stands now, from listings (None without a game index)."""
+    from pipeline.tasks.common import current_lake
+
+    lake = current_lake()
+    lake.forget_listings()
+    if not lake.exists(lake.layout.game_index(season_task.season)):
+        return {"game_index": False}
+    task = season_task
+    work = task.game_work() + task.team_work()
+    players = task.players_task()
+    if players is not None and players.complete():
+        work += task.player_work(players)
+    return {"game_index": True, **{k: len(v) for k, v in task.state(work).items()}}
+
+
+def dead_letters(season: str) -> dict:
+    from pipeline.tasks.common import current_lake
+
+    lake = current_lake()
+    paths = sorted(lake.listing(lake.layout.dead_letter_prefix(season), fresh=True))
+    listed = []
+    for path in paths[:MAX_DEAD_LETTERS_LISTED]:
+        try:
+            entry = lake.read_json(path)
+        except Exception:  # a ledger entry being rewritten: list the path alone
+            entry = {}
+        listed.append({"path": lake.layout.relative(path), **{
+            k: entry.get(k) for k in ("endpoint", "key", "error_type", "error", "attempts")}})
+    return {"total": len(paths), "listed": listed}
+
+
+def outcome(counts: dict, state: dict) -> str:
+    if counts["failed"] or not state.get("game_index") or state.get("missing"):
+        return "failed"
+    return "incomplete" if state.get("dead_letter") else "success"
+
+
+def build(run, ended: float) -> dict:
+    from pipeline.observe.events import read_all
+
+    events = read_all(run.events_path)
+    counted = count_events(events)
+    duration = max(ended - run.started, 1e-6)
+    summary = {
+        "run_id": run.run_id,
+        "season": run.season_task.season,
+        "task_id": run.season_task.task_id,
+        "started_at": iso(run.started),
+        "ended_at": iso(ended),
+        "duration_s": round(duration, 3),
+    }
+    try:
+        state = lake_state(run.season_task)
+    except Exception as exc:  # the summary must still be written
+        state = {"game_index": None, "error": f"{type(exc).__name__}: {exc}"}
+    try:
+        ledger = dead_letters(run.season_task.season)
+    except Exception as exc:
+        ledger = {"total": None, "error": f"{type(exc).__name__}: {exc}"}
+    summary.update(
+        status=outcome(counted["counts"], state),
+        counts=counted["counts"],
+        lake_state=state,
+        requests=counted["requests"],
+        retries=counted["retries"],
+        rate_achieved_per_s=round(counted["requests"] / duration, 3),
+        rate_configured_per_s=(round(1 / config.rate_limit_seconds(), 3)
+                               if config.rate_limit_seconds() else None),
+        bytes_stored=counted["bytes_stored"],
+        rows=counted["rows"],
+        failures_by_class=counted["failures_by_class"],
+        dead_letters=ledger,
+        config=config_snapshot(run.season_task),
+    )
+    return summary
+
+
+def short_text(summary: dict) -> str:
+    counts = summary["counts"]
+    state = summary.get("lake_state", {})
+    lines = [
+        f"Backfill {summary['season']} run {summary['run_id']}: {summary['status'].upper()} "
+        f"in {dt.timedelta(seconds=round(summary['duration_s']))}",
+        f"  fetched {counts['fetched']}, rederived {counts['rederived']}, "
+        f"dead letters {counts['dead_letter']}, failed {counts['failed']}; "
+        f"{summary['requests']} requests ({summary['rate_achieved_per_s']:g}/s), "
+        f"{summary['retries']} retries, {summary['bytes_stored']:,} bytes stored",
+    ]
+    if state.get("game_index"):
+        lines.append(f"  lake now: {state['done']} done, {state['missing']} missing, "
+                     f"{state['dead_letter']} dead-lettered")
+    elif state.get("game_index") is False:
+        lines.append("  lake now: no game index (discovery did not finish)")
+    for kind, classes in summary["failures_by_class"].items():
+        lines.append(f"  {kind}: " + ", ".join(f"{k} x{v}" for k, v in sorted(classes.items())))
+    if summary.get("summary_path"):
+        lines.append(f"  summary: {summary['summary_path']}")
+    return "\n".join(lines)
+
+
+def write(summary: dict) -> str:
+    from pipeline.tasks.common import current_lake
+
+    lake = current_lake()
+    path = lake.layout.run_summary(summary["run_id"])
+    summary["summary_path"] = path
+    lake.write_json(path, summary)
+    return path

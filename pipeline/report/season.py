@@ -1,0 +1,207 @@
+"""validate_season: the lake in, the report document out. Reads only the lake."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+
+import pandas as pd
+
+from pipeline.lake import Lake
+from pipeline.nba import endpoints as catalogue
+from pipeline.nba.endpoints import Endpoint
+from pipeline.nba.games import Game, games_from_index
+from pipeline.report import checks, rules
+from pipeline.report.checks import Findings
+from pipeline.report.scan import DeadLetters, FileInfo, keys_in, open_files, reference_schema, stack
+from pipeline.report.score import game_scores, summarize
+
+REPORT_SCHEMA_VERSION = 1
+
+
+class NoGameIndex(FileNotFoundError):
+    """The season has no game index: run DiscoverGames (SeasonBackfill) first."""
+
+
+def load_games(lake: Lake, season: str) -> list[Game]:
+    path = lake.layout.game_index(season)
+    if not lake.exists(path):
+        raise NoGameIndex(f"no game index for {season} at {path}: run SeasonBackfill first")
+    return games_from_index(lake.read_table(path))
+
+
+def _chosen(index: list[Game], games: Iterable[Game | str] | None) -> list[Game]:
+    if games is None:
+        return index
+    by_id = {g.game_id: g for g in index}
+    chosen = [g if isinstance(g, Game) else by_id[g] for g in games]
+    return sorted(chosen, key=lambda g: (g.game_date, g.game_id))
+
+
+def validate_season(lake: Lake, season: str, *, endpoints: Iterable[Endpoint] | None = None,
+                    games: Iterable[Game | str] | None = None) -> dict:
+    """Validate a season (or the selected games of it) and return the report document."""
+    started = time.monotonic()
+    chosen = _chosen(load_games(lake, season), games)
+    played = {g.game_id: g for g in chosen if g.status == "final"}
+    eps = list(endpoints) if endpoints is not None else catalogue.endpoints_for(int(season[:4]))
+    findings = Findings()
+
+    present, by_month, completeness, dead_lettered = _completeness(
+        lake, season, eps, played, findings)
+    files = {table: open_files(lake, paths, rules.DATA_COLUMNS.get(table))
+             for table, paths in present.items()}
+    frames = _check_tables(findings, eps, files, played)
+    _check_across(findings, frames, played)
+    entity_checks = _check_entities(findings, lake, season, frames, played)
+
+    scores = game_scores(findings, completeness)
+    return {
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "season": season,
+        "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "lake": lake.root,
+        "scope": {
+            "games": "all" if games is None else "selected",
+            "endpoints": [e.key for e in eps],
+            "tables": list(present),
+        },
+        "summary": summarize(findings, scores, completeness, dead_lettered,
+                             sum(1 for g in chosen if g.status != "final")),
+        "rules": {rule: {"weight": w, "description": d} for rule, (w, d) in rules.RULES.items()},
+        "entity_checks": entity_checks,
+        "completeness": {
+            "by_month_dataset": by_month,
+            "not_yet_played": [g.game_id for g in chosen if g.status != "final"],
+        },
+        "problems": sorted(findings.problems,
+                           key=lambda p: (p["game_id"], p["dataset"], p["rule"])),
+        "games": {g: round(s, 6) for g, s in scores.items()},
+        "elapsed_seconds": round(time.monotonic() - started, 3),
+    }
+
+
+def _completeness(lake: Lake, season: str, eps: list[Endpoint], played: dict[str, Game],
+                  findings: Findings):
+    """Present files per table, the month x table grid, each game's completeness, and the
+    dead-lettered games. One listing per table prefix, one for the dead letters."""
+    layout = lake.layout
+    dead = DeadLetters.load(lake, season)
+    present: dict[str, list[str]] = {}
+    grid: dict[tuple[int, str], list[int]] = {}
+    found: dict[str, int] = defaultdict(int)
+    expected = len([t for e in eps for t in e.tables])
+    dead_lettered: set[str] = set()
+    for endpoint in eps:
+        missing: dict[str, list[str]] = defaultdict(list)
+        for table in endpoint.tables.values():
+            listing = lake.listing(layout.table_prefix(table, season), fresh=True)
+            present[table] = []
+            for game in played.values():
+                path = layout.table_file(table, season, game.month, game.game_id)
+                cell = grid.setdefault((game.month, table), [0, 0])
+                cell[0] += 1
+                if path in listing:
+                    cell[1] += 1
+                    found[game.game_id] += 1
+                    present[table].append(path)
+                else:
+                    missing[game.game_id].append(table)
+        for game_id, tables in missing.items():
+            reason = dead.reason(endpoint.key, game_id)
+            if reason:
+                dead_lettered.add(game_id)
+                findings.problem(game_id, endpoint.key, "completeness.dead_letter", reason)
+                continue
+            for table in tables:
+                path = layout.table_file(table, season, played[game_id].month, game_id)
+                findings.problem(game_id, table, "completeness.missing",
+                                 f"no file {layout.relative(path)}")
+    months = sorted({m for m, _ in grid}, key=_season_month_order)
+    by_month = [{"month": m, "dataset": t, "expected": grid[(m, t)][0],
+                 "present": grid[(m, t)][1]}
+                for m in months for t in present if (m, t) in grid]
+    completeness = {g: (found[g] / expected if expected else 1.0) for g in played}
+    return present, by_month, completeness, dead_lettered
+
+
+def _season_month_order(month: int) -> int:
+    return month if month >= 7 else month + 12  # October..June, in season order
+
+
+def _check_tables(findings: Findings, eps: list[Endpoint], files: dict[str, list[FileInfo]],
+                  played: dict[str, Game]) -> dict[str, tuple[pd.DataFrame, set[str]]]:
+    """Schema checks for every table, value checks for the tables with data columns.
+    Returns the data tables as (frame, games that have the file)."""
+    expected = {t: cols for e in eps for t, cols in rules.expected_columns(e).items()}
+    frames = {}
+    for table, infos in files.items():
+        reference = reference_schema(infos)
+        checks.check_schema(findings, table, infos, expected.get(table, ()), reference)
+        columns = rules.DATA_COLUMNS.get(table)
+        if not columns or not infos:
+            continue
+        df = stack(infos, columns, reference).to_pandas()
+        evaluated = {f.game_id for f in infos}
+        frames[table] = (df, evaluated)
+        checks.check_lineage(findings, table, df, evaluated)
+        if table == "play_by_play":
+            checks.check_pbp(findings, df, evaluated)
+            continue
+        if table == "summary_line_score":
+            continue
+        checks.check_ranges(findings, table, df, evaluated, players="personId" in columns)
+        if "personId" in columns:
+            checks.check_unique_players(findings, table, df, evaluated)
+            checks.check_player_teams(findings, table, df, evaluated, played)
+        elif table != "box_traditional_starter_bench":
+            checks.check_team_rows(findings, table, df, evaluated, played)
+    return frames
+
+
+def _check_across(findings: Findings, frames: dict, played: dict[str, Game]) -> None:
+    if "box_traditional_teams" not in frames:
+        return
+    teams, with_teams = frames["box_traditional_teams"]
+    if "box_traditional_players" in frames:
+        players, with_players = frames["box_traditional_players"]
+        checks.check_team_points(findings, players, teams, with_teams & with_players)
+        if "box_advanced_players" in frames:
+            advanced, with_advanced = frames["box_advanced_players"]
+            checks.check_same_players(findings, players, advanced, with_players & with_advanced)
+    if "play_by_play" in frames:
+        pbp, with_pbp = frames["play_by_play"]
+        checks.check_pbp_score(findings, pbp, teams, with_teams & with_pbp, played)
+    if "summary_line_score" in frames:
+        lines, with_lines = frames["summary_line_score"]
+        checks.check_line_score(findings, lines, teams, with_teams & with_lines)
+
+
+def _check_entities(findings: Findings, lake: Lake, season: str, frames: dict,
+                    played: dict[str, Game]) -> dict:
+    """Issue #8: box-score players have a bio, games' teams have team info. Each check runs
+    only when its table was landed for the season (--no-player-info / --no-team-info)."""
+    report = {}
+    players = keys_in(lake, "players", season)
+    if not players:
+        report["players"] = {"status": "skipped", "reason": "no players/ files for the season"}
+    elif "box_traditional_players" not in frames:
+        report["players"] = {"status": "skipped", "reason": "no box scores to take players from"}
+    else:
+        df, _ = frames["box_traditional_players"]
+        rows = df.dropna(subset=["personId"])
+        ids: dict[str, set] = defaultdict(set)
+        for game_id, person in zip(rows["file_game"], rows["personId"], strict=True):
+            ids[game_id].add(int(person))
+        checks.check_entities(findings, "players.bio_missing", "players", ids, players)
+        report["players"] = {"status": "ran", "files": len(players)}
+    teams = keys_in(lake, "teams", season)
+    if not teams:
+        report["teams"] = {"status": "skipped", "reason": "no teams/ files for the season"}
+    else:
+        ids = {g.game_id: {g.home_team_id, g.away_team_id} for g in played.values()}
+        checks.check_entities(findings, "teams.info_missing", "teams", ids, teams)
+        report["teams"] = {"status": "ran", "files": len(teams)}
+    return report

@@ -1,0 +1,104 @@
+"""FetchTask: land one endpoint for a batch of items. Thin: the work is in pipeline.ingest.
+
+One task per (item, endpoint), where an item is a game, a player or a team. The scheduler
+may hand a worker a batch of items of one endpoint at once (the key parameter joined with
+commas): Luigi's scheduler is O(N^2) in tasks per build, and batching cuts the number of
+scheduling rounds by max_batch_size while keeping one task per (item, endpoint).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import luigi
+
+from pipeline import observe
+from pipeline.errors import CriticalError, TransientError
+from pipeline.ingest import Item, ingest, is_dead_lettered, is_done, table_paths
+from pipeline.nba import endpoints
+from pipeline.nba.client import client
+from pipeline.tasks.common import current_lake, lake_target
+
+log = logging.getLogger("pipeline.tasks")
+
+
+def join_keys(keys) -> str:
+    return ",".join(keys)
+
+
+class FetchTask(luigi.Task):
+    """Subclasses say which endpoint and how keys become items; the rest is shared."""
+
+    retry_dead_letters = luigi.BoolParameter(default=False, significant=False)
+    resources = {"nba_api": 1}
+    max_batch_size = 25
+
+    @property
+    def _endpoint(self) -> endpoints.Endpoint:
+        return endpoints.get(self.endpoint)
+
+    def items(self) -> list[Item]:
+        raise NotImplementedError
+
+    def output(self):
+        lake = current_lake()
+        return [lake_target(path) for item in self.items()
+                for path, _ in table_paths(lake, self._endpoint, item)]
+
+    def _settled(self, item: Item) -> bool:
+        lake = current_lake()
+        if is_done(lake, self._endpoint, item):
+            return True
+        return not self.retry_dead_letters and is_dead_lettered(lake, self._endpoint, item)
+
+    def complete(self):
+        return all(self._settled(item) for item in self.items())
+
+    def run(self):
+        lake = current_lake()
+        todo = [item for item in self.items() if not self._settled(item)]
+        failures = []
+        for number, item in enumerate(todo, 1):
+            event = {"season": item.season, "endpoint": self.endpoint, "key": item.key,
+                     **({"game_id": item.key} if self._endpoint.scope == "game" else {})}
+            try:
+                outcome = ingest(lake, self._endpoint, item, client().fetch)
+            except CriticalError:
+                raise
+            except TransientError as exc:
+                # Keep going: one stubborn item must not hold up the rest of the batch.
+                failures.append(f"{item.key}: {type(exc).__name__}: {exc}")
+                event.update(event_type="failed", error_type=type(exc).__name__, error=str(exc))
+                observe.record(event)
+                log.error("gave up on %s %s for now: %s", self.endpoint, item.key, exc,
+                          extra=event)
+                continue
+            event.update(event_type=outcome.status, rows=outcome.rows,
+                         bytes_stored=outcome.bytes_stored, api_calls=outcome.api_calls,
+                         api_response_ms=outcome.api_response_ms, error=outcome.error)
+            observe.record(event)
+            log.info("%s %s %s: %d rows", outcome.status, self.endpoint, item.key,
+                     outcome.rows, extra=event)
+            if len(todo) > 1:
+                self.set_progress_percentage(round(100 * number / len(todo)))
+        if failures:
+            raise TransientError(
+                f"{len(failures)} of {len(todo)} items failed after retries; "
+                f"Luigi will retry them: {'; '.join(failures[:3])}"
+            )
+
+
+class DeadLetter(luigi.ExternalTask):
+    """Data the API does not have. Never complete: it makes the run exit with
+    [retcode] missing_data, distinct from a failure, while the rest of the season lands."""
+
+    season = luigi.Parameter()
+    endpoint = luigi.Parameter()
+    key = luigi.Parameter()
+
+    def output(self):
+        lake = current_lake()
+        return lake_target(lake.layout.dead_letter(self.season, self.endpoint, self.key))
+
+    def complete(self):
+        return False
