@@ -6,8 +6,8 @@ A moto S3 server runs in a child process (so it does not share our GIL) and is s
 straight into its backend, with every object a simulated season writes at the real layout
 paths: 1,320 games x the tables of GAME_ENDPOINTS, plus their raw bodies. Then, over HTTP:
 
-- ours: Lake.has() for every (game, endpoint) table, as SeasonBackfill.state() does: one
-  ListObjectsV2 per 1,000 keys per table prefix;
+- ours: ingest.is_done() for every (game, endpoint), as SeasonBackfill.state() does: one
+  ListObjectsV2 per 1,000 keys per table prefix (through Lake.has and S3Store.list);
 - Luigi's: luigi.contrib.s3.S3Target(path, client=shared).exists() per target, on a sample,
   extrapolated to the season (one HEAD per present target, four requests per missing one).
 
@@ -63,9 +63,10 @@ def serve(keys: list[str], conn) -> None:
 class Requests:
     """Counts the requests one boto3 client sends, by operation."""
 
-    def __init__(self, client):
+    def __init__(self, *clients):
         self.ops: Counter[str] = Counter()
-        client.meta.events.register("before-send.s3.*", self._count)
+        for client in clients:
+            client.meta.events.register("before-send.s3.*", self._count)
 
     def _count(self, event_name, **_):
         self.ops[event_name.rsplit(".", 1)[-1]] += 1
@@ -108,8 +109,9 @@ def main() -> None:
         luigi.configuration.get_config().set("s3", "endpoint_url", f"http://127.0.0.1:{port}")
         s3.reset_client()
         client = s3.shared_client()
-        client.boto.head_bucket(Bucket=BUCKET)  # build the client before timing
-        requests = Requests(client.boto)
+        client.boto.head_bucket(Bucket=BUCKET)  # build the clients before timing
+        client.lister.head_bucket(Bucket=BUCKET)
+        requests = Requests(client.boto, client.lister)
         rows = []
 
         # Ours, season complete: every (game, endpoint) done, from listings.

@@ -177,7 +177,7 @@ def test_success_writes_one_summary(success):
     assert summary["dead_letters"] == {"total": 0, "listed": []}
     assert summary["config"]["effective"]["max_retries"] == 1  # --max-retries, older name
     assert summary["config"]["env"]["AWS_SECRET_ACCESS_KEY"] == "***"
-    assert summary["config"]["alerts"]["smtp_password"] == "***"
+    assert summary["config"]["config"]["alerts"]["smtp_password"] == "***"
 
 
 def test_json_logs_have_fields_and_one_run_id(success):
@@ -205,7 +205,7 @@ def test_no_secret_in_any_output(success):
     tmp = success["tmp"]
     outputs = [success["result"].stdout, success["result"].stderr,
                *(p.read_text() for p in (tmp / "lake" / "backfill-state" / "runs").glob("*")),
-               json.dumps(success["hook"].posts), *success["smtp"].messages]
+               json.dumps([p["body"] for p in success["hook"].posts]), *success["smtp"].messages]
     for text in outputs:
         for secret in (SECRET, TOKEN, SMTP_PASSWORD, HOOK_PATH):
             assert secret not in text

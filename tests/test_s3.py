@@ -97,7 +97,7 @@ def test_listing_paginates_past_1000_keys(s3_bucket, s3_endpoint):
     keys = [f"p/t/season=2024-25/month=1/{n:05d}.parquet" for n in range(2050)]
     seed_objects(s3_bucket, keys)
     seed_objects(s3_bucket, ["p/t/season=2024-250/decoy.parquet"])
-    sent = count_requests(s3.shared_client().boto)
+    sent = count_requests(s3.shared_client().lister)
 
     found = s3.S3Store().list(f"s3://{s3_bucket}/p/t/season=2024-25")
 

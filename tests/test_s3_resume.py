@@ -30,11 +30,13 @@ def lake_root(root: str):
         config.remove_option("lake", "root")
 
 
-def requests_of(client) -> list[str]:
+def requests_of(shared) -> list[str]:
+    """Requests sent by the shared client and its listing client."""
     seen: list[str] = []
-    client.meta.events.register(
-        "before-send.s3.*", lambda event_name, **kw: seen.append(event_name.split(".")[-1])
-    )
+    for client in (shared.boto, shared.lister):
+        client.meta.events.register(
+            "before-send.s3.*", lambda event_name, **kw: seen.append(event_name.split(".")[-1])
+        )
     return seen
 
 
@@ -49,7 +51,7 @@ def test_noop_rerun_of_a_complete_season_costs_one_request_per_500_targets(s3_bu
     games = simulated_games(1320, SEASON)
     lake = season_lake(s3_bucket, games, done=games)
     targets = len(games) * sum(len(e.tables) for e in GAME_ENDPOINTS)
-    sent = requests_of(s3.shared_client().boto)
+    sent = requests_of(s3.shared_client())
 
     started = time.monotonic()
     with lake_root(lake.root):
@@ -88,7 +90,7 @@ def test_luigis_per_target_check_costs_a_request_per_present_target_four_per_mis
     season = simulated_games(10, SEASON)
     lake = season_lake(s3_bucket, season, done=season)
     paths = [f"s3://{s3_bucket}/{key}" for key in season_keys(lake, season, raw=False)]
-    sent = requests_of(s3.shared_client().boto)
+    sent = requests_of(s3.shared_client())
 
     for path in paths[:50]:
         assert s3.s3_target(path).exists()

@@ -81,7 +81,7 @@ def land_direct(root, *, seed: int, today: str, start: str | None = None,
         for person in sorted(people):
             item = Item(season=SEASON, key=str(person), month=None, lineage={"season": SEASON})
             land(lake, endpoints.PLAYER_INFO, item,
-                 body("commonplayerinfo", {"PlayerID": person, "LeagueID": "00"}))
+                 body("commonplayerinfo", {"PlayerID": str(person), "LeagueID": "00"}))
     return lake
 
 
@@ -340,3 +340,42 @@ def test_validation_mode_makes_no_api_call(lake, tmp_path):
     assert "report.json" in result.stdout and "report.html" in result.stdout
     assert "quality score 1.0" in result.stdout
     assert pathlib.Path(lake.layout.report_dir(SEASON), "report.html").exists()
+
+
+def chromium_binary() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        pytest.skip("chromium not installed (apt-get install chromium): HTML render not tested")
+    return found
+
+
+def chromium(binary: str, profile: pathlib.Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run",
+         f"--user-data-dir={profile}", *args],
+        capture_output=True, text=True, timeout=120)
+
+
+def test_html_renders_in_headless_chromium(lake, tmp_path):
+    binary = chromium_binary()
+    victim = game_ids(lake)[3]
+    change_points(lake, victim)
+    report = validate_season(lake, SEASON)
+    _, html_path = write_report(lake, SEASON, report)
+    url = pathlib.Path(html_path).as_uri()
+
+    dom = chromium(binary, tmp_path / "profile", "--dump-dom", url)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    html = dom.stdout
+    assert 'id="summary"' in html and "quality score" in html
+    assert html.count('class="cell"') == len(report["completeness"]["by_month_dataset"])
+    assert 'id="completeness-chart"' in html
+    assert f"<td>{victim}</td>" in html and "reconcile.team_points" in html
+
+    png = tmp_path / "report.png"
+    shot = chromium(binary, tmp_path / "profile2", f"--screenshot={png}",
+                    "--window-size=1200,900", "--hide-scrollbars", url)
+    assert shot.returncode == 0 and png.exists(), shot.stderr[-2000:]
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # a blank page is ~5 kB

@@ -18,6 +18,7 @@ import uuid
 
 import boto3
 import botocore.exceptions as bex
+import botocore.session
 import luigi
 import luigi.format
 from botocore.config import Config
@@ -67,16 +68,23 @@ class LakeS3Client(S3Client):
                     self._s3 = self._build()
         return self._s3
 
-    def _build(self):
-        options = dict(self._options)
-        if options.get("aws_role_arn"):
-            return S3Client.s3.fget(self)  # luigi's assume-role path, as is
+    def _session(self, options: dict, *, raw_timestamps: bool = False):
         # As luigi does, but on a session of our own: boto3's default session caches the
         # credentials it found first, so a rebuilt client would never see new ones.
         keys = {k: options.pop(k, None) for k in
                 ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")}
         options.pop("aws_role_session_name", None)
-        return boto3.session.Session(**keys).resource("s3", **options)
+        core = botocore.session.Session()
+        if raw_timestamps:
+            core.get_component("response_parser_factory").set_parser_defaults(
+                timestamp_parser=str)
+        return boto3.session.Session(botocore_session=core, **keys)
+
+    def _build(self):
+        options = dict(self._options)
+        if options.get("aws_role_arn"):
+            return S3Client.s3.fget(self)  # luigi's assume-role path, as is
+        return self._session(options).resource("s3", **options)
 
     @s3.setter
     def s3(self, value):
@@ -86,6 +94,21 @@ class LakeS3Client(S3Client):
     def boto(self):
         """The low-level boto3 client (thread-safe) underneath luigi's resource."""
         return self.s3.meta.client
+
+    @property
+    def lister(self):
+        """A client for listings only, same settings, that leaves LastModified unparsed:
+        parsing 1,000 timestamps is most of the client's time per page, and we never read
+        them. (Separate, because luigi's listdir(start_time=...) compares datetimes.)"""
+        s3 = self.s3  # also resets both clients after a fork
+        if getattr(self, "_lister", None) is None or self._lister_pid != self._pid:
+            options = dict(self._options)
+            if options.get("aws_role_arn"):
+                self._lister = s3.meta.client
+            else:
+                self._lister = self._session(options, raw_timestamps=True).client("s3", **options)
+            self._lister_pid = self._pid
+        return self._lister
 
 
 _shared: LakeS3Client | None = None
@@ -238,7 +261,7 @@ class S3Store:
         folder = f"{key}/" if key else ""
         found: set[str] = set()
         try:
-            for page in self._s3.get_paginator("list_objects_v2").paginate(
+            for page in shared_client().lister.get_paginator("list_objects_v2").paginate(
                 Bucket=bucket, Prefix=folder
             ):
                 found.update(f"s3://{bucket}/{obj['Key']}" for obj in page.get("Contents", ()))
