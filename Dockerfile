@@ -8,7 +8,8 @@ COPY pipeline ./pipeline
 RUN pip install --no-cache-dir -e . && mkdir -p /data && chown backfill /data
 
 USER backfill
-ENV LAKE_ROOT=/data/lake
+# JSON logs for log collectors; override with -e LOG_FORMAT=text or --log-format text.
+ENV LAKE_ROOT=/data/lake LOG_FORMAT=json PYTHONUNBUFFERED=1
 # luigi reads ./luigi.cfg; the lake defaults to /data/lake (mount a volume) or S3 via env.
 ENTRYPOINT ["luigi", "--module", "pipeline", "SeasonBackfill", "--local-scheduler"]
 CMD ["--season", "2024-25"]

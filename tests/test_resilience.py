@@ -19,18 +19,19 @@ from tests.runner import REPO, luigi_cli, requests_in
 
 DAYS = ["--season", "2024-25", "--start-date", "2024-10-22", "--end-date", "2024-10-23",
         "--no-player-info", "--no-team-info"]
+WEEK = [*DAYS[:5], "2024-10-28", *DAYS[6:]]
 FAST_RETRIES = ["--nba-max-retries", "10", "--nba-backoff-base-seconds", "0.05",
                 "--nba-backoff-max-seconds", "0.5", "--nba-timeout-seconds", "1",
-                "--nba-server-error-pause-seconds", "0.2"]
+                "--nba-server-error-pause-seconds", "0.2", "--scheduler-retry-delay", "1"]
 # Each transient kind at 10% of the requests of the endpoint it is aimed at, so every kind
 # shows up while most attempts still succeed; the sticky kinds make dead letters.
 FAULTS = ",".join([
-    "boxscoretraditionalv3:429=0.1", "boxscoretraditionalv3:hang=0.1",
-    "boxscoretraditionalv3:empty=0.1",
-    "boxscoreadvancedv3:500=0.1", "boxscoreadvancedv3:502=0.1", "boxscoreadvancedv3:reset=0.1",
-    "playbyplayv3:503=0.1", "playbyplayv3:truncated=0.1", "playbyplayv3:notfound=0.1",
-    "boxscoresummaryv3:504=0.1", "boxscoresummaryv3:html=0.1",
-    "boxscoresummaryv3:error_message=0.1",
+    "boxscoretraditionalv3:429=0.12", "boxscoretraditionalv3:hang=0.12",
+    "boxscoretraditionalv3:empty=0.12",
+    "boxscoreadvancedv3:500=0.12", "boxscoreadvancedv3:502=0.12", "boxscoreadvancedv3:reset=0.12",
+    "playbyplayv3:503=0.12", "playbyplayv3:truncated=0.12", "playbyplayv3:notfound=0.12",
+    "boxscoresummaryv3:504=0.12", "boxscoresummaryv3:html=0.12",
+    "boxscoresummaryv3:error_message=0.12",
 ])
 TRANSIENT = {"429", "hang", "500", "502", "reset", "503", "truncated", "504", "html",
              "error_message"}
@@ -52,11 +53,11 @@ def test_every_fault_recovered_or_dead_lettered_within_the_rate(tmp_path):
     log = tmp_path / "requests.jsonl"
     lake = tmp_path / "lake"
     with SimServer(port=0, seed=5, faults=FAULTS, hang_seconds=2, request_log=str(log)) as sim:
-        result = luigi_cli(["SeasonBackfill", *DAYS, "--workers", "4", *FAST_RETRIES],
+        result = luigi_cli(["SeasonBackfill", *WEEK, "--workers", "4", *FAST_RETRIES],
                            lake=lake, sim=sim, tmp=tmp_path,
                            env={"NBA_RATE_LIMIT_SECONDS": str(RATE_SECONDS)}, timeout=600)
         games = [g for g in sim.league.season("2024-25").games
-                 if "2024-10-22" <= g.date.isoformat() <= "2024-10-23"]
+                 if "2024-10-22" <= g.date.isoformat() <= "2024-10-28"]
         sticky = {(e, g.game_id) for e in endpoints.GAME_ENDPOINTS for g in games
                   if sim.faults.sticky(e.api_name, g.game_id)}
     requests = requests_in(log)

@@ -53,10 +53,12 @@ def test_noop_rerun_of_a_complete_season_costs_one_request_per_500_targets(s3_bu
     targets = len(games) * sum(len(e.tables) for e in GAME_ENDPOINTS)
     sent = requests_of(s3.shared_client())
 
-    started = time.monotonic()
+    # CPU time of this process: our side AND moto's (it runs in a thread here), so the
+    # bound holds however busy the shared machine is. bench/ reports wall-clock time.
+    started = time.process_time()
     with lake_root(lake.root):
         state = SeasonBackfill(season=SEASON).state()  # what complete() and run() ask
-    elapsed = time.monotonic() - started
+    elapsed = time.process_time() - started
 
     assert len(state["done"]) == len(games) * len(GAME_ENDPOINTS)
     assert state["missing"] == [] and state["dead_letter"] == []

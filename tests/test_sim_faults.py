@@ -175,14 +175,14 @@ def test_not_yet_played_games(sim):
 
 def test_throttle_hangs_after_n(tmp_path):
     log = tmp_path / "log.jsonl"
-    with SimServer(port=0, throttle="5/2", hang_seconds=3, request_log=str(log),
+    with SimServer(port=0, throttle="5/4", hang_seconds=6, request_log=str(log),
                    today="2025-07-01") as sim:
         url = f"{sim.url}/stats/teaminfocommon?TeamID=1610612739"
         for _ in range(5):
             assert requests.get(url, timeout=5).status_code == 200
         with pytest.raises(requests.exceptions.ReadTimeout):
             requests.get(url, timeout=0.5)
-        time.sleep(2.2)  # the window empties
+        time.sleep(4.2)  # the window empties
         assert requests.get(url, timeout=5).status_code == 200
         started = time.monotonic()
     assert time.monotonic() - started < 2.0  # stop() is fast even with a hung request

@@ -27,6 +27,7 @@ from pipeline.lake.parquet import to_parquet_bytes
 from pipeline.nba import endpoints, parse
 from pipeline.nba.games import INDEX_SCHEMA, games_from_index, index_from_finder, select_games
 from pipeline.report import validate_season, write_report
+from tests.s3_server import s3_bucket, s3_endpoint  # noqa: F401  (pytest fixtures)
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 SEASON = "2024-25"
@@ -379,3 +380,30 @@ def test_html_renders_in_headless_chromium(lake, tmp_path):
     assert shot.returncode == 0 and png.exists(), shot.stderr[-2000:]
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # a blank page is ~5 kB
+
+
+def test_validates_a_lake_on_s3(week_lake, s3_bucket):  # noqa: F811
+    """The same checks through the Lake on S3 (moto): listings and reads, no local paths."""
+    local = Lake(str(week_lake))
+    chosen = game_ids(local)[:3]
+    s3_lake = Lake(f"s3://{s3_bucket}/lake")
+    for path in sorted(p for p in pathlib.Path(week_lake).rglob("*") if p.is_file()):
+        relative = path.relative_to(week_lake).as_posix()
+        if relative.startswith(("games/", "players/")) or any(g in relative for g in chosen):
+            s3_lake.write_bytes(f"{s3_lake.root}/{relative}", path.read_bytes())
+    victim = chosen[1]  # one player scores a point more than the team knows of
+    path = table_path(local, "box_traditional_players", victim)
+    table = pq.read_table(path)
+    points = table.column("points").to_pylist()
+    points[0] += 1
+    sink = pa.BufferOutputStream()
+    pq.write_table(table.set_column(table.schema.get_field_index("points"), "points",
+                                    pa.array(points, pa.int64())), sink)
+    s3_lake.write_bytes(f"{s3_lake.root}/{path.relative_to(week_lake).as_posix()}",
+                        sink.getvalue().to_pybytes())
+    report = validate_season(s3_lake, SEASON, games=chosen)
+    assert report["summary"]["expected_games"] == 3
+    assert flagged(report) == {(victim, "box_traditional_players", "reconcile.team_points")}
+    json_path, _ = write_report(s3_lake, SEASON, report)
+    assert json_path.startswith(f"s3://{s3_bucket}/lake/data-quality/")
+    assert s3_lake.read_json(json_path)["games"] == report["games"]

@@ -47,7 +47,7 @@ class Layout:
         return self._join(STATE, "dead-letters", self.partition(season))
 
     def dead_letter(self, season: str, endpoint_key: str, key: str) -> str:
-        return self._join(self.dead_letter_prefix(season), endpoint_key, f"{key}.json")
+        return "/".join([self.dead_letter_prefix(season), endpoint_key, f"{key}.json"])
 
     def state_file(self, kind: str, season: str, name: str) -> str:
         return self._join(STATE, kind, self.partition(season), name)

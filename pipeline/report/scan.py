@@ -7,19 +7,23 @@ opened in a small thread pool because Arrow decodes outside the GIL.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.lake import Lake
 from pipeline.lake.store import LocalStore
 
-READ_THREADS = 4
+# Local reads are CPU-bound (one thread per core); S3 reads wait on the network.
+LOCAL_THREADS = max(1, min(8, os.cpu_count() or 1))
+S3_THREADS = 16
 
 
 @dataclass
@@ -71,9 +75,10 @@ def open_file(lake: Lake, path: str, columns: tuple[str, ...] | None) -> FileInf
 
 
 def open_files(lake: Lake, paths: list[str], columns: tuple[str, ...] | None) -> list[FileInfo]:
-    if len(paths) < 8:
+    threads = LOCAL_THREADS if isinstance(lake.store, LocalStore) else S3_THREADS
+    if len(paths) < 8 or threads == 1:
         return [open_file(lake, p, columns) for p in paths]
-    with ThreadPoolExecutor(READ_THREADS) as pool:
+    with ThreadPoolExecutor(threads) as pool:
         return list(pool.map(lambda p: open_file(lake, p, columns), paths))
 
 
@@ -145,26 +150,32 @@ def reference_schema(files: list[FileInfo]) -> pa.Schema | None:
 
 
 def stack(files: list[FileInfo], columns: tuple[str, ...], schema: pa.Schema) -> pa.Table:
-    """One table of the files' data columns, plus `file_game` (the game id from the file name).
+    """One table of the files' data columns, plus `file_game` (the game id from the file
+    name, which the checks trust over the file's content).
 
-    Columns a file lacks, or holds with a type that does not cast to the majority's, come
+    Columns a file lacks, or holds with a type that does not cast to the reference's, come
     out as nulls: the schema checks report those, and the data checks skip nulls.
     """
-    fields = [schema.field(c) if c in schema.names else pa.field(c, pa.string())
-              for c in columns]
-    target = pa.schema([*fields, pa.field("file_game", pa.string())])
+    target = pa.schema([schema.field(c) if c in schema.names else pa.field(c, pa.string())
+                        for c in columns])
+    names = list(target.names)
     parts = []
     for f in files:
         data = f.data
-        arrays = []
-        for fld in fields:
-            arrays.append(_column_as(data, fld, data.num_rows))
-        arrays.append(pa.array([f.game_id] * data.num_rows, pa.string()))
-        parts.append(pa.Table.from_arrays(arrays, schema=target))
-    return pa.concat_tables(parts) if parts else target.empty_table()
+        if data.schema.names == names and data.schema.equals(target):
+            parts.append(data)  # the usual case: no copy
+        elif set(names) <= set(data.column_names) and data.select(names).schema.equals(target):
+            parts.append(data.select(names))
+        else:
+            arrays = [_column_as(data, fld, data.num_rows) for fld in target]
+            parts.append(pa.Table.from_arrays(arrays, schema=target))
+    table = pa.concat_tables(parts) if parts else target.empty_table()
+    games = np.repeat(np.array([f.game_id for f in files], dtype=object),
+                      [f.data.num_rows for f in files])
+    return table.append_column("file_game", pa.array(games, pa.string()))
 
 
-def _column_as(data: pa.Table, fld: pa.Field, rows: int) -> pa.Array:
+def _column_as(data: pa.Table, fld: pa.Field, rows: int) -> pa.ChunkedArray | pa.Array:
     if fld.name in data.column_names:
         column = data.column(fld.name)
         if column.type == fld.type:

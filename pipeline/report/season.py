@@ -46,7 +46,9 @@ def validate_season(lake: Lake, season: str, *, endpoints: Iterable[Endpoint] | 
     started = time.monotonic()
     chosen = _chosen(load_games(lake, season), games)
     played = {g.game_id: g for g in chosen if g.status == "final"}
-    eps = list(endpoints) if endpoints is not None else catalogue.endpoints_for(int(season[:4]))
+    if endpoints is None:
+        endpoints = catalogue.endpoints_for(int(season[:4]))
+    eps = [e for e in endpoints if e.scope == "game"]  # players/teams: _check_entities
     findings = Findings()
 
     present, by_month, completeness, dead_lettered = _completeness(

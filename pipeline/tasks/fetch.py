@@ -9,6 +9,7 @@ scheduling rounds by max_batch_size while keeping one task per (item, endpoint).
 from __future__ import annotations
 
 import logging
+import time
 
 import luigi
 
@@ -59,6 +60,7 @@ class FetchTask(luigi.Task):
         todo = [item for item in self.items() if not self._settled(item)]
         failures = []
         for number, item in enumerate(todo, 1):
+            started = time.monotonic()
             event = {"season": item.season, "endpoint": self.endpoint, "key": item.key,
                      **({"game_id": item.key} if self._endpoint.scope == "game" else {})}
             try:
@@ -68,14 +70,16 @@ class FetchTask(luigi.Task):
             except TransientError as exc:
                 # Keep going: one stubborn item must not hold up the rest of the batch.
                 failures.append(f"{item.key}: {type(exc).__name__}: {exc}")
-                event.update(event_type="failed", error_type=type(exc).__name__, error=str(exc))
+                event.update(event_type="failed", error_type=type(exc).__name__, error=str(exc),
+                             processing_time_ms=round((time.monotonic() - started) * 1000, 1))
                 observe.record(event)
                 log.error("gave up on %s %s for now: %s", self.endpoint, item.key, exc,
                           extra=event)
                 continue
             event.update(event_type=outcome.status, rows=outcome.rows,
                          bytes_stored=outcome.bytes_stored, api_calls=outcome.api_calls,
-                         api_response_ms=outcome.api_response_ms, error=outcome.error)
+                         api_response_ms=outcome.api_response_ms, error=outcome.error,
+                         processing_time_ms=round((time.monotonic() - started) * 1000, 1))
             observe.record(event)
             log.info("%s %s %s: %d rows", outcome.status, self.endpoint, item.key,
                      outcome.rows, extra=event)

@@ -24,6 +24,23 @@ from pipeline.tasks.game import GameEndpoint
 log = logging.getLogger("pipeline.tasks")
 
 
+_preflighted: set[str] = set()
+
+
+def preflight_once(root: str) -> None:
+    """Check the bucket before any API call; a failure is one line and exit 2."""
+    if root in _preflighted:
+        return
+    from pipeline.errors import StorageError
+    from pipeline.lake.s3 import preflight
+
+    try:
+        preflight(root)
+    except StorageError as exc:
+        raise config.BadInput(str(exc)) from None
+    _preflighted.add(root)
+
+
 class SeasonBackfill(luigi.Task):
     """Fill the lake with one season. A rerun fetches only what is missing."""
 
@@ -61,7 +78,10 @@ class SeasonBackfill(luigi.Task):
         if self.s3_bucket:
             prefix = (self.s3_prefix or "").strip("/")
             config.override("lake", "root", f"s3://{self.s3_bucket}/{prefix}".rstrip("/"))
-        config.check_lake_root(config.lake_root())
+        root = config.lake_root()
+        config.check_lake_root(root)
+        if root.startswith("s3://") and not self.dry_run:
+            preflight_once(root)
         observe.start_run(self)
 
     # --- what this run covers -----------------------------------------------------------
@@ -142,7 +162,7 @@ class SeasonBackfill(luigi.Task):
 
     def complete(self):
         if self.dry_run:
-            return False
+            return getattr(self, "_planned", False)
         lake = current_lake()
         if not lake.exists(lake.layout.game_index(self.season)):
             return False
@@ -162,11 +182,14 @@ class SeasonBackfill(luigi.Task):
             from pipeline.plan import print_plan
 
             print_plan(self)
+            self._planned = True
             return
         lake = current_lake()
         lake.forget_listings()
         work = self.game_work() + self.team_work()
-        missing = self.state(work)["missing"]
+        state = self.state(work)
+        observe.report_progress(self, state)
+        missing = state["missing"]
         if missing:
             yield [self.fetch_task(endpoint, item) for endpoint, item in missing]
             lake.forget_listings()
@@ -174,7 +197,9 @@ class SeasonBackfill(luigi.Task):
         if players is not None:
             yield players
             player_work = self.player_work(players)
-            missing = self.state(player_work)["missing"]
+            state = self.state(player_work)
+            observe.report_progress(self, state)
+            missing = state["missing"]
             if missing:
                 yield [self.fetch_task(endpoint, item) for endpoint, item in missing]
                 lake.forget_listings()
