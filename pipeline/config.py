@@ -79,6 +79,12 @@ def rate_limit_seconds() -> float:
     return max(0.0, float(configured))
 
 
+def run_started() -> str:
+    """When this run started (UTC, ISO), shared with the workers it forks via the env."""
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return os.environ.setdefault("BACKFILL_RUN_STARTED", now)
+
+
 def override(section: str, key: str, value) -> None:
     """Set a config value for this process and the workers it forks (older CLI names)."""
     if value is not None:

@@ -89,9 +89,12 @@ def is_done(lake: Lake, endpoint: Endpoint, item: Item) -> bool:
     return all(lake.has(path, prefix) for path, prefix in table_paths(lake, endpoint, item))
 
 
-def is_dead_lettered(lake: Lake, endpoint: Endpoint, item: Item) -> bool:
+def is_dead_lettered(lake: Lake, endpoint: Endpoint, item: Item, since: str | None = None) -> bool:
+    """Is there a dead letter (last attempted at or after `since`, if given)?"""
     path = lake.layout.dead_letter(item.season, endpoint.key, item.key)
-    return lake.has(path, lake.layout.dead_letter_prefix(item.season))
+    if not lake.has(path, lake.layout.dead_letter_prefix(item.season)):
+        return False
+    return since is None or lake.read_json(path)["last_attempt"] >= since
 
 
 def land(lake: Lake, endpoint: Endpoint, item: Item, body: str, response_ms=None) -> Outcome:

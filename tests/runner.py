@@ -21,7 +21,9 @@ def luigi_cli(args, *, lake, sim=None, tmp, env=None, timeout=300) -> subprocess
         **(env or {}),
     }
     command = [sys.executable, "-m", "luigi", "--module", "pipeline", *args,
-               "--nba-limiter-state-path", str(pathlib.Path(tmp) / "limiter.sqlite")]
+               "--nba-limiter-state-path", str(pathlib.Path(tmp) / "limiter.sqlite"),
+               # Tests do not wait out Luigi's production retry delays.
+               "--worker-max-keep-alive-idle-duration", "3 seconds"]
     if "--scheduler-host" not in args:
         command.append("--local-scheduler")
     return subprocess.run(command, cwd=REPO, env=environment, capture_output=True, text=True,

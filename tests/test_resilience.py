@@ -58,7 +58,7 @@ def test_every_fault_recovered_or_dead_lettered_within_the_rate(tmp_path):
                            env={"NBA_RATE_LIMIT_SECONDS": str(RATE_SECONDS)}, timeout=600)
         games = [g for g in sim.league.season("2024-25").games
                  if "2024-10-22" <= g.date.isoformat() <= "2024-10-28"]
-        sticky = {(e, g.game_id) for e in endpoints.GAME_ENDPOINTS for g in games
+        sticky = {(e.key, g.game_id) for e in endpoints.GAME_ENDPOINTS for g in games
                   if sim.faults.sticky(e.api_name, g.game_id)}
     requests = requests_in(log)
     seen = Counter(r["fault"] for r in requests if r["fault"])
@@ -73,7 +73,7 @@ def test_every_fault_recovered_or_dead_lettered_within_the_rate(tmp_path):
             dead_file = dead / f"{game.game_id}.json"
             tables = [lake / t / "season=2024-25" / f"month={month}" / f"{game.game_id}.parquet"
                       for t in endpoint.tables.values()]
-            if (endpoint, game.game_id) in sticky:
+            if (endpoint.key, game.game_id) in sticky:
                 ledger = json.loads(dead_file.read_text())
                 assert ledger["game_id"] == game.game_id and ledger["endpoint"] == endpoint.key
                 assert ledger["error_type"] in ("EmptyPayloadError", "NotFoundError")

@@ -14,6 +14,7 @@ import time
 import luigi
 
 from pipeline import observe
+from pipeline.config import run_started
 from pipeline.errors import CriticalError, TransientError
 from pipeline.ingest import Item, ingest, is_dead_lettered, is_done, table_paths
 from pipeline.nba import endpoints
@@ -50,7 +51,9 @@ class FetchTask(luigi.Task):
         lake = current_lake()
         if is_done(lake, self._endpoint, item):
             return True
-        return not self.retry_dead_letters and is_dead_lettered(lake, self._endpoint, item)
+        # Under --retry-dead-letters, only a dead letter written by this very run settles it.
+        since = run_started() if self.retry_dead_letters else None
+        return is_dead_lettered(lake, self._endpoint, item, since=since)
 
     def complete(self):
         return all(self._settled(item) for item in self.items())

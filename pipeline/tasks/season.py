@@ -78,6 +78,8 @@ class SeasonBackfill(luigi.Task):
         if self.s3_bucket:
             prefix = (self.s3_prefix or "").strip("/")
             config.override("lake", "root", f"s3://{self.s3_bucket}/{prefix}".rstrip("/"))
+        # Under --retry-dead-letters only dead letters written by this run count as settled.
+        self.dead_letters_since = config.run_started() if self.retry_dead_letters else None
         root = config.lake_root()
         config.check_lake_root(root)
         if root.startswith("s3://") and not self.dry_run:
@@ -142,7 +144,7 @@ class SeasonBackfill(luigi.Task):
         for endpoint, item in self.game_work() if work is None else work:
             if is_done(lake, endpoint, item):
                 state["done"].append((endpoint, item))
-            elif not self.retry_dead_letters and is_dead_lettered(lake, endpoint, item):
+            elif is_dead_lettered(lake, endpoint, item, since=self.dead_letters_since):
                 state["dead_letter"].append((endpoint, item))
             else:
                 state["missing"].append((endpoint, item))
