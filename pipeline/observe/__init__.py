@@ -1,7 +1,8 @@
 """Watching a run: structured logs, run events, progress line, run summary, one alert.
 
 Hooks the tasks call (kept tiny so tasks stay thin):
-- start_run(season_task): in the process that launched the run (once).
+- start_run(season_task): in the process that launched the run (once): id, logging.
+- track_run(): once Luigi works on the run: progress line, summary and alert at exit.
 - record(event): one unit of work finished (any process, any worker).
 - report_progress(task, state): from SeasonBackfill.run, to the scheduler (two requests).
 
@@ -27,7 +28,7 @@ from pipeline.observe import alerts as alerting
 from pipeline.observe import events
 from pipeline.observe.logs import RUN_ID_ENV, SEASON_ENV, current_format, setup_logging
 
-__all__ = ["record", "report_progress", "run_id", "start_run"]
+__all__ = ["record", "report_progress", "run_id", "start_run", "track_run"]
 
 logger = logging.getLogger("pipeline.observe")
 
@@ -41,6 +42,7 @@ class Run:
     pid: int = field(default_factory=os.getpid)
     progress: object = None
     finished: bool = False
+    tracked: bool = False  # Luigi started on it: summarise at exit
 
 
 _run: Run | None = None
@@ -75,13 +77,20 @@ def start_run(season_task) -> Run | None:
     record({"event_type": "run_started", "task_id": season_task.task_id})
     logger.info("run %s started for %s", rid, season_task.task_id,
                 extra={"event_type": "run_started"})
+    return _run
+
+
+def track_run() -> None:
+    """Called by SeasonBackfill.complete(): progress line now, summary and alert at exit."""
     from pipeline.observe import progress
 
+    if _run is None or _run.tracked:
+        return
+    _run.tracked = True
     if progress.wanted(current_format()):
-        _run.progress = progress.ProgressLine(path)
+        _run.progress = progress.ProgressLine(_run.events_path)
         _run.progress.start()
     atexit.register(finish_run)
-    return _run
 
 
 def record(event: dict) -> None:

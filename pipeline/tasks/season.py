@@ -84,7 +84,7 @@ class SeasonBackfill(luigi.Task):
         config.check_lake_root(root)
         if root.startswith("s3://") and not self.dry_run:
             preflight_once(root)
-        observe.start_run(self)
+        observe.start_run(self)  # run id and logging, before Luigi logs about this task
 
     # --- what this run covers -----------------------------------------------------------
 
@@ -163,6 +163,9 @@ class SeasonBackfill(luigi.Task):
         return [] if self.dry_run else DiscoverGames(season=self.season)
 
     def complete(self):
+        # Luigi asks this first in the launching process: from here on the run is summarised
+        # at exit (merely building the task, e.g. to inspect state(), leaves no summary).
+        observe.track_run()
         if self.dry_run:
             return getattr(self, "_planned", False)
         lake = current_lake()
@@ -189,22 +192,12 @@ class SeasonBackfill(luigi.Task):
         lake = current_lake()
         lake.forget_listings()
         work = self.game_work() + self.team_work()
-        state = self.state(work)
-        observe.report_progress(self, state)
-        missing = state["missing"]
-        if missing:
-            yield [self.fetch_task(endpoint, item) for endpoint, item in missing]
-            lake.forget_listings()
+        yield from self.fetch_missing(work)
         players = self.players_task()
         if players is not None:
             yield players
             player_work = self.player_work(players)
-            state = self.state(player_work)
-            observe.report_progress(self, state)
-            missing = state["missing"]
-            if missing:
-                yield [self.fetch_task(endpoint, item) for endpoint, item in missing]
-                lake.forget_listings()
+            yield from self.fetch_missing(player_work)
             work += player_work
         self.write_report()
         dead = self.state(work)["dead_letter"]
@@ -213,6 +206,14 @@ class SeasonBackfill(luigi.Task):
             # run exits with [retcode] missing_data so nobody mistakes it for whole.
             yield [DeadLetter(season=self.season, endpoint=e.key, key=item.key)
                    for e, item in dead]
+
+    def fetch_missing(self, work):
+        """Yield (as dynamic dependencies) fetch tasks for the work not yet in the lake."""
+        state = self.state(work)
+        observe.report_progress(self, state)
+        if state["missing"]:
+            yield [self.fetch_task(endpoint, item) for endpoint, item in state["missing"]]
+            current_lake().forget_listings()
 
     def write_report(self) -> None:
         from pipeline.report import validate_season, write_report
