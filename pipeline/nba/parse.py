@@ -34,10 +34,21 @@ def check_body(body: str) -> dict:
     return decoded
 
 
+class _DecodedResponse(NBAStatsResponse):
+    """nba_api's response class around a body we have already decoded (it would decode
+    again on every get_dict call)."""
+
+    def __init__(self, decoded: dict, body: str):
+        super().__init__(response=body, status_code=200, url=None)
+        self._decoded = decoded
+
+    def get_dict(self):
+        return self._decoded
+
+
 def datasets(endpoint: Endpoint, body: str) -> dict[str, dict]:
     """nba_api's datasets for a body: {name: {"headers": [...], "data": [[...], ...]}}."""
-    check_body(body)
-    response = NBAStatsResponse(response=body, status_code=200, url=None)
+    response = _DecodedResponse(check_body(body), body)
     try:
         if endpoint.api_name in _PARSER_REGISTRY:  # V3 payloads need their endpoint's parser
             return response.get_data_sets(endpoint.api_name)
@@ -48,27 +59,26 @@ def datasets(endpoint: Endpoint, body: str) -> dict[str, dict]:
         raise BadPayloadError(f"{endpoint.api_name} body shape is unexpected: {exc!r}") from None
 
 
-def _column_type(values: list) -> pa.DataType:
-    """Arrow type of a column from its JSON values; all-null columns are strings."""
-    present = [v for v in values if v is not None]
-    if not present:
-        return pa.string()
-    if all(isinstance(v, bool) for v in present):
-        return pa.bool_()
-    if all(isinstance(v, int) and not isinstance(v, bool) for v in present):
-        return pa.int64()
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
-        return pa.float64()
-    if all(isinstance(v, str) for v in present):
-        return pa.string()
-    return pa.string()  # mixed or nested values: keep their JSON text
+_INFERRED = (pa.bool_(), pa.int64(), pa.float64(), pa.string())
 
 
-def _as_column(values: list, arrow_type: pa.DataType) -> pa.Array:
+def _as_column(values: list, arrow_type: pa.DataType | None) -> pa.Array:
+    """One column; without a pinned type: bool, int64, float64 or string as the values say.
+
+    All-null columns are strings; mixed or nested values keep their JSON text.
+    """
+    if arrow_type is None:
+        try:
+            inferred = pa.array(values)  # Arrow's own inference, in C
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            inferred = None
+        if inferred is not None and inferred.type in _INFERRED:
+            return inferred
+        if inferred is not None and inferred.type == pa.null():
+            return pa.nulls(len(values), pa.string())
+        arrow_type = pa.string()
     if arrow_type == pa.string():
-        values = [
-            v if v is None or isinstance(v, str) else json.dumps(v) for v in values
-        ]
+        values = [v if v is None or isinstance(v, str) else json.dumps(v) for v in values]
     return pa.array(values, type=arrow_type)
 
 
@@ -81,9 +91,8 @@ def to_table(headers: list[str], rows: list[list], schema: dict | None = None) -
     columns = list(zip(*rows, strict=True)) if rows else [[] for _ in headers]
     arrays = []
     for name, values in zip(headers, columns, strict=True):
-        values = list(values)
         arrow_type = pa.type_for_alias(schema[name]) if schema and name in schema else None
-        arrays.append(_as_column(values, arrow_type or _column_type(values)))
+        arrays.append(_as_column(list(values), arrow_type))
     return pa.Table.from_arrays(arrays, names=list(headers))
 
 

@@ -12,7 +12,6 @@ import posixpath
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -30,30 +29,29 @@ S3_THREADS = 16
 class FileInfo:
     game_id: str
     path: str
-    schema: pa.Schema  # without metadata
-    metadata: pq.FileMetaData
+    schema: pa.Schema  # without metadata; files with equal schemas share one object
+    # Columns with no value (0-row files included): the parser types those as string, so a
+    # type difference there is not drift. From footer statistics, not the data. The footer
+    # itself is not kept: 18k of them would take about a gigabyte.
+    all_null: frozenset[str]
     data: pa.Table | None = None  # only the DATA_COLUMNS the file has
 
-    @cached_property
-    def all_null(self) -> frozenset[str]:
-        """Columns with no value (0-row files included): the parser types those as string,
-        so a type difference there is not drift. From footer statistics, not the data."""
-        return frozenset(self._all_null_columns())
 
-    def _all_null_columns(self) -> set[str]:
-        rows = self.metadata.num_rows
-        if rows == 0:
-            return set(self.schema.names)
-        nulls: Counter[str] = Counter()
-        for rg in range(self.metadata.num_row_groups):
-            group = self.metadata.row_group(rg)
-            for i in range(group.num_columns):
-                column = group.column(i)
-                stats = column.statistics
-                if stats is None or not stats.has_null_count:
-                    return set()  # unknown: treat every type difference as real
-                nulls[column.path_in_schema] += stats.null_count
-        return {name for name in self.schema.names if nulls[name] == rows}
+def all_null_columns(metadata: pq.FileMetaData, schema: pa.Schema) -> frozenset[str]:
+    """Only string columns can be all-null ones, so only their statistics are read."""
+    if metadata.num_rows == 0:
+        return frozenset(schema.names)
+    strings = [i for i, fld in enumerate(schema) if fld.type == pa.string()]
+    nulls = [0] * len(strings)
+    for rg in range(metadata.num_row_groups):
+        group = metadata.row_group(rg)
+        for n, i in enumerate(strings):
+            stats = group.column(i).statistics
+            if stats is None or not stats.has_null_count:
+                return frozenset()  # unknown: treat every type difference as real
+            nulls[n] += stats.null_count
+    return frozenset(schema.names[i] for n, i in enumerate(strings)
+                     if nulls[n] == metadata.num_rows)
 
 
 def stem(path: str) -> str:
@@ -71,7 +69,16 @@ def open_file(lake: Lake, path: str, columns: tuple[str, ...] | None) -> FileInf
     data = None
     if columns:
         data = parquet.read(columns=[c for c in columns if c in schema.names], use_threads=False)
-    return FileInfo(stem(path), path, schema.remove_metadata(), parquet.metadata, data)
+    schema = _shared(schema.remove_metadata())
+    return FileInfo(stem(path), path, schema, all_null_columns(parquet.metadata, schema),
+                    data)
+
+
+_schemas: dict[pa.Schema, pa.Schema] = {}
+
+
+def _shared(schema: pa.Schema) -> pa.Schema:
+    return _schemas.setdefault(schema, schema)
 
 
 def open_files(lake: Lake, paths: list[str], columns: tuple[str, ...] | None) -> list[FileInfo]:

@@ -115,8 +115,10 @@ class SeasonBackfill(luigi.Task):
         )
 
     def game_work(self) -> list[tuple[endpoints.Endpoint, Item]]:
-        games = self.games()
-        return [(e, game_item(g)) for e in self.game_endpoints() for g in games]
+        # Game by game: Luigi hands out work in this order, so a game's endpoints are fetched
+        # close together (and the simulator simulates each game once, not once per endpoint).
+        eps = self.game_endpoints()
+        return [(e, game_item(g)) for g in self.games() for e in eps]
 
     def team_work(self) -> list[tuple[endpoints.Endpoint, Item]]:
         teams = season_team_ids(self.season)
