@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import pathlib
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
+from collections import Counter
 
 import pytest
 
+from pipeline.nba import endpoints
+from pipeline.sim import SimServer
+from tests.runner import REPO, luigi_cli, requests_in
 from tests.test_observe import backfill, sim  # noqa: F401 - the shared simulator fixture
 
 LUIGID = pathlib.Path(sys.executable).parent / "luigid"
@@ -32,15 +38,14 @@ def api(port: int, method: str, data: dict | None = None):
         return json.loads(resp.read())["response"]
 
 
-@pytest.fixture(scope="module")
-def luigid(tmp_path_factory):
+def start_luigid(tmp: pathlib.Path, nba_api: int):
+    """luigid on loopback with its own config: [resources] counts only here."""
     if not LUIGID.exists():
         pytest.skip("luigid not installed")
-    tmp = tmp_path_factory.mktemp("luigid")
     cfg = tmp / "luigid.cfg"
     cfg.write_text(f"""
 [resources]
-nba_api = 2
+nba_api = {nba_api}
 [scheduler]
 record_task_history = true
 state_path = {tmp / 'state.pickle'}
@@ -61,9 +66,16 @@ db_connection = sqlite:///{tmp / 'history.sqlite'}
                 proc.kill()
                 pytest.fail("luigid did not start")
             time.sleep(0.2)
-    yield {"port": port, "tmp": tmp}
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        yield {"port": port, "tmp": tmp}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def luigid(tmp_path_factory):
+    yield from start_luigid(tmp_path_factory.mktemp("luigid"), nba_api=2)
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +107,108 @@ def test_season_progress_visible(luigid, run):
     assert "pairs done" in (message.get("statusMessage") or "")
     progress = api(luigid["port"], "get_task_progress_percentage", {"task_id": season_id})
     assert progress.get("progressPercentage") is not None
+
+
+# --- several hosts: one luigid, two worker processes, one global resource -----------------
+
+# Each "host" backfills its own slice of the season (same season, same lake), and the two
+# slices share the play-by-play of 2024-10-25: luigid must run each of those tasks once.
+# luigid hands a task only to a worker that scheduled it, but batches any queued task of the
+# same endpoint with it, so with date slices alone the first host can take everything; box
+# scores only in host-a's slice and summaries only in host-b's give each host work of its own.
+SLICES = {  # host: first day, last day, dataset left out
+    "host-a": ("2024-10-24", "2024-10-25", "game_summary"),
+    "host-b": ("2024-10-25", "2024-10-26", "box_scores"),
+}
+GLOBAL_LIMIT = 1  # luigid's [resources] nba_api for the test below
+
+
+def slice_args(host: str) -> list[str]:
+    first, last, off = SLICES[host]
+    return ["SeasonBackfill", "--season", "2024-25", "--start-date", first, "--end-date", last,
+            f"--no-{off.replace('_', '-')}", "--no-player-info", "--no-team-info"]
+
+
+@pytest.fixture(scope="module")
+def luigid_one(tmp_path_factory):
+    """A second luigid whose resource is the binding constraint: one API task at a time."""
+    yield from start_luigid(tmp_path_factory.mktemp("luigid1"), nba_api=GLOBAL_LIMIT)
+
+
+def start_host(name: str, *, port: int, lake, server, tmp) -> subprocess.Popen:
+    """One worker host: its own limiter file and log, only luigid in common with the other."""
+    home = tmp / name
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("ALERT_", "BACKFILL_", "LOG_", "DRY_RUN", "LUIGI_CONFIG"))}
+    env.update({"LAKE_ROOT": str(lake), "NBA_API_BASE_URL": server.base_url,
+                "NBA_RATE_LIMIT_SECONDS": "0", "PYTHONUNBUFFERED": "1", "LOG_FORMAT": "text"})
+    command = [sys.executable, "-m", "luigi", "--module", "pipeline", *slice_args(name),
+               "--workers", "2",
+               "--scheduler-host", "127.0.0.1", "--scheduler-port", str(port),
+               "--nba-limiter-state-path", str(home / "limiter.sqlite"),
+               "--worker-max-keep-alive-idle-duration", "30 seconds",
+               "--worker-wait-jitter", "1"]
+    output = (home / "output.txt").open("w")
+    return subprocess.Popen(command, cwd=REPO, env=env, stdout=output,
+                            stderr=subprocess.STDOUT, text=True)
+
+
+def most_in_flight(requests: list[dict], tolerance: float = 0.002) -> int:
+    """Most requests the simulator was serving at once (start time + server latency each;
+    the log's times are to the millisecond, hence the tolerance)."""
+    edges = []
+    for entry in requests:
+        start = dt.datetime.fromisoformat(entry["time"]).timestamp()
+        edges += [(start, 1), (start + entry["latency_ms"] / 1000 - tolerance, -1)]
+    most = current = 0
+    for _, step in sorted(edges):  # at equal times an end (-1) sorts before a start
+        current += step
+        most = max(most, current)
+    return most
+
+
+def test_two_hosts_share_one_luigid_resource(luigid_one, tmp_path):
+    log, lake = tmp_path / "requests.jsonl", tmp_path / "lake"
+    # 50 ms per request, so that unco-ordinated hosts would overlap.
+    with SimServer(port=0, seed=3, latency_ms="50", request_log=str(log)) as server:
+        hosts = {name: start_host(name, port=luigid_one["port"], lake=lake, server=server,
+                                  tmp=tmp_path) for name in SLICES}
+        try:
+            codes = {name: proc.wait(timeout=240) for name, proc in hosts.items()}
+        finally:
+            for proc in hosts.values():
+                if proc.poll() is None:
+                    proc.kill()
+        outputs = {name: (tmp_path / name / "output.txt").read_text() for name in hosts}
+        requests = requests_in(log)
+        # The authority: a no-op rerun of each slice on one machine, without luigid.
+        for name in SLICES:
+            final = luigi_cli(slice_args(name), lake=lake, sim=server, tmp=tmp_path)
+            assert final.returncode == 0, final.stderr[-3000:]
+        assert len(requests_in(log)) == len(requests), "the lake was not complete"
+        games = {g.game_id: g.date.isoformat() for g in server.league.season("2024-25").games}
+    # Both hosts fetched, and between them every (game, endpoint) exactly once.
+    fetched = {name: len(re.findall(r"INFO pipeline\.tasks: fetched ", out))
+               for name, out in outputs.items()}
+    assert all(n > 0 for n in fetched.values()), fetched
+    for name, out in outputs.items():
+        assert re.search(r"Worker .* done +GameEndpoint\(", out), (name, out[-3000:])
+    wanted = {(e.api_name, g) for first, last, off in SLICES.values()
+              for e in endpoints.GAME_ENDPOINTS if e.group != off
+              for g, day in games.items() if first <= day <= last}
+    asked = Counter((r["endpoint"], r["params"]["GameID"]) for r in requests
+                    if r["params"].get("GameID"))
+    assert set(asked) == wanted and max(asked.values()) == 1, asked.most_common(3)
+    assert sum(fetched.values()) == len(wanted)
+    # luigid's resource, not the hosts' separate limiters, kept the global concurrency.
+    assert most_in_flight(requests) <= GLOBAL_LIMIT
+    # Each host's run summary (from the lake) is a success with nothing missing.
+    summaries = [json.loads(p.read_text()) for p in (lake / "backfill-state/runs").glob("*")]
+    assert len(summaries) == 4  # two hosts and the two reruns
+    assert all(s["status"] == "success" and s["lake_state"]["missing"] == 0
+               for s in summaries), summaries
+    # Luigi's exit code is each host's own view: a host whose queued tasks the other host
+    # ran reports them as not run (3) or run by another worker (6), though nothing failed.
+    # Never a failure (4), a scheduling error (5) or a crash (8).
+    assert set(codes.values()) <= {0, 3, 6}, (codes, {n: o[-3000:] for n, o in outputs.items()})

@@ -6,12 +6,23 @@ walk per prefix, so completeness of thousands of targets costs a handful of call
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import tempfile
 from functools import cache
 
 from pipeline.errors import StorageError
+
+# OSErrors that mean the lake itself cannot take writes, with the words the message uses.
+STORAGE_ERRNOS = {
+    errno.ENOSPC: "disk full",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EROFS: "read-only file system",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.ENOTDIR: "a path component is a file, not a folder",
+}
 
 
 class LocalStore:
@@ -23,7 +34,10 @@ class LocalStore:
             return handle.read()
 
     def write_bytes(self, path: str, data: bytes) -> None:
-        """Write to a temporary file beside the target, fsync, then rename over it."""
+        """Write to a temporary file beside the target, fsync, then rename over it.
+
+        A lake that cannot be written (disk full, quota, read-only, permission denied, a
+        file where a folder should be) is a StorageError: critical, it stops the run."""
         folder = os.path.dirname(path)
         try:
             os.makedirs(folder, exist_ok=True)
@@ -35,13 +49,14 @@ class LocalStore:
                     os.fsync(handle.fileno())
                 os.replace(tmp, path)
             except BaseException:
-                if os.path.exists(tmp):
+                with contextlib.suppress(OSError):
                     os.unlink(tmp)
                 raise
         except OSError as exc:
-            if exc.errno in (errno.ENOSPC, errno.EACCES, errno.EROFS, errno.EDQUOT):
-                raise StorageError(f"cannot write {path}: {exc.strerror}") from exc
-            raise
+            cause = STORAGE_ERRNOS.get(exc.errno)
+            if cause is None:
+                raise
+            raise StorageError(f"cannot write {path}: {cause}") from exc
 
     def delete(self, path: str) -> None:
         if os.path.exists(path):
