@@ -35,6 +35,7 @@ from pipeline.lake import Lake, s3
 from pipeline.nba.endpoints import GAME_ENDPOINTS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for tests/
+from bench.harness import figure  # noqa: E402
 from tests.s3_server import FAKE_ENV, season_keys, simulated_games  # noqa: E402
 
 BUCKET = "hoopstat-haus-bronze"
@@ -81,7 +82,7 @@ def modelled(ops: Counter, seconds: float, get_ms: float, list_ms: float) -> flo
     return seconds + (lists * list_ms + (sum(ops.values()) - lists) * get_ms) / 1000
 
 
-def main() -> None:
+def main() -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--games", type=int, default=1320)
     parser.add_argument("--sample", type=int, default=2000, help="targets for Luigi's check")
@@ -173,6 +174,12 @@ def main() -> None:
           f"{'':>11} {naive_s / ours_s:>7.0f}x {naive_r / ours_r:>10.0f}x")
     print(f"ours: 1 request per {len(paths) / ours_n:,.0f} targets "
           f"(requirement: at most 1 per 500, under 15 s)")
+    return [figure(
+        "3b. no-op check of a season on S3 (moto)",
+        f"{ours_s:.1f} s ({ours_r:.1f} s with S3 latency), {ours_n:,.0f} requests",
+        f"S3Target.exists: {naive_s:.0f} s ({naive_r:.0f} s), {naive_n:,.0f} requests",
+        "<= 15 s, <= 1 request per 500 targets",
+        ours_r <= 15 and len(paths) / ours_n >= 500)]
 
 
 if __name__ == "__main__":

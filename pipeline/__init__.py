@@ -8,6 +8,7 @@ from pipeline.tasks.entities import DiscoverPlayers, EntityEndpoint
 from pipeline.tasks.fetch import DeadLetter
 from pipeline.tasks.game import GameEndpoint
 from pipeline.tasks.season import SeasonBackfill
+from pipeline.tasks.seasons import SeasonRange
 from pipeline.tasks.validate import ValidateSeason
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "EntityEndpoint",
     "GameEndpoint",
     "SeasonBackfill",
+    "SeasonRange",
     "ValidateSeason",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 
@@ -92,3 +93,14 @@ def lake_at(root: str) -> Lake:
     if root not in _lakes:
         _lakes[root] = Lake(root)
     return _lakes[root]
+
+
+def _forget_inherited_listings() -> None:
+    # A task process forked by Luigi's worker must not answer "missing" from listings its
+    # parent made before other workers wrote those files.
+    for lake in _lakes.values():
+        lake._lock = threading.Lock()  # the parent's lock may have been held at fork time
+        lake.forget_listings()
+
+
+os.register_at_fork(after_in_child=_forget_inherited_listings)

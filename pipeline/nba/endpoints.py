@@ -19,8 +19,9 @@ from nba_api.stats.endpoints import (
     teaminfocommon,
 )
 
-# Reliable play-by-play starts with 1996-97; older seasons land box scores only.
-FIRST_PBP_SEASON_YEAR = 1996
+# Reliable play-by-play (and game summaries) start with 1996-97; older seasons land box
+# scores only (../shared/docs/nba-api-notes.md).
+FIRST_FULL_SEASON_YEAR = 1996
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ PLAY_BY_PLAY = Endpoint(
     tables={"PlayByPlay": "play_by_play"},
     required=("PlayByPlay",),
     group="play_by_play",
-    first_season_year=FIRST_PBP_SEASON_YEAR,
+    first_season_year=FIRST_FULL_SEASON_YEAR,
 )
 
 GAME_SUMMARY = Endpoint(
@@ -101,6 +102,7 @@ GAME_SUMMARY = Endpoint(
     },
     required=("GameSummary", "LineScore"),
     group="game_summary",
+    first_season_year=FIRST_FULL_SEASON_YEAR,
 )
 
 PLAYER_INFO = Endpoint(

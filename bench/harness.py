@@ -1,0 +1,123 @@
+"""What the benchmarks share: a simulator in its own process, the real CLI timed with the
+peak memory of its process tree, and the request log."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+import requests
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+
+
+@contextlib.contextmanager
+def simulator(log: pathlib.Path | None = None, *extra: str, warm_seasons: tuple = ()):
+    """`python -m pipeline.sim` in its own process (as the API is), yielding its base URL.
+
+    warm_seasons: ask for each season's schedule once first. The simulator's first
+    leaguegamefinder call simulates every game of the season (5-10 s of the simulator's
+    own CPU); the real API has that data ready, so the timed run should not pay for it."""
+    command = [sys.executable, "-m", "pipeline.sim", "--today", "2025-07-01", *extra]
+    if log:
+        command += ["--request-log", str(log)]
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        url = re.search(r"(http://\S+)", process.stdout.readline()).group(1)
+        for season in warm_seasons:
+            requests.get(f"{url}/stats/leaguegamefinder", timeout=300, params={
+                "Season": season, "SeasonType": "Regular Season",
+                "PlayerOrTeam": "T", "LeagueID": "00"})
+        yield f"{url}/stats/{{endpoint}}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@dataclass
+class Run:
+    seconds: float
+    returncode: int
+    peak_tree_mb: float  # summed RSS of the CLI's process tree (shared pages counted twice)
+    output: str
+
+
+def _tree_rss_kb(root_pid: int) -> int:
+    """RSS of a process and all its descendants, from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            status = pathlib.Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        pid, ppid = int(entry), int(fields["PPid"].strip())
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
+    total, todo = 0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def timed(command: list[str], env: dict | None = None, timeout: float = 3600) -> Run:
+    """Run a command from the repository, sampling its process tree's memory twice a second."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **(env or {})},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = [0]
+
+    def sample() -> None:
+        while process.poll() is None:
+            peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+            time.sleep(0.5)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = process.communicate(timeout=timeout)
+    seconds = time.perf_counter() - started
+    sampler.join()
+    return Run(seconds, process.returncode, peak[0] / 1024, output)
+
+
+def luigi_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "luigi", *args, "--local-scheduler"]
+
+
+def backfill_env(lake: pathlib.Path, url: str | None, rate: float = 0) -> dict:
+    """Environment for the CLI; no url means nothing answers (a call would fail loudly)."""
+    return {"LAKE_ROOT": str(lake), "NBA_RATE_LIMIT_SECONDS": str(rate),
+            "NBA_API_BASE_URL": url or "http://127.0.0.1:9/stats/{endpoint}",
+            "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1"}
+
+
+def requests_logged(path: pathlib.Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def lake_bytes(lake: pathlib.Path, top: str | None = None) -> int:
+    base = lake / top if top else lake
+    return sum(p.stat().st_size for p in base.rglob("*") if p.is_file())
+
+
+def figure(name: str, value: str, baseline: str, target: str, met: bool | None) -> dict:
+    """One row of the performance table, printed as it is measured."""
+    row = {"benchmark": name, "figure": value, "baseline": baseline, "target": target,
+           "met": "yes" if met else ("no" if met is not None else "-")}
+    print(f"| {name} | {value} | {baseline} | {target} | {row['met']} |", flush=True)
+    return row

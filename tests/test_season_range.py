@@ -1,0 +1,54 @@
+"""SeasonRange: several seasons through the real CLI; pre-1996-97 seasons get box scores only."""
+
+import pytest
+
+from pipeline.nba import endpoints
+from pipeline.sim import SimServer
+from tests.runner import luigi_cli, requests_in
+
+RANGE = ["SeasonRange", "--start-season", "1995-96", "--end-season", "1996-97", "--limit", "4",
+         "--no-player-info", "--no-team-info", "--workers", "2"]
+
+
+@pytest.fixture(scope="module")
+def two_seasons(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("range")
+    with SimServer(port=0, seed=3, request_log=str(tmp / "requests.jsonl")) as sim:
+        first = luigi_cli(RANGE, lake=tmp / "lake", sim=sim, tmp=tmp)
+        before_rerun = len(requests_in(tmp / "requests.jsonl"))
+        rerun = luigi_cli(RANGE, lake=tmp / "lake", sim=sim, tmp=tmp)
+    return tmp, first, rerun, before_rerun
+
+
+def game_calls(log, season_prefix):
+    return {(r["endpoint"], r["params"]["GameID"]) for r in log
+            if r["params"].get("GameID", "").startswith(season_prefix)}
+
+
+def test_each_season_lands_its_endpoints(two_seasons):
+    tmp, first, _, _ = two_seasons
+    assert first.returncode == 0, first.stderr[-3000:]
+    log = requests_in(tmp / "requests.jsonl")
+    old = game_calls(log, "00295")  # 1995-96 regular season game ids
+    new = game_calls(log, "00296")
+    assert {e for e, _ in old} == {"boxscoretraditionalv3", "boxscoreadvancedv3"}
+    assert {e for e, _ in new} == {e.api_name for e in endpoints.GAME_ENDPOINTS}
+    assert len({g for _, g in old}) == len({g for _, g in new}) == 4
+    lake = tmp / "lake"
+    assert not list((lake / "play_by_play").glob("season=1995-96/**/*.parquet"))
+    assert not list((lake / "summary_game").glob("season=1995-96/**/*.parquet"))
+    assert len(list((lake / "play_by_play").glob("season=1996-97/**/*.parquet"))) == 4
+    assert len(list((lake / "box_traditional_players").glob("season=1995-96/**/*.parquet"))) == 4
+
+
+def test_rerun_of_range_makes_no_requests(two_seasons):
+    tmp, _, rerun, before_rerun = two_seasons
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert len(requests_in(tmp / "requests.jsonl")) == before_rerun
+
+
+def test_reversed_range_is_bad_input(tmp_path):
+    result = luigi_cli(["SeasonRange", "--start-season", "2024-25", "--end-season", "2023-24"],
+                       lake=tmp_path / "lake", tmp=tmp_path)
+    assert result.returncode == 2
+    assert "start season 2024-25 is after end season 2023-24" in result.stderr + result.stdout
