@@ -41,23 +41,33 @@ def preflight_once(root: str) -> None:
     _preflighted.add(root)
 
 
-class SeasonBackfill(luigi.Task):
-    """Fill the lake with one season. A rerun fetches only what is missing."""
+class SeasonChoices:
+    """What a season run covers: shared by SeasonBackfill and SeasonRange (Luigi collects
+    parameters from base classes too)."""
 
-    season = config.SeasonParameter(default=config.env("NBA_TARGET_SEASON", "2024-25"))
-    start_date = config.OptionalDateParameter(default=None)
-    end_date = config.OptionalDateParameter(default=None)
     season_types = luigi.Parameter(
         default=",".join(endpoints.SEASON_TYPES),
         description="Comma-separated: " + ", ".join(endpoints.SEASON_TYPES),
     )
-    limit = luigi.IntParameter(default=0, description="At most N games (0: all), to try things out")
+    limit = luigi.IntParameter(default=0, description="At most N games a season (0: all)")
     no_box_scores = luigi.BoolParameter(default=False)
     no_play_by_play = luigi.BoolParameter(default=False)
     no_game_summary = luigi.BoolParameter(default=False)
     no_player_info = luigi.BoolParameter(default=False)
     no_team_info = luigi.BoolParameter(default=False)
     retry_dead_letters = luigi.BoolParameter(default=False, significant=False)
+
+    def choices(self) -> dict:
+        return {name: getattr(self, name) for name, value in vars(SeasonChoices).items()
+                if isinstance(value, luigi.Parameter)}
+
+
+class SeasonBackfill(SeasonChoices, luigi.Task):
+    """Fill the lake with one season. A rerun fetches only what is missing."""
+
+    season = config.SeasonParameter(default=config.env("NBA_TARGET_SEASON", "2024-25"))
+    start_date = config.OptionalDateParameter(default=None)
+    end_date = config.OptionalDateParameter(default=None)
     dry_run = luigi.BoolParameter(default=config.env_flag("DRY_RUN"), significant=False)
     # The older CLI's names, mapped onto Luigi's config so forked workers see them too.
     rate_limit = luigi.OptionalFloatParameter(default=None, significant=False)

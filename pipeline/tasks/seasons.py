@@ -16,8 +16,7 @@ from __future__ import annotations
 import luigi
 
 from pipeline import config
-from pipeline.nba import endpoints
-from pipeline.tasks.season import SeasonBackfill
+from pipeline.tasks.season import SeasonBackfill, SeasonChoices
 
 
 def season_range(start: str, end: str) -> list[str]:
@@ -27,20 +26,12 @@ def season_range(start: str, end: str) -> list[str]:
     return [f"{year}-{(year + 1) % 100:02d}" for year in range(first, last + 1)]
 
 
-class SeasonRange(luigi.Task):
+class SeasonRange(SeasonChoices, luigi.Task):
     """Every season from --start-season to --end-season, oldest first. Seasons before
     1996-97 get box scores only (the catalogue's first_season_year says which)."""
 
     start_season = config.SeasonParameter()
     end_season = config.SeasonParameter()
-    season_types = luigi.Parameter(default=",".join(endpoints.SEASON_TYPES))
-    limit = luigi.IntParameter(default=0, description="At most N games per season (0: all)")
-    no_box_scores = luigi.BoolParameter(default=False)
-    no_play_by_play = luigi.BoolParameter(default=False)
-    no_game_summary = luigi.BoolParameter(default=False)
-    no_player_info = luigi.BoolParameter(default=False)
-    no_team_info = luigi.BoolParameter(default=False)
-    retry_dead_letters = luigi.BoolParameter(default=False, significant=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,12 +40,7 @@ class SeasonRange(luigi.Task):
     def season_tasks(self) -> list[SeasonBackfill]:
         tasks = []
         for rank, season in enumerate(self.seasons):
-            task = SeasonBackfill(
-                season=season, season_types=self.season_types, limit=self.limit,
-                no_box_scores=self.no_box_scores, no_play_by_play=self.no_play_by_play,
-                no_game_summary=self.no_game_summary, no_player_info=self.no_player_info,
-                no_team_info=self.no_team_info, retry_dead_letters=self.retry_dead_letters,
-            )
+            task = SeasonBackfill(season=season, **self.choices())
             task.priority = len(self.seasons) - rank  # oldest first
             tasks.append(task)
         return tasks
