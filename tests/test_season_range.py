@@ -39,6 +39,10 @@ def test_each_season_lands_its_endpoints(two_seasons):
     assert not list((lake / "summary_game").glob("season=1995-96/**/*.parquet"))
     assert len(list((lake / "play_by_play").glob("season=1996-97/**/*.parquet"))) == 4
     assert len(list((lake / "box_traditional_players").glob("season=1995-96/**/*.parquet"))) == 4
+    # One run summary for the range: 4 games x 2 endpoints, then 4 games x 4 endpoints.
+    output = first.stdout + first.stderr
+    assert "Backfill 1995-96..1996-97 run" in output
+    assert "lake now: 24 done, 0 missing, 0 dead-lettered" in output
 
 
 def test_rerun_of_range_makes_no_requests(two_seasons):

@@ -85,8 +85,21 @@ def count_events(events: list[dict]) -> dict:
     }
 
 
-def lake_state(season_task) -> dict:
-    """Where the run's selection stands now, from listings (None without a game index)."""
+def seasons_of(run_task) -> list:
+    """The SeasonBackfill tasks a run covers: itself, or each season of a SeasonRange."""
+    return run_task.season_tasks() if hasattr(run_task, "season_tasks") else [run_task]
+
+
+def lake_state(run_task) -> dict:
+    """Where the run's selection stands now, from listings, summed over its seasons."""
+    states = [season_state(task) for task in seasons_of(run_task)]
+    if not all(state["game_index"] for state in states):
+        return {"game_index": False}
+    return {"game_index": True, **{key: sum(state[key] for state in states)
+                                   for key in ("done", "missing", "dead_letter")}}
+
+
+def season_state(season_task) -> dict:
     from pipeline.tasks.common import current_lake
 
     lake = current_lake()
@@ -101,11 +114,12 @@ def lake_state(season_task) -> dict:
     return {"game_index": True, **{k: len(v) for k, v in task.state(work).items()}}
 
 
-def dead_letters(season: str) -> dict:
+def dead_letters(seasons: list[str]) -> dict:
     from pipeline.tasks.common import current_lake
 
     lake = current_lake()
-    paths = sorted(lake.listing(lake.layout.dead_letter_prefix(season), fresh=True))
+    paths = sorted(path for season in seasons
+                   for path in lake.listing(lake.layout.dead_letter_prefix(season), fresh=True))
     listed = []
     for path in paths[:MAX_DEAD_LETTERS_LISTED]:
         try:
@@ -142,7 +156,7 @@ def build(run, ended: float) -> dict:
     except Exception as exc:  # the summary must still be written
         state = {"game_index": None, "error": f"{type(exc).__name__}: {exc}"}
     try:
-        ledger = dead_letters(run.season_task.season)
+        ledger = dead_letters([task.season for task in seasons_of(run.season_task)])
     except Exception as exc:
         ledger = {"total": None, "error": f"{type(exc).__name__}: {exc}"}
     summary.update(

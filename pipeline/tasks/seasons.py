@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import luigi
 
-from pipeline import config
+from pipeline import config, observe
 from pipeline.tasks.season import SeasonBackfill, SeasonChoices
 
 
@@ -36,6 +36,12 @@ class SeasonRange(SeasonChoices, luigi.Task):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.seasons = season_range(self.start_season, self.end_season)
+        observe.start_run(self)  # one run summary for the whole range
+
+    @property
+    def season(self) -> str:
+        """The range as the run summary and the logs name it."""
+        return f"{self.seasons[0]}..{self.seasons[-1]}"
 
     def season_tasks(self) -> list[SeasonBackfill]:
         tasks = []
