@@ -20,15 +20,8 @@ import tempfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
+from bench import harness  # noqa: E402
 from bench.bench_season import check  # noqa: E402
-from bench.harness import (  # noqa: E402
-    backfill_env,
-    figure,
-    luigi_command,
-    requests_logged,
-    simulator,
-    timed,
-)
 
 
 def achieved(log: list[dict]) -> tuple[float, int, int]:
@@ -50,26 +43,26 @@ def main() -> list[dict]:
     interval = 1 / args.rate
     try:
         log = tmp / "ours.jsonl"
-        with simulator(log, warm_seasons=("2024-25",)) as url:
-            run = timed(luigi_command(
+        with harness.simulator(log, warm_seasons=("2024-25",)) as url:
+            run = harness.timed(harness.luigi_command(
                 "--module", "pipeline", "SeasonBackfill", "--season", "2024-25",
                 "--limit", str(args.games), "--no-player-info", "--no-team-info",
-                "--workers", str(args.workers)), backfill_env(tmp / "lake", url, interval))
+                "--workers", str(args.workers)), harness.backfill_env(tmp / "lake", url, interval))
             check(run, "the paced season run")
-        rate, window, count = achieved(requests_logged(log))
+        rate, window, count = achieved(harness.requests_logged(log))
 
         naive_log = tmp / "naive.jsonl"
-        with simulator(naive_log, warm_seasons=("2024-25",)) as url:
+        with harness.simulator(naive_log, warm_seasons=("2024-25",)) as url:
             one_game = url.format(endpoint="boxscoretraditionalv3") + "?GameID=0022400001"
-            base = timed(luigi_command(
+            base = harness.timed(harness.luigi_command(
                 "--module", "bench.naive_luigi", "NaiveBuild", "--tasks", str(count),
                 "--root", str(tmp / "naive"), "--url", one_game,
                 "--sleep", str(interval * args.workers), "--workers", str(args.workers)))
             check(base, "the naive baseline")
-        naive_rate, naive_window, _ = achieved(requests_logged(naive_log))
+        naive_rate, naive_window, _ = achieved(harness.requests_logged(naive_log))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return [figure(
+    return [harness.figure(
         f"4. utilization at {args.rate:g} req/s, --workers {args.workers}",
         f"{rate / args.rate:.3f} ({rate:.2f} req/s over {count:,} requests; "
         f"max {window} in any 1 s)",
