@@ -126,6 +126,14 @@ def rewrite(path: pathlib.Path, change) -> None:
     pq.write_table(change(table), path)
 
 
+def add_to_first(table: pa.Table, column: str, amount: int) -> pa.Table:
+    """The table with `amount` added to the first row's value of an int64 column."""
+    values = table.column(column).to_pylist()
+    values[0] += amount
+    return table.set_column(table.schema.get_field_index(column), column,
+                            pa.array(values, pa.int64()))
+
+
 def flagged(report: dict) -> set[tuple[str, str, str]]:
     return {(p["game_id"], p["dataset"], p["rule"]) for p in report["problems"]}
 
@@ -167,13 +175,8 @@ def delete_file(lake, game_id):
 
 
 def change_points(lake, game_id):
-    def plus_three(table):
-        points = table.column("points").to_pylist()
-        points[0] += 3
-        return table.set_column(table.schema.get_field_index("points"), "points",
-                                pa.array(points, pa.int64()))
-
-    rewrite(table_path(lake, "box_traditional_players", game_id), plus_three)
+    rewrite(table_path(lake, "box_traditional_players", game_id),
+            lambda t: add_to_first(t, "points", 3))
     return {(game_id, "box_traditional_players", "reconcile.team_points")}
 
 
@@ -243,13 +246,8 @@ def test_pbp_gap_and_line_score(lake):
     rewrite(table_path(lake, "play_by_play", first),
             lambda t: pa.concat_tables([t.slice(0, 10), t.slice(11)]))
 
-    def bump(table):
-        scores = table.column("score").to_pylist()
-        scores[0] += 1
-        return table.set_column(table.schema.get_field_index("score"), "score",
-                                pa.array(scores, pa.int64()))
-
-    rewrite(table_path(lake, "summary_line_score", second), bump)
+    rewrite(table_path(lake, "summary_line_score", second),
+            lambda t: add_to_first(t, "score", 1))
     found = flagged(validate_season(lake, SEASON))
     assert (first, "play_by_play", "pbp.sequence") in found
     assert (second, "summary_line_score", "reconcile.line_score") in found

@@ -65,6 +65,16 @@ class FaultSpec:
         return bool(self.default or self.per_endpoint)
 
 
+def _kind_drawn(draw: float, rates: dict[str, float], kinds) -> str | None:
+    """The kind whose slice of [0, 1) a uniform draw falls in (rates laid end to end)."""
+    cumulative = 0.0
+    for kind in kinds:
+        cumulative += rates.get(kind, 0.0)
+        if draw < cumulative:
+            return kind
+    return None
+
+
 class FaultDrawer:
     """Decides the fault (or None) for each request. Deterministic given the seed."""
 
@@ -80,24 +90,13 @@ class FaultDrawer:
             return None
         rates = self.spec.rates(endpoint)
         digest = hashlib.sha256(f"{self.seed}:{endpoint}:{entity}".encode()).digest()
-        draw = int.from_bytes(digest[:8], "big") / 2**64
-        cumulative = 0.0
-        for kind in PERMANENT_KINDS:
-            cumulative += rates.get(kind, 0.0)
-            if draw < cumulative:
-                return kind
-        return None
+        return _kind_drawn(int.from_bytes(digest[:8], "big") / 2**64, rates, PERMANENT_KINDS)
 
     def transient(self, endpoint: str) -> str | None:
         rates = self.spec.rates(endpoint)
         with self._lock:
             draw = self._rng.random()
-        cumulative = 0.0
-        for kind in TRANSIENT_KINDS:
-            cumulative += rates.get(kind, 0.0)
-            if draw < cumulative:
-                return kind
-        return None
+        return _kind_drawn(draw, rates, TRANSIENT_KINDS)
 
     def html_status(self) -> int:
         with self._lock:
