@@ -1,16 +1,15 @@
 """nba_api's own endpoint classes, over HTTP against pipeline.sim, read the same datasets and
-columns as they read from the real recorded bodies in /work/shared/fixtures/stats.nba.com."""
+columns as they read from the real recorded bodies in ../shared/fixtures/stats.nba.com."""
 
 import json
-from pathlib import Path
 
 import pytest
 from nba_api.stats import endpoints
 from nba_api.stats.library.http import NBAStatsHTTP, NBAStatsResponse
 
 from pipeline.sim import SimServer
+from tests.conftest import fixture_body
 
-FIXTURES = Path("/work/shared/fixtures/stats.nba.com")
 GAME = "0022400001"
 
 
@@ -24,7 +23,7 @@ def sim():
 
 
 def fixture_datasets(relative: str, endpoint: str | None) -> dict[str, list[str]]:
-    text = (FIXTURES / relative).read_text(encoding="utf-8")
+    text = fixture_body(relative)
     response = NBAStatsResponse(response=text, status_code=200, url=None)
     data_sets = response.get_data_sets(endpoint)
     return {name: list(ds["headers"]) for name, ds in data_sets.items()}
@@ -82,7 +81,7 @@ def test_same_datasets_and_columns_as_the_real_body(sim, relative, cls, kwargs):
         assert got[name] == headers, name
     # and the simulated body is not empty where the real one has rows
     real = NBAStatsResponse(
-        response=(FIXTURES / relative).read_text(encoding="utf-8"), status_code=200, url=None
+        response=fixture_body(relative), status_code=200, url=None
     ).get_data_sets(endpoint if endpoint in V3 else None)
     simulated = instance.nba_response.get_data_sets(endpoint if endpoint in V3 else None)
     for name, ds in real.items():
@@ -105,7 +104,7 @@ def _top_level_keys(obj, depth=2, prefix=""):
     ("playbyplayv3/GameID=0022200552.json", "playbyplayv3"),
 ])
 def test_v3_payload_keys_and_value_types_mirror_the_real_body(sim, relative, name):
-    real = json.loads((FIXTURES / relative).read_text(encoding="utf-8"))
+    real = json.loads(fixture_body(relative))
     instance = {"boxscoretraditionalv3": endpoints.BoxScoreTraditionalV3,
                 "boxscoreadvancedv3": endpoints.BoxScoreAdvancedV3,
                 "playbyplayv3": endpoints.PlayByPlayV3}[name](game_id=GAME, timeout=60)

@@ -34,24 +34,21 @@ class LocalStore:
             return handle.read()
 
     def write_bytes(self, path: str, data: bytes) -> None:
-        """Write to a temporary file beside the target, fsync, then rename over it.
+        """Write the bytes to a nameless file (O_TMPFILE), fsync, then give it its name.
+
+        A kill -9 at any moment leaves no partial file under any name: until the data is
+        on disk the file has no name, and the kernel frees it if the process dies. Where
+        the file system has no O_TMPFILE, a named temporary file beside the target is
+        renamed over it instead (a kill mid-write then leaves a .tmp-*.part behind, which
+        listings ignore).
 
         A lake that cannot be written (disk full, quota, read-only, permission denied, a
         file where a folder should be) is a StorageError: critical, it stops the run."""
         folder = os.path.dirname(path)
         try:
             os.makedirs(folder, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(tmp, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            if not _write_nameless(folder, path, data):
+                _write_named(folder, path, data)
         except OSError as exc:
             cause = STORAGE_ERRNOS.get(exc.errno)
             if cause is None:
@@ -70,6 +67,52 @@ class LocalStore:
                 if not name.startswith(".tmp-"):
                     found.add(os.path.join(folder, name))
         return found
+
+
+def _write_nameless(folder: str, path: str, data: bytes) -> bool:
+    """O_TMPFILE write, then link into place; False where the file system cannot."""
+    try:
+        fd = os.open(folder, os.O_TMPFILE | os.O_WRONLY, 0o644)
+    except (AttributeError, OSError) as exc:
+        if isinstance(exc, OSError) and exc.errno not in (errno.EOPNOTSUPP, errno.EISDIR,
+                                                          errno.EINVAL):
+            raise
+        return False
+    folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+            nameless = f"/proc/self/fd/{handle.fileno()}"
+            # A dir fd makes Python call linkat(AT_SYMLINK_FOLLOW), which links the file
+            # itself rather than the /proc symlink.
+            name = os.path.basename(path)
+            try:
+                os.link(nameless, name, dst_dir_fd=folder_fd, follow_symlinks=True)
+            except FileExistsError:
+                # Replacing a file: link under a temporary name (the data is whole by
+                # now), then rename over the old one.
+                tmp = f".tmp-{os.getpid()}-{id(handle):x}.part"
+                os.link(nameless, tmp, dst_dir_fd=folder_fd, follow_symlinks=True)
+                os.replace(tmp, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+    finally:
+        os.close(folder_fd)
+    return True
+
+
+def _write_named(folder: str, path: str, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 @cache
