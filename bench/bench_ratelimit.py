@@ -124,8 +124,10 @@ def print_table(rows: dict[str, dict], rate: float) -> None:
     names = {name: [fmt.format(row[name]) for row in rows.values()] for name, fmt in columns}
     widths = {name: max(len(name), *(len(v) for v in names[name])) for name, _ in columns}
     label_width = max(len(label) for label in rows)
-    print(f"configured: {rate:g} req/s (interval {1000 / rate:g} ms), max 1-s window allowed "
-          f"{int(rate)}")
+    print(
+        f"configured: {rate:g} req/s (interval {1000 / rate:g} ms), max 1-s window allowed "
+        f"{int(rate)}"
+    )
     print(" ".join([" " * label_width] + [name.rjust(widths[name]) for name, _ in columns]))
     for i, label in enumerate(rows):
         cells = [names[name][i].rjust(widths[name]) for name, _ in columns]
@@ -148,8 +150,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="processes sharing the limiter")
     parser.add_argument("--url", help="make a real GET per slot, e.g. http://h:p/stats/{endpoint}")
     parser.add_argument("--sim", action="store_true", help="start pipeline.sim.SimServer")
-    parser.add_argument("--sim-latency-ms", type=float, default=20.0,
-                        help="server delay per request, so the naive loop shows its drift")
+    parser.add_argument(
+        "--sim-latency-ms",
+        type=float,
+        default=20.0,
+        help="server delay per request, so the naive loop shows its drift",
+    )
     parser.add_argument("--timeout", type=float, default=10.0, help="HTTP timeout, seconds")
     args = parser.parse_args()
 
@@ -171,13 +177,18 @@ def main() -> None:
         state_path = str(Path(tmp) / "ratelimit.sqlite")
         SharedRateLimiter(interval, state_path)  # created before the fork, as in luigi
         processes = [
-            ctx.Process(target=limiter_worker,
-                        args=(state_path, interval, per_worker, url, args.timeout, results))
+            ctx.Process(
+                target=limiter_worker,
+                args=(state_path, interval, per_worker, url, args.timeout, results),
+            )
             for _ in range(args.workers)
         ]
-        processes.append(ctx.Process(
-            target=naive_worker, args=(interval, per_worker * args.workers, url, args.timeout,
-                                       results)))
+        processes.append(
+            ctx.Process(
+                target=naive_worker,
+                args=(interval, per_worker * args.workers, url, args.timeout, results),
+            )
+        )
         for process in processes:
             process.start()
         starts: dict[str, list[float]] = {"limiter": [], "naive": []}
@@ -201,8 +212,12 @@ def main() -> None:
     for label, kind in zip(rows, ("limiter", "naive"), strict=True):
         rows[label]["outcomes"] = ",".join(f"{k}:{v}" for k, v in sorted(outcomes[kind].items()))
     print_table(rows, args.rate)
-    print("limiter.stats(): " + ", ".join(
-        f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in limiter_stats.items()))
+    print(
+        "limiter.stats(): "
+        + ", ".join(
+            f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in limiter_stats.items()
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -100,8 +100,9 @@ def main() -> list[dict]:
 
     started = time.monotonic()
     parent, child = multiprocessing.get_context("fork").Pipe()
-    server = multiprocessing.get_context("fork").Process(target=serve, args=(keys, child),
-                                                         daemon=True)
+    server = multiprocessing.get_context("fork").Process(
+        target=serve, args=(keys, child), daemon=True
+    )
     server.start()
     port = parent.recv()
     seeded = time.monotonic() - started
@@ -118,42 +119,79 @@ def main() -> list[dict]:
         # Ours, season complete: every (game, endpoint) done, from listings.
         t = time.monotonic()
         assert all(is_done(lake, e, item) for e, item in targets)
-        rows.append(("listing (ours), season complete", len(paths), requests.take(),
-                     time.monotonic() - t, False))
+        rows.append(
+            (
+                "listing (ours), season complete",
+                len(paths),
+                requests.take(),
+                time.monotonic() - t,
+                False,
+            )
+        )
 
         # Ours, fresh season: nothing there yet (a season with no objects at all).
-        fresh = [(e, game_item(g)) for e in GAME_ENDPOINTS
-                 for g in simulated_games(args.games, "2023-24")]
+        fresh = [
+            (e, game_item(g))
+            for e in GAME_ENDPOINTS
+            for g in simulated_games(args.games, "2023-24")
+        ]
         t = time.monotonic()
         assert not any(is_done(lake, e, i) or is_dead_lettered(lake, e, i) for e, i in fresh)
-        rows.append(("listing (ours), season empty", len(paths), requests.take(),
-                     time.monotonic() - t, False))
+        rows.append(
+            (
+                "listing (ours), season empty",
+                len(paths),
+                requests.take(),
+                time.monotonic() - t,
+                False,
+            )
+        )
 
         # Luigi's per-target check, shared client: a sample, extrapolated.
         step = max(1, len(paths) // args.sample)
         sample = paths[::step][: args.sample]
         t = time.monotonic()
         assert all(S3Target(p, client=client).exists() for p in sample)
-        rows.append((f"S3Target.exists, present (sample {len(sample):,})", len(sample),
-                     requests.take(), time.monotonic() - t, True))
+        rows.append(
+            (
+                f"S3Target.exists, present (sample {len(sample):,})",
+                len(sample),
+                requests.take(),
+                time.monotonic() - t,
+                True,
+            )
+        )
 
         missing = [p.replace("season=2024-25", "season=2023-24") for p in sample]
         missing = missing[: args.missing_sample]
         t = time.monotonic()
         assert not any(S3Target(p, client=client).exists() for p in missing)
-        rows.append((f"S3Target.exists, missing (sample {len(missing):,})", len(missing),
-                     requests.take(), time.monotonic() - t, True))
+        rows.append(
+            (
+                f"S3Target.exists, missing (sample {len(missing):,})",
+                len(missing),
+                requests.take(),
+                time.monotonic() - t,
+                True,
+            )
+        )
     finally:
         server.terminate()
         server.join()
 
-    print(f"season {season}: {args.games:,} games x {len(GAME_ENDPOINTS)} endpoints, "
-          f"{len(paths):,} table targets ({len(keys):,} objects with raw bodies; "
-          f"moto seeded in {seeded:.1f} s)")
-    print(f"modelled latency: {args.get_ms:.0f} ms per HEAD/GET, {args.list_ms:.0f} ms per "
-          f"LIST page; rows marked * are extrapolated from their sample to {len(paths):,}")
-    header = (f"{'check':<42} {'targets':>8} {'requests':>9} {'req/target':>11} "
-              f"{'seconds':>8} {'+latency s':>11}")
+    print(
+        f"season {season}: {args.games:,} games x {len(GAME_ENDPOINTS)} endpoints, "
+        f"{len(paths):,} table targets ({len(keys):,} objects with raw bodies; "
+        f"moto seeded in {seeded:.1f} s)"
+    )
+    print(
+        f"modelled latency: {args.get_ms:.0f} ms per HEAD/GET, {args.list_ms:.0f} ms per "
+        f"LIST page; rows marked * are extrapolated from their sample to {len(paths):,}"
+    )
+    header = (
+        f"{'check':<42} {'targets':>8} {'requests':>9} {'req/target':>11} "
+        f"{'seconds':>8} {'+latency s':>11}"
+    )
     print(header)
     print("-" * len(header))
     results = {}
@@ -161,25 +199,36 @@ def main() -> list[dict]:
         scale = len(paths) / checked if extrapolate else 1
         total = sum(ops.values()) * scale
         ops_scaled = Counter({k: v * scale for k, v in ops.items()})
-        secs, real = seconds * scale, modelled(ops_scaled, seconds * scale,
-                                               args.get_ms, args.list_ms)
+        secs, real = (
+            seconds * scale,
+            modelled(ops_scaled, seconds * scale, args.get_ms, args.list_ms),
+        )
         results[label] = (total, secs, real)
         mark = "*" if extrapolate else " "
-        print(f"{label:<42} {len(paths):>8,} {total:>9,.0f} {total / len(paths):>11.4f} "
-              f"{secs:>7.1f}{mark} {real:>10.1f}{mark}")
+        print(
+            f"{label:<42} {len(paths):>8,} {total:>9,.0f} {total / len(paths):>11.4f} "
+            f"{secs:>7.1f}{mark} {real:>10.1f}{mark}"
+        )
     ours, naive = rows[0][0], rows[2][0]
     (ours_n, ours_s, ours_r), (naive_n, naive_s, naive_r) = results[ours], results[naive]
     print("-" * len(header))
-    print(f"{'ratio Luigi/ours, season complete':<42} {'':>8} {naive_n / ours_n:>8,.0f}x "
-          f"{'':>11} {naive_s / ours_s:>7.0f}x {naive_r / ours_r:>10.0f}x")
-    print(f"ours: 1 request per {len(paths) / ours_n:,.0f} targets "
-          f"(requirement: at most 1 per 500, under 15 s)")
-    return [figure(
-        "3b. no-op check of a season on S3 (moto)",
-        f"{ours_s:.1f} s ({ours_r:.1f} s with S3 latency), {ours_n:,.0f} requests",
-        f"S3Target.exists: {naive_s:.0f} s ({naive_r:.0f} s), {naive_n:,.0f} requests",
-        "<= 15 s, <= 1 request per 500 targets",
-        ours_r <= 15 and len(paths) / ours_n >= 500)]
+    print(
+        f"{'ratio Luigi/ours, season complete':<42} {'':>8} {naive_n / ours_n:>8,.0f}x "
+        f"{'':>11} {naive_s / ours_s:>7.0f}x {naive_r / ours_r:>10.0f}x"
+    )
+    print(
+        f"ours: 1 request per {len(paths) / ours_n:,.0f} targets "
+        f"(requirement: at most 1 per 500, under 15 s)"
+    )
+    return [
+        figure(
+            "3b. no-op check of a season on S3 (moto)",
+            f"{ours_s:.1f} s ({ours_r:.1f} s with S3 latency), {ours_n:,.0f} requests",
+            f"S3Target.exists: {naive_s:.0f} s ({naive_r:.0f} s), {naive_n:,.0f} requests",
+            "<= 15 s, <= 1 request per 500 targets",
+            ours_r <= 15 and len(paths) / ours_n >= 500,
+        )
+    ]
 
 
 if __name__ == "__main__":

@@ -38,14 +38,25 @@ KEEP = {"raw", "games", "backfill-state", "data-quality"}  # everything else is 
 
 
 def season_command(season: str, workers: int) -> list[str]:
-    return luigi_command("--module", "pipeline", "SeasonBackfill", "--season", season,
-                         "--workers", str(workers))
+    return luigi_command(
+        "--module", "pipeline", "SeasonBackfill", "--season", season, "--workers", str(workers)
+    )
 
 
 def naive(tasks: int, root: pathlib.Path, workers: int):
-    return timed(luigi_command("--module", "bench.naive_luigi", "NaiveBuild",
-                               "--tasks", str(tasks), "--root", str(root),
-                               "--workers", str(workers)))
+    return timed(
+        luigi_command(
+            "--module",
+            "bench.naive_luigi",
+            "NaiveBuild",
+            "--tasks",
+            str(tasks),
+            "--root",
+            str(root),
+            "--workers",
+            str(workers),
+        )
+    )
 
 
 def raw_json_bytes(lake: pathlib.Path) -> int:
@@ -81,29 +92,42 @@ def main() -> list[dict]:
         tasks = calls - 4  # one request per (item, endpoint), plus 4 schedule calls
         base = naive(tasks, tmp / "naive", args.workers)
         check(base, "the naive baseline")
-        rows.append(figure(
-            f"1. full season {args.season}, --workers {args.workers}",
-            f"{full.seconds:.0f} s, peak {full.peak_tree_mb:.0f} MB "
-            f"({calls:,} requests, {tasks:,} tasks)",
-            f"{base.seconds:.0f} s for {tasks:,} no-op tasks (scheduling only)",
-            "<= 120 s, <= 1 GB", full.seconds <= 120 and full.peak_tree_mb <= 1024))
+        rows.append(
+            figure(
+                f"1. full season {args.season}, --workers {args.workers}",
+                f"{full.seconds:.0f} s, peak {full.peak_tree_mb:.0f} MB "
+                f"({calls:,} requests, {tasks:,} tasks)",
+                f"{base.seconds:.0f} s for {tasks:,} no-op tasks (scheduling only)",
+                "<= 120 s, <= 1 GB",
+                full.seconds <= 120 and full.peak_tree_mb <= 1024,
+            )
+        )
 
         before = len(requests_logged(log))
         noop = timed(season_command(args.season, args.workers), env)
         check(noop, "the no-op rerun")
         base_noop = naive(tasks, tmp / "naive", args.workers)
-        rows.append(figure(
-            "3. no-op rerun, local lake",
-            f"{noop.seconds:.1f} s, {len(requests_logged(log)) - before} requests",
-            f"{base_noop.seconds:.1f} s", "<= 5 s", noop.seconds <= 5))
+        rows.append(
+            figure(
+                "3. no-op rerun, local lake",
+                f"{noop.seconds:.1f} s, {len(requests_logged(log)) - before} requests",
+                f"{base_noop.seconds:.1f} s",
+                "<= 5 s",
+                noop.seconds <= 5,
+            )
+        )
 
         parquet = sum(lake_bytes(lake, d.name) for d in lake.iterdir() if d.name not in KEEP)
         raw_gz, raw_json = lake_bytes(lake, "raw"), raw_json_bytes(lake)
-        rows.append(figure(
-            "6. storage per season",
-            f"Parquet {parquet / 1e6:.0f} MB ({parquet / raw_json:.0%} of the JSON)",
-            f"raw JSON {raw_json / 1e6:.0f} MB (kept gzipped: {raw_gz / 1e6:.0f} MB)",
-            "report", None))
+        rows.append(
+            figure(
+                "6. storage per season",
+                f"Parquet {parquet / 1e6:.0f} MB ({parquet / raw_json:.0%} of the JSON)",
+                f"raw JSON {raw_json / 1e6:.0f} MB (kept gzipped: {raw_gz / 1e6:.0f} MB)",
+                "report",
+                None,
+            )
+        )
 
         for folder in lake.iterdir():
             if folder.name not in KEEP:
@@ -111,11 +135,15 @@ def main() -> list[dict]:
         before = len(requests_logged(log))
         rebuild = timed(season_command(args.season, args.workers), env)
         check(rebuild, "the rebuild from raw")
-        rows.append(figure(
-            "2. rebuild tables from raw",
-            f"{rebuild.seconds:.0f} s, {len(requests_logged(log)) - before} API calls",
-            f"{base.seconds:.0f} s (the no-op tasks of 1.)", "<= 60 s, 0 calls",
-            rebuild.seconds <= 60 and len(requests_logged(log)) == before))
+        rows.append(
+            figure(
+                "2. rebuild tables from raw",
+                f"{rebuild.seconds:.0f} s, {len(requests_logged(log)) - before} API calls",
+                f"{base.seconds:.0f} s (the no-op tasks of 1.)",
+                "<= 60 s, 0 calls",
+                rebuild.seconds <= 60 and len(requests_logged(log)) == before,
+            )
+        )
     if not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)
     return rows

@@ -51,32 +51,51 @@ def main() -> list[dict]:
             log = tmp / f"requests-{count}.jsonl"
             with simulator(log, warm_seasons=tuple(seasons)) as url:
                 warm = len(requests_logged(log))
-                run = timed(luigi_command(
-                    "--module", "pipeline", "SeasonRange", "--start-season", seasons[0],
-                    "--end-season", seasons[-1], "--limit", str(args.games),
-                    "--workers", str(args.workers)), backfill_env(tmp / f"lake-{count}", url))
+                run = timed(
+                    luigi_command(
+                        "--module",
+                        "pipeline",
+                        "SeasonRange",
+                        "--start-season",
+                        seasons[0],
+                        "--end-season",
+                        seasons[-1],
+                        "--limit",
+                        str(args.games),
+                        "--workers",
+                        str(args.workers),
+                    ),
+                    backfill_env(tmp / f"lake-{count}", url),
+                )
                 check(run, f"SeasonRange over {count} seasons")
                 tasks = len(requests_logged(log)) - warm - 4 * count
             base = naive(tasks, tmp / f"naive-{count}", args.workers)
             check(base, "the naive baseline")
             ours.append((count, run.seconds, tasks))
             baseline.append((count, base.seconds))
-            print(f"  {count} season(s): {run.seconds:.0f} s for {tasks:,} tasks "
-                  f"({run.seconds / count:.0f} s per season); naive {base.seconds:.0f} s "
-                  f"({base.seconds / count:.0f} s per season)", flush=True)
+            print(
+                f"  {count} season(s): {run.seconds:.0f} s for {tasks:,} tasks "
+                f"({run.seconds / count:.0f} s per season); naive {base.seconds:.0f} s "
+                f"({base.seconds / count:.0f} s per season)",
+                flush=True,
+            )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     per_season = [s / c for c, s, _ in ours]
     naive_per_season = [s / c for c, s in baseline]
     growth = per_season[-1] / per_season[0]
-    return [figure(
-        f"5. SeasonRange, {args.games} games/season, seasons {args.counts}",
-        " / ".join(f"{s:.0f} s" for _, s, _ in ours)
-        + f" ({' / '.join(f'{p:.0f}' for p in per_season)} s per season; x{growth:.2f})",
-        " / ".join(f"{s:.0f} s" for _, s in baseline)
-        + f" ({' / '.join(f'{p:.0f}' for p in naive_per_season)} s per season; "
-          f"x{naive_per_season[-1] / naive_per_season[0]:.2f})",
-        "linear in seasons", growth <= 1.25)]
+    return [
+        figure(
+            f"5. SeasonRange, {args.games} games/season, seasons {args.counts}",
+            " / ".join(f"{s:.0f} s" for _, s, _ in ours)
+            + f" ({' / '.join(f'{p:.0f}' for p in per_season)} s per season; x{growth:.2f})",
+            " / ".join(f"{s:.0f} s" for _, s in baseline)
+            + f" ({' / '.join(f'{p:.0f}' for p in naive_per_season)} s per season; "
+            f"x{naive_per_season[-1] / naive_per_season[0]:.2f})",
+            "linear in seasons",
+            growth <= 1.25,
+        )
+    ]
 
 
 if __name__ == "__main__":

@@ -17,8 +17,12 @@ import requests
 from pipeline.sim import SimServer
 from pipeline.sim.bodies import Reply
 
-GAME_ENDPOINTS = ("boxscoretraditionalv3", "boxscoreadvancedv3", "playbyplayv3",
-                  "boxscoresummaryv3")
+GAME_ENDPOINTS = (
+    "boxscoretraditionalv3",
+    "boxscoreadvancedv3",
+    "playbyplayv3",
+    "boxscoresummaryv3",
+)
 
 
 def run(urls: list[str], threads: int) -> tuple[float, int, int]:
@@ -48,17 +52,26 @@ def main() -> None:
 
     with SimServer(port=0, seed=0, today="2025-07-01") as sim:
         games = [g.game_id for g in sim.league.season(args.season).games][: args.games]
-        urls = [f"{sim.url}/stats/{endpoint}?GameID={game_id}"
-                for game_id in games for endpoint in GAME_ENDPOINTS]
-        urls += [f"{sim.url}/stats/leaguegamefinder?Season={args.season}&PlayerOrTeam=T"
-                 f"&SeasonType=Regular+Season"]
+        urls = [
+            f"{sim.url}/stats/{endpoint}?GameID={game_id}"
+            for game_id in games
+            for endpoint in GAME_ENDPOINTS
+        ]
+        urls += [
+            f"{sim.url}/stats/leaguegamefinder?Season={args.season}&PlayerOrTeam=T"
+            f"&SeasonType=Regular+Season"
+        ]
         elapsed, ok, size = run(urls, args.threads)
-        print(f"sim:      {len(urls)} requests ({ok} ok, {size / 1e6:.0f} MB) in {elapsed:.1f} s "
-              f"= {len(urls) / elapsed:.0f} req/s with {args.threads} threads "
-              f"({len(games)} games simulated)")
+        print(
+            f"sim:      {len(urls)} requests ({ok} ok, {size / 1e6:.0f} MB) in {elapsed:.1f} s "
+            f"= {len(urls) / elapsed:.0f} req/s with {args.threads} threads "
+            f"({len(games)} games simulated)"
+        )
         elapsed2, ok2, _ = run(urls, args.threads)
-        print(f"cached:   same requests again (games in LRU where they fit) in {elapsed2:.1f} s "
-              f"= {len(urls) / elapsed2:.0f} req/s")
+        print(
+            f"cached:   same requests again (games in LRU where they fit) in {elapsed2:.1f} s "
+            f"= {len(urls) / elapsed2:.0f} req/s"
+        )
 
     # Baseline: the same server code answering one fixed ~20 KB body (no simulation).
     with SimServer(port=0) as baseline:
@@ -66,8 +79,10 @@ def main() -> None:
         baseline.responder.answer = lambda endpoint, params: Reply(200, static)
         base_urls = [f"{baseline.url}/stats/boxscoretraditionalv3?GameID=0"] * len(urls)
         elapsed3, ok3, _ = run(base_urls, args.threads)
-        print(f"baseline: {len(base_urls)} requests of a static 20 KB body in {elapsed3:.1f} s "
-              f"= {len(base_urls) / elapsed3:.0f} req/s (http.server + requests floor)")
+        print(
+            f"baseline: {len(base_urls)} requests of a static 20 KB body in {elapsed3:.1f} s "
+            f"= {len(base_urls) / elapsed3:.0f} req/s (http.server + requests floor)"
+        )
 
 
 if __name__ == "__main__":

@@ -26,8 +26,9 @@ from bench.bench_season import check  # noqa: E402
 
 def achieved(log: list[dict]) -> tuple[float, int, int]:
     """(requests per second, most in any 1-s window, requests) over the per-game requests."""
-    starts = sorted(dt.datetime.fromisoformat(r["time"]).timestamp()
-                    for r in log if r["params"].get("GameID"))
+    starts = sorted(
+        dt.datetime.fromisoformat(r["time"]).timestamp() for r in log if r["params"].get("GameID")
+    )
     rate = (len(starts) - 1) / (starts[-1] - starts[0])
     window = max(bisect.bisect_left(starts, s + 1.0) - i for i, s in enumerate(starts))
     return rate, window, len(starts)
@@ -44,31 +45,59 @@ def main() -> list[dict]:
     try:
         log = tmp / "ours.jsonl"
         with harness.simulator(log, warm_seasons=("2024-25",)) as url:
-            run = harness.timed(harness.luigi_command(
-                "--module", "pipeline", "SeasonBackfill", "--season", "2024-25",
-                "--limit", str(args.games), "--no-player-info", "--no-team-info",
-                "--workers", str(args.workers)), harness.backfill_env(tmp / "lake", url, interval))
+            run = harness.timed(
+                harness.luigi_command(
+                    "--module",
+                    "pipeline",
+                    "SeasonBackfill",
+                    "--season",
+                    "2024-25",
+                    "--limit",
+                    str(args.games),
+                    "--no-player-info",
+                    "--no-team-info",
+                    "--workers",
+                    str(args.workers),
+                ),
+                harness.backfill_env(tmp / "lake", url, interval),
+            )
             check(run, "the paced season run")
         rate, window, count = achieved(harness.requests_logged(log))
 
         naive_log = tmp / "naive.jsonl"
         with harness.simulator(naive_log, warm_seasons=("2024-25",)) as url:
             one_game = url.format(endpoint="boxscoretraditionalv3") + "?GameID=0022400001"
-            base = harness.timed(harness.luigi_command(
-                "--module", "bench.naive_luigi", "NaiveBuild", "--tasks", str(count),
-                "--root", str(tmp / "naive"), "--url", one_game,
-                "--sleep", str(interval * args.workers), "--workers", str(args.workers)))
+            base = harness.timed(
+                harness.luigi_command(
+                    "--module",
+                    "bench.naive_luigi",
+                    "NaiveBuild",
+                    "--tasks",
+                    str(count),
+                    "--root",
+                    str(tmp / "naive"),
+                    "--url",
+                    one_game,
+                    "--sleep",
+                    str(interval * args.workers),
+                    "--workers",
+                    str(args.workers),
+                )
+            )
             check(base, "the naive baseline")
         naive_rate, naive_window, _ = achieved(harness.requests_logged(naive_log))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return [harness.figure(
-        f"4. utilization at {args.rate:g} req/s, --workers {args.workers}",
-        f"{rate / args.rate:.3f} ({rate:.2f} req/s over {count:,} requests; "
-        f"max {window} in any 1 s)",
-        f"{naive_rate / args.rate:.3f} ({naive_rate:.2f} req/s; max {naive_window} in 1 s)",
-        ">= 0.97, never over the rate",
-        rate / args.rate >= 0.97 and window <= args.rate)]
+    return [
+        harness.figure(
+            f"4. utilization at {args.rate:g} req/s, --workers {args.workers}",
+            f"{rate / args.rate:.3f} ({rate:.2f} req/s over {count:,} requests; "
+            f"max {window} in any 1 s)",
+            f"{naive_rate / args.rate:.3f} ({naive_rate:.2f} req/s; max {naive_window} in 1 s)",
+            ">= 0.97, never over the rate",
+            rate / args.rate >= 0.97 and window <= args.rate,
+        )
+    ]
 
 
 if __name__ == "__main__":

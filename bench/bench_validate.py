@@ -95,16 +95,22 @@ def main() -> None:
     total = time.monotonic() - started
     s = report["summary"]
     files = sum(c["present"] for c in report["completeness"]["by_month_dataset"])
-    print(f"validate_season: {s['expected_games']} games, {files} table files, "
-          f"{s['problems']} problems, quality {s['quality_score']}")
-    print(f"  validate {validated:.1f} s + write report {total - validated:.1f} s "
-          f"= {total:.1f} s  (target < 60 s)")
+    print(
+        f"validate_season: {s['expected_games']} games, {files} table files, "
+        f"{s['problems']} problems, quality {s['quality_score']}"
+    )
+    print(
+        f"  validate {validated:.1f} s + write report {total - validated:.1f} s "
+        f"= {total:.1f} s  (target < 60 s)"
+    )
 
     seconds, n = naive(lake, args.sample)
     per_game = seconds / n
-    print(f"naive baseline (pandas, one file at a time, row-by-row checks): "
-          f"{per_game * 1000:.0f} ms/game on {n} games -> "
-          f"{per_game * s['expected_games']:.1f} s extrapolated to {s['expected_games']} games")
+    print(
+        f"naive baseline (pandas, one file at a time, row-by-row checks): "
+        f"{per_game * 1000:.0f} ms/game on {n} games -> "
+        f"{per_game * s['expected_games']:.1f} s extrapolated to {s['expected_games']} games"
+    )
     print(f"report: {json_path}\n        {html_path}")
 
 

@@ -33,9 +33,16 @@ def simulator(log: pathlib.Path | None = None, *extra: str, warm_seasons: tuple 
     try:
         url = re.search(r"(http://\S+)", process.stdout.readline()).group(1)
         for season in warm_seasons:
-            requests.get(f"{url}/stats/leaguegamefinder", timeout=300, params={
-                "Season": season, "SeasonType": "Regular Season",
-                "PlayerOrTeam": "T", "LeagueID": "00"})
+            requests.get(
+                f"{url}/stats/leaguegamefinder",
+                timeout=300,
+                params={
+                    "Season": season,
+                    "SeasonType": "Regular Season",
+                    "PlayerOrTeam": "T",
+                    "LeagueID": "00",
+                },
+            )
         yield f"{url}/stats/{{endpoint}}"
     finally:
         process.terminate()
@@ -76,8 +83,14 @@ def _tree_rss_kb(root_pid: int) -> int:
 def timed(command: list[str], env: dict | None = None, timeout: float = 3600) -> Run:
     """Run a command from the repository, sampling its process tree's memory twice a second."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **(env or {})},
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     peak = [0]
 
     def sample() -> None:
@@ -99,9 +112,13 @@ def luigi_command(*args: str) -> list[str]:
 
 def backfill_env(lake: pathlib.Path, url: str | None, rate: float = 0) -> dict:
     """Environment for the CLI; no url means nothing answers (a call would fail loudly)."""
-    return {"LAKE_ROOT": str(lake), "NBA_RATE_LIMIT_SECONDS": str(rate),
-            "NBA_API_BASE_URL": url or "http://127.0.0.1:9/stats/{endpoint}",
-            "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1"}
+    return {
+        "LAKE_ROOT": str(lake),
+        "NBA_RATE_LIMIT_SECONDS": str(rate),
+        "NBA_API_BASE_URL": url or "http://127.0.0.1:9/stats/{endpoint}",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    }
 
 
 def requests_logged(path: pathlib.Path) -> list[dict]:
@@ -117,7 +134,12 @@ def lake_bytes(lake: pathlib.Path, top: str | None = None) -> int:
 
 def figure(name: str, value: str, baseline: str, target: str, met: bool | None) -> dict:
     """One row of the performance table, printed as it is measured."""
-    row = {"benchmark": name, "figure": value, "baseline": baseline, "target": target,
-           "met": "yes" if met else ("no" if met is not None else "-")}
+    row = {
+        "benchmark": name,
+        "figure": value,
+        "baseline": baseline,
+        "target": target,
+        "met": "yes" if met else ("no" if met is not None else "-"),
+    }
     print(f"| {name} | {value} | {baseline} | {target} | {row['met']} |", flush=True)
     return row

@@ -37,5 +37,7 @@ class NaiveBuild(luigi.WrapperTask):
     sleep = luigi.FloatParameter(default=0.0)
 
     def requires(self):
-        return [NaiveTask(root=self.root, number=n, url=self.url, sleep=self.sleep)
-                for n in range(self.tasks)]
+        return [
+            NaiveTask(root=self.root, number=n, url=self.url, sleep=self.sleep)
+            for n in range(self.tasks)
+        ]

@@ -16,8 +16,12 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-SCRIPTS = ["bench.bench_season", "bench.bench_utilization", "bench.bench_seasons",
-           "bench.bench_s3_resume"]
+SCRIPTS = [
+    "bench.bench_season",
+    "bench.bench_utilization",
+    "bench.bench_seasons",
+    "bench.bench_s3_resume",
+]
 
 
 def main() -> None:
@@ -32,8 +36,10 @@ def main() -> None:
     print("| benchmark | figure | naive-Luigi baseline (same run) | target | met |")
     print("|---|---|---|---|---|")
     for row in rows:
-        print(f"| {row['benchmark']} | {row['figure']} | {row['baseline']} | {row['target']} "
-              f"| {row['met']} |")
+        print(
+            f"| {row['benchmark']} | {row['figure']} | {row['baseline']} | {row['target']} "
+            f"| {row['met']} |"
+        )
 
 
 if __name__ == "__main__":

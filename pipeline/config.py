@@ -130,9 +130,7 @@ def parse_season_types(values) -> tuple[str, ...]:
     chosen = tuple(values) or SEASON_TYPES
     unknown = [v for v in chosen if v not in SEASON_TYPES]
     if unknown:
-        raise BadInput(
-            f"unknown season type {unknown[0]!r}: choose from {', '.join(SEASON_TYPES)}"
-        )
+        raise BadInput(f"unknown season type {unknown[0]!r}: choose from {', '.join(SEASON_TYPES)}")
     return chosen
 
 

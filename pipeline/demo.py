@@ -25,9 +25,10 @@ def main(argv=None) -> int:
     parser.add_argument("--rate-limit", default="0.02", help="seconds between requests")
     args = parser.parse_args(argv)
 
-    with tempfile.TemporaryDirectory() as scratch, SimServer(
-        port=0, seed=2024, request_log=os.path.join(scratch, "requests.jsonl")
-    ) as sim:
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        SimServer(port=0, seed=2024, request_log=os.path.join(scratch, "requests.jsonl")) as sim,
+    ):
         env = {
             **os.environ,
             "LAKE_ROOT": args.lake,
@@ -36,16 +37,30 @@ def main(argv=None) -> int:
         }
         print(f"simulated stats.nba.com at {sim.url}; lake at {args.lake}", flush=True)
         command = [
-            sys.executable, "-m", "luigi", "--module", "pipeline", "SeasonBackfill",
-            "--season", args.season, "--start-date", args.start_date,
-            "--end-date", args.end_date, "--local-scheduler", "--workers", args.workers,
-            "--nba-limiter-state-path", os.path.join(scratch, "limiter.sqlite"),
+            sys.executable,
+            "-m",
+            "luigi",
+            "--module",
+            "pipeline",
+            "SeasonBackfill",
+            "--season",
+            args.season,
+            "--start-date",
+            args.start_date,
+            "--end-date",
+            args.end_date,
+            "--local-scheduler",
+            "--workers",
+            args.workers,
+            "--nba-limiter-state-path",
+            os.path.join(scratch, "limiter.sqlite"),
         ]
         code = subprocess.call(command, env=env)
         with open(os.path.join(scratch, "requests.jsonl")) as log:
             requests = sum(1 for _ in log)
-    report = os.path.join(args.lake, "data-quality", "validation-reports",
-                          f"season={args.season}", "report.html")
+    report = os.path.join(
+        args.lake, "data-quality", "validation-reports", f"season={args.season}", "report.html"
+    )
     print(f"\n{requests} requests to the simulator; exit code {code}.")
     print(f"data:   {args.lake}")
     print(f"report: {report}")

@@ -97,8 +97,14 @@ def is_dead_lettered(lake: Lake, endpoint: Endpoint, item: Item, since: str | No
     return since is None or lake.read_json(path)["last_attempt"] >= since
 
 
-def land(lake: Lake, endpoint: Endpoint, item: Item, body: str, response_ms=None,
-         tables: dict | None = None) -> Outcome:
+def land(
+    lake: Lake,
+    endpoint: Endpoint,
+    item: Item,
+    body: str,
+    response_ms=None,
+    tables: dict | None = None,
+) -> Outcome:
     """Parse a body (unless the client already did) and write its tables; the raw body is
     already stored."""
     if tables is None:
@@ -140,8 +146,7 @@ def ingest(lake: Lake, endpoint: Endpoint, item: Item, fetch: Callable) -> Outco
         record_dead_letter(lake, endpoint, item, exc, attempts=getattr(exc, "attempts", 1))
         return Outcome(status="dead_letter", api_calls=1, error=f"{type(exc).__name__}: {exc}")
     outcome_bytes = lake.write_raw(raw, fetched.body)
-    outcome = land(lake, endpoint, item, fetched.body, fetched.response_ms,
-                   tables=fetched.tables)
+    outcome = land(lake, endpoint, item, fetched.body, fetched.response_ms, tables=fetched.tables)
     outcome.bytes_stored += outcome_bytes
     outcome.api_calls = fetched.attempts
     log.debug("landed %s %s in %.0f ms", endpoint.key, item.key, (time.monotonic() - started) * 1e3)

@@ -29,10 +29,20 @@ PLAYERS_PER_GAME = 21
 def _exact_rows(lake, work, retry_dead_letters: bool) -> list[dict]:
     rows: dict[str, dict] = {}
     for endpoint, item in work:
-        row = rows.setdefault(endpoint.key, {
-            "endpoint": endpoint.key, "scope": endpoint.scope, "items": 0, "done": 0,
-            "missing": 0, "dead_letters": 0, "requests": 0, "estimated": False,
-            "datasets": {t: {"exist": 0, "missing": 0} for t in endpoint.tables.values()}})
+        row = rows.setdefault(
+            endpoint.key,
+            {
+                "endpoint": endpoint.key,
+                "scope": endpoint.scope,
+                "items": 0,
+                "done": 0,
+                "missing": 0,
+                "dead_letters": 0,
+                "requests": 0,
+                "estimated": False,
+                "datasets": {t: {"exist": 0, "missing": 0} for t in endpoint.tables.values()},
+            },
+        )
         row["items"] += 1
         if is_done(lake, endpoint, item):
             row["done"] += 1
@@ -44,17 +54,28 @@ def _exact_rows(lake, work, retry_dead_letters: bool) -> list[dict]:
             raw = raw_path(lake, endpoint, item)
             if not lake.has(raw, lake.layout.raw_prefix(endpoint.key, item.season)):
                 row["requests"] += 1
-        for (path, prefix), table in zip(table_paths(lake, endpoint, item),
-                                         endpoint.tables.values(), strict=True):
+        for (path, prefix), table in zip(
+            table_paths(lake, endpoint, item), endpoint.tables.values(), strict=True
+        ):
             row["datasets"][table]["exist" if lake.has(path, prefix) else "missing"] += 1
     return list(rows.values())
 
 
 def _estimated_rows(eps, count: int) -> list[dict]:
-    return [{"endpoint": e.key, "scope": e.scope, "items": count, "done": 0, "missing": count,
-             "dead_letters": 0, "requests": count, "estimated": True,
-             "datasets": {t: {"exist": 0, "missing": count} for t in e.tables.values()}}
-            for e in eps]
+    return [
+        {
+            "endpoint": e.key,
+            "scope": e.scope,
+            "items": count,
+            "done": 0,
+            "missing": count,
+            "dead_letters": 0,
+            "requests": count,
+            "estimated": True,
+            "datasets": {t: {"exist": 0, "missing": count} for t in e.tables.values()},
+        }
+        for e in eps
+    ]
 
 
 def estimated_games(task) -> int:
@@ -76,15 +97,19 @@ def plan(season_task) -> dict:
             rows += _exact_rows(lake, season_task.player_work(players), retry)
         elif players is not None:
             games = len(season_task.games())
-            rows += _estimated_rows(season_task.entity_endpoints("player"),
-                                    min(TYPICAL_PLAYERS, games * PLAYERS_PER_GAME))
+            rows += _estimated_rows(
+                season_task.entity_endpoints("player"),
+                min(TYPICAL_PLAYERS, games * PLAYERS_PER_GAME),
+            )
     else:
         games = estimated_games(season_task)
         rows = _estimated_rows(season_task.game_endpoints(), games)
         rows += _estimated_rows(season_task.entity_endpoints("team"), TYPICAL_TEAMS)
         if "box_scores" not in season_task.groups_off():
-            rows += _estimated_rows(season_task.entity_endpoints("player"),
-                                    min(TYPICAL_PLAYERS, games * PLAYERS_PER_GAME))
+            rows += _estimated_rows(
+                season_task.entity_endpoints("player"),
+                min(TYPICAL_PLAYERS, games * PLAYERS_PER_GAME),
+            )
     requests = sum(r["requests"] for r in rows) + (0 if has_index else DISCOVERY_REQUESTS)
     interval = config.rate_limit_seconds()
     seconds = requests * interval
@@ -104,19 +129,25 @@ def plan(season_task) -> dict:
 
 def print_plan(season_task) -> dict:
     summary = plan(season_task)
-    print(f"Plan for {summary['season']} into {summary['lake']} "
-          f"(game index {summary['game_index']}):")
+    print(
+        f"Plan for {summary['season']} into {summary['lake']} (game index {summary['game_index']}):"
+    )
     print(f"  {'endpoint / dataset':<30}{'exist':>8}{'missing':>9}{'dead':>6}{'requests':>10}")
     for row in summary["endpoints"]:
         mark = " (estimated)" if row["estimated"] else ""
-        print(f"  {row['endpoint'] + mark:<30}{row['done']:>8}{row['missing']:>9}"
-              f"{row['dead_letters']:>6}{row['requests']:>10}")
+        print(
+            f"  {row['endpoint'] + mark:<30}{row['done']:>8}{row['missing']:>9}"
+            f"{row['dead_letters']:>6}{row['requests']:>10}"
+        )
         for table, counts in row["datasets"].items():
             print(f"    {table:<28}{counts['exist']:>8}{counts['missing']:>9}")
     if summary["discovery_requests"]:
         print(f"  {'game discovery':<30}{'':>23}{summary['discovery_requests']:>10}")
     approx = "about " if summary["estimated"] else ""
-    print(f"  {approx}{summary['requests']} requests at one per "
-          f"{summary['rate_limit_seconds']:g} s: ETA {approx}{summary['eta']}. "
-          f"Dry run: nothing fetched, nothing written.", flush=True)
+    print(
+        f"  {approx}{summary['requests']} requests at one per "
+        f"{summary['rate_limit_seconds']:g} s: ETA {approx}{summary['eta']}. "
+        f"Dry run: nothing fetched, nothing written.",
+        flush=True,
+    )
     return summary

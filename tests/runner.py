@@ -20,14 +20,24 @@ def luigi_cli(args, *, lake, sim=None, tmp, env=None, timeout=300) -> subprocess
         **({"NBA_API_BASE_URL": sim.base_url} if sim else {}),
         **(env or {}),
     }
-    command = [sys.executable, "-m", "luigi", "--module", "pipeline", *args,
-               "--nba-limiter-state-path", str(pathlib.Path(tmp) / "limiter.sqlite"),
-               # Tests do not wait out Luigi's production retry delays.
-               "--worker-max-keep-alive-idle-duration", "3 seconds"]
+    command = [
+        sys.executable,
+        "-m",
+        "luigi",
+        "--module",
+        "pipeline",
+        *args,
+        "--nba-limiter-state-path",
+        str(pathlib.Path(tmp) / "limiter.sqlite"),
+        # Tests do not wait out Luigi's production retry delays.
+        "--worker-max-keep-alive-idle-duration",
+        "3 seconds",
+    ]
     if "--scheduler-host" not in args:
         command.append("--local-scheduler")
-    return subprocess.run(command, cwd=REPO, env=environment, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        command, cwd=REPO, env=environment, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def requests_in(log_path) -> list[dict]:
@@ -41,6 +51,5 @@ def lake_files(lake) -> dict[str, float]:
     """Every file in a local lake with its modification time (to prove nothing was written),
     less the run summaries: every run, even a no-op one, writes its own."""
     root = pathlib.Path(lake)
-    files = {str(p.relative_to(root)): p.stat().st_mtime_ns
-             for p in root.rglob("*") if p.is_file()}
+    files = {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
     return {k: v for k, v in files.items() if not k.startswith("backfill-state/runs/")}

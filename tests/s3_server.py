@@ -44,8 +44,13 @@ FAKE_ENV = {
     "AWS_DEFAULT_REGION": "us-east-1",
 }
 # Settings from the developer's shell that would send boto3 elsewhere.
-STRAY_ENV = ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3",
-             "AWS_REGION")
+STRAY_ENV = (
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_S3",
+    "AWS_REGION",
+)
 
 
 def boto_client(endpoint_url: str, **kwargs):
@@ -145,17 +150,23 @@ def iam_user_keys(endpoint_url: str, statements: list[dict]) -> dict:
         PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}),
     )
     key = iam.create_access_key(UserName=name)["AccessKey"]
-    return {"AWS_ACCESS_KEY_ID": key["AccessKeyId"],
-            "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"]}
+    return {
+        "AWS_ACCESS_KEY_ID": key["AccessKeyId"],
+        "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"],
+    }
 
 
 @contextlib.contextmanager
 def moto_auth(endpoint_url: str):
     """Make moto check signatures and IAM policies (off again on exit)."""
+
     def reset_auth(count: str) -> None:
-        request = urllib.request.Request(f"{endpoint_url}/moto-api/reset-auth",
-                                         data=count.encode(), method="POST",
-                                         headers={"Content-Type": "text/plain"})
+        request = urllib.request.Request(
+            f"{endpoint_url}/moto-api/reset-auth",
+            data=count.encode(),
+            method="POST",
+            headers={"Content-Type": "text/plain"},
+        )
         urllib.request.urlopen(request, timeout=10).read()
 
     reset_auth("0")
@@ -168,10 +179,14 @@ def moto_auth(endpoint_url: str):
 # --- faults: a loopback proxy that fails the first N matching requests -------------------
 
 
-SLOW_DOWN = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code>'
-             b"<Message>Please reduce your request rate.</Message></Error>")
-INTERNAL = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code>'
-            b"<Message>We encountered an internal error. Please try again.</Message></Error>")
+SLOW_DOWN = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code>'
+    b"<Message>Please reduce your request rate.</Message></Error>"
+)
+INTERNAL = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code>'
+    b"<Message>We encountered an internal error. Please try again.</Message></Error>"
+)
 
 
 class FaultProxy:
@@ -229,8 +244,9 @@ class FaultProxy:
         if fault == "reset":
             handler.rfile.read(length // 2)
             # SO_LINGER 0: close() sends RST, like a dropped load balancer connection.
-            handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                          struct.pack("ii", 1, 0))
+            handler.connection.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+            )
             handler.close_connection = True
             handler.connection.close()
             return
@@ -239,15 +255,19 @@ class FaultProxy:
             payload = INTERNAL if fault == "500" else SLOW_DOWN
             self._reply(handler, int(fault), {"Content-Type": "application/xml"}, payload)
             return
-        upstream = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port,
-                                              timeout=30)
+        upstream = http.client.HTTPConnection(
+            self.upstream.hostname, self.upstream.port, timeout=30
+        )
         try:
             headers = {k: v for k, v in handler.headers.items() if k.lower() != "connection"}
             upstream.request(method, handler.path, body=body, headers=headers)
             response = upstream.getresponse()
             data = response.read()
-            keep = {k: v for k, v in response.getheaders()
-                    if k.lower() not in ("transfer-encoding", "connection", "content-length")}
+            keep = {
+                k: v
+                for k, v in response.getheaders()
+                if k.lower() not in ("transfer-encoding", "connection", "content-length")
+            }
             if method == "HEAD":
                 keep["Content-Length"] = response.getheader("Content-Length", "0")
             self._reply(handler, response.status, keep, data, head=method == "HEAD")
@@ -277,10 +297,17 @@ def simulated_games(count: int = 1320, season: str = "2024-25") -> list[Game]:
         regular = n < 1230
         game_id = f"002{season[2:4]}{n + 1:05d}" if regular else f"004{season[2:4]}{n:05d}"
         day = start + dt.timedelta(days=n * 174 // 1230 if regular else 180 + (n - 1230) // 2)
-        games.append(Game(game_id=game_id, season=season,
-                          season_type="Regular Season" if regular else "Playoffs",
-                          game_date=day.isoformat(), month=day.month,
-                          home_team_id=1610612739, away_team_id=1610612741))
+        games.append(
+            Game(
+                game_id=game_id,
+                season=season,
+                season_type="Regular Season" if regular else "Playoffs",
+                game_date=day.isoformat(),
+                month=day.month,
+                home_team_id=1610612739,
+                away_team_id=1610612741,
+            )
+        )
     return games
 
 

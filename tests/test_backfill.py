@@ -9,8 +9,17 @@ from pipeline.nba import endpoints
 from pipeline.sim import SimServer
 from tests.runner import lake_files, luigi_cli, requests_in
 
-WEEK = ["SeasonBackfill", "--season", "2024-25", "--start-date", "2024-10-22",
-        "--end-date", "2024-10-28", "--workers", "2"]
+WEEK = [
+    "SeasonBackfill",
+    "--season",
+    "2024-25",
+    "--start-date",
+    "2024-10-22",
+    "--end-date",
+    "2024-10-28",
+    "--workers",
+    "2",
+]
 GAME_TABLES = [table for e in endpoints.GAME_ENDPOINTS for table in e.tables.values()]
 
 
@@ -25,8 +34,11 @@ def week(tmp_path_factory):
 
 
 def week_games(league):
-    return [g for g in league.season("2024-25").games
-            if "2024-10-22" <= g.date.isoformat() <= "2024-10-28"]
+    return [
+        g
+        for g in league.season("2024-25").games
+        if "2024-10-22" <= g.date.isoformat() <= "2024-10-28"
+    ]
 
 
 def test_week_lands_every_game_and_endpoint(week):
@@ -54,8 +66,12 @@ def test_week_lands_every_game_and_endpoint(week):
 def test_players_table_types_and_lineage(week):
     tmp, league = week
     game = week_games(league)[0]
-    path = (tmp / "lake/box_traditional_players/season=2024-25" / f"month={game.date.month}"
-            / f"{game.game_id}.parquet")
+    path = (
+        tmp
+        / "lake/box_traditional_players/season=2024-25"
+        / f"month={game.date.month}"
+        / f"{game.game_id}.parquet"
+    )
     table = pq.read_table(path)
     schema = {f.name: str(f.type) for f in table.schema}
     assert schema["points"] == "int64" and schema["minutes"] == "string"
@@ -87,8 +103,9 @@ def test_deleted_game_is_fetched_again_and_nothing_else(week, tmp_path):
     with SimServer(port=0, seed=7, request_log=str(tmp_path / "requests.jsonl")) as sim:
         result = luigi_cli(WEEK, lake=lake, sim=sim, tmp=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
-    calls = sorted((r["endpoint"], r["params"].get("GameID"))
-                   for r in requests_in(tmp_path / "requests.jsonl"))
+    calls = sorted(
+        (r["endpoint"], r["params"].get("GameID")) for r in requests_in(tmp_path / "requests.jsonl")
+    )
     assert calls == sorted((e.api_name, victim) for e in endpoints.GAME_ENDPOINTS)
 
 
@@ -102,22 +119,29 @@ def test_tables_are_rederived_from_raw_without_api_calls(week, tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert requests_in(tmp_path / "requests.jsonl") == []
     assert len(list((lake / "play_by_play").rglob("*.parquet"))) == len(
-        list((tmp / "lake" / "play_by_play").rglob("*.parquet")))
+        list((tmp / "lake" / "play_by_play").rglob("*.parquet"))
+    )
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--season", "2024-26"], "invalid season '2024-26'"),
-    (["--season", "24-25"], "invalid season '24-25'"),
-    (["--season", "2024-25", "--start-date", "2025-01-10", "--end-date", "2025-01-01"],
-     "start date 2025-01-10 is after end date 2025-01-01"),
-    (["--season", "2024-25", "--season-types", "Regular Season,Summer League"],
-     "unknown season type 'Summer League'"),
-    (["--season", "2024-25", "--start-date", "2025-13-01"], "invalid date '2025-13-01'"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--season", "2024-26"], "invalid season '2024-26'"),
+        (["--season", "24-25"], "invalid season '24-25'"),
+        (
+            ["--season", "2024-25", "--start-date", "2025-01-10", "--end-date", "2025-01-01"],
+            "start date 2025-01-10 is after end date 2025-01-01",
+        ),
+        (
+            ["--season", "2024-25", "--season-types", "Regular Season,Summer League"],
+            "unknown season type 'Summer League'",
+        ),
+        (["--season", "2024-25", "--start-date", "2025-13-01"], "invalid date '2025-13-01'"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2_before_any_request(tmp_path, args, message):
     with SimServer(port=0, seed=7, request_log=str(tmp_path / "requests.jsonl")) as sim:
-        result = luigi_cli(["SeasonBackfill", *args], lake=tmp_path / "lake", sim=sim,
-                           tmp=tmp_path)
+        result = luigi_cli(["SeasonBackfill", *args], lake=tmp_path / "lake", sim=sim, tmp=tmp_path)
     assert result.returncode == 2, result.stderr[-2000:]
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {message}"), lines

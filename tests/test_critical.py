@@ -23,10 +23,21 @@ from pipeline.sim import SimServer
 from tests.runner import luigi_cli, requests_in
 
 # Five weeks of games (about 1,170 (game, endpoint) pairs); a few games fill the disk.
-RANGE = ["--season", "2024-25", "--start-date", "2024-10-22", "--end-date", "2024-11-30",
-         "--no-player-info", "--no-team-info"]
-CRITICAL = re.compile(r"^(\S+ \S+) CRITICAL pipeline\.tasks: critical: StorageError: "
-                      r"cannot write \S+: disk full; stopping the run$", re.MULTILINE)
+RANGE = [
+    "--season",
+    "2024-25",
+    "--start-date",
+    "2024-10-22",
+    "--end-date",
+    "2024-11-30",
+    "--no-player-info",
+    "--no-team-info",
+]
+CRITICAL = re.compile(
+    r"^(\S+ \S+) CRITICAL pipeline\.tasks: critical: StorageError: "
+    r"cannot write \S+: disk full; stopping the run$",
+    re.MULTILINE,
+)
 
 
 @contextlib.contextmanager
@@ -35,8 +46,11 @@ def tmpfs(path, size: str):
     path.mkdir(parents=True, exist_ok=True)
     if shutil.which("mount") is None:
         pytest.skip("no mount command")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs",
-                              str(path)], capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(path)],
+        capture_output=True,
+        text=True,
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
     try:
@@ -99,12 +113,19 @@ def stamp(text: str) -> float:
 def test_full_disk_stops_the_run_at_once(tmp_path, sim, workers):
     pairs = len(endpoints.GAME_ENDPOINTS) * sum(
         "2024-10-22" <= g.date.isoformat() <= "2024-11-30"
-        for g in sim.league.season("2024-25").games)
+        for g in sim.league.season("2024-25").games
+    )
     before = len(requests_in(sim.log_path))
     # 1 MiB holds the game index and a few games; the range needs about 50 MiB.
     with tmpfs(tmp_path / "lake", "1m") as lake:
-        result = luigi_cli(["SeasonBackfill", *RANGE, "--workers", workers], lake=lake, sim=sim,
-                           tmp=tmp_path, env={"LOG_FORMAT": "text"}, timeout=180)
+        result = luigi_cli(
+            ["SeasonBackfill", *RANGE, "--workers", workers],
+            lake=lake,
+            sim=sim,
+            tmp=tmp_path,
+            env={"LOG_FORMAT": "text"},
+            timeout=180,
+        )
         assert leftovers(lake) == [], "a failed write left its temporary file"
     output = result.stderr
     assert result.returncode == 4, output[-4000:]  # [retcode] task_failed
@@ -116,9 +137,16 @@ def test_full_disk_stops_the_run_at_once(tmp_path, sim, workers):
     # that went on would fail every remaining batch instead, one request each).
     pending = re.search(r"^\* (\d+) were left pending", output, re.MULTILINE)
     assert pending and int(pending.group(1)) > pairs // 2, output[-3000:]
-    started_late = [s for s in re.findall(r"^(\S+ \S+) INFO luigi-interface: \[pid \d+\] "
-                                          r"Worker .* running +GameEndpoint", output, re.MULTILINE)
-                    if stamp(s) > stopped_at]
+    started_late = [
+        s
+        for s in re.findall(
+            r"^(\S+ \S+) INFO luigi-interface: \[pid \d+\] "
+            r"Worker .* running +GameEndpoint",
+            output,
+            re.MULTILINE,
+        )
+        if stamp(s) > stopped_at
+    ]
     # At most a hand-out already under way in the other process.
     assert len(started_late) <= int(workers) - 1, started_late
     # Only the other worker process, finishing the item it had in hand, may still call the

@@ -48,14 +48,18 @@ def start_luigid(tmp: pathlib.Path, nba_api: int):
 nba_api = {nba_api}
 [scheduler]
 record_task_history = true
-state_path = {tmp / 'state.pickle'}
+state_path = {tmp / "state.pickle"}
 [task_history]
-db_connection = sqlite:///{tmp / 'history.sqlite'}
+db_connection = sqlite:///{tmp / "history.sqlite"}
 """)
     port = free_port()
     env = {**os.environ, "LUIGI_CONFIG_PATH": str(cfg)}
-    proc = subprocess.Popen([str(LUIGID), "--port", str(port), "--address", "127.0.0.1"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(LUIGID), "--port", str(port), "--address", "127.0.0.1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 20
     while True:
         try:
@@ -81,9 +85,18 @@ def luigid(tmp_path_factory):
 @pytest.fixture(scope="module")
 def run(luigid, sim, tmp_path_factory):  # noqa: F811
     tmp = tmp_path_factory.mktemp("lrun")
-    result = backfill(tmp, sim, "--no-play-by-play", "--workers", "2",
-                      "--scheduler-host", "127.0.0.1", "--scheduler-port", str(luigid["port"]),
-                      local=False)
+    result = backfill(
+        tmp,
+        sim,
+        "--no-play-by-play",
+        "--workers",
+        "2",
+        "--scheduler-host",
+        "127.0.0.1",
+        "--scheduler-port",
+        str(luigid["port"]),
+        local=False,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result
 
@@ -125,8 +138,18 @@ GLOBAL_LIMIT = 1  # luigid's [resources] nba_api for the test below
 
 def slice_args(host: str) -> list[str]:
     first, last, off = SLICES[host]
-    return ["SeasonBackfill", "--season", "2024-25", "--start-date", first, "--end-date", last,
-            f"--no-{off.replace('_', '-')}", "--no-player-info", "--no-team-info"]
+    return [
+        "SeasonBackfill",
+        "--season",
+        "2024-25",
+        "--start-date",
+        first,
+        "--end-date",
+        last,
+        f"--no-{off.replace('_', '-')}",
+        "--no-player-info",
+        "--no-team-info",
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -139,19 +162,44 @@ def start_host(name: str, *, port: int, lake, server, tmp) -> subprocess.Popen:
     """One worker host: its own limiter file and log, only luigid in common with the other."""
     home = tmp / name
     home.mkdir()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("ALERT_", "BACKFILL_", "LOG_", "DRY_RUN", "LUIGI_CONFIG"))}
-    env.update({"LAKE_ROOT": str(lake), "NBA_API_BASE_URL": server.base_url,
-                "NBA_RATE_LIMIT_SECONDS": "0", "PYTHONUNBUFFERED": "1", "LOG_FORMAT": "text"})
-    command = [sys.executable, "-m", "luigi", "--module", "pipeline", *slice_args(name),
-               "--workers", "2",
-               "--scheduler-host", "127.0.0.1", "--scheduler-port", str(port),
-               "--nba-limiter-state-path", str(home / "limiter.sqlite"),
-               "--worker-max-keep-alive-idle-duration", "30 seconds",
-               "--worker-wait-jitter", "1"]
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("ALERT_", "BACKFILL_", "LOG_", "DRY_RUN", "LUIGI_CONFIG"))
+    }
+    env.update(
+        {
+            "LAKE_ROOT": str(lake),
+            "NBA_API_BASE_URL": server.base_url,
+            "NBA_RATE_LIMIT_SECONDS": "0",
+            "PYTHONUNBUFFERED": "1",
+            "LOG_FORMAT": "text",
+        }
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "luigi",
+        "--module",
+        "pipeline",
+        *slice_args(name),
+        "--workers",
+        "2",
+        "--scheduler-host",
+        "127.0.0.1",
+        "--scheduler-port",
+        str(port),
+        "--nba-limiter-state-path",
+        str(home / "limiter.sqlite"),
+        "--worker-max-keep-alive-idle-duration",
+        "30 seconds",
+        "--worker-wait-jitter",
+        "1",
+    ]
     output = (home / "output.txt").open("w")
-    return subprocess.Popen(command, cwd=REPO, env=env, stdout=output,
-                            stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT, text=True
+    )
 
 
 def most_in_flight(requests: list[dict], tolerance: float = 0.002) -> int:
@@ -172,8 +220,10 @@ def test_two_hosts_share_one_luigid_resource(luigid_one, tmp_path):
     log, lake = tmp_path / "requests.jsonl", tmp_path / "lake"
     # 50 ms per request, so that unco-ordinated hosts would overlap.
     with SimServer(port=0, seed=3, latency_ms="50", request_log=str(log)) as server:
-        hosts = {name: start_host(name, port=luigid_one["port"], lake=lake, server=server,
-                                  tmp=tmp_path) for name in SLICES}
+        hosts = {
+            name: start_host(name, port=luigid_one["port"], lake=lake, server=server, tmp=tmp_path)
+            for name in SLICES
+        }
         try:
             codes = {name: proc.wait(timeout=240) for name, proc in hosts.items()}
         finally:
@@ -189,16 +239,24 @@ def test_two_hosts_share_one_luigid_resource(luigid_one, tmp_path):
         assert len(requests_in(log)) == len(requests), "the lake was not complete"
         games = {g.game_id: g.date.isoformat() for g in server.league.season("2024-25").games}
     # Both hosts fetched, and between them every (game, endpoint) exactly once.
-    fetched = {name: len(re.findall(r"INFO pipeline\.tasks: fetched ", out))
-               for name, out in outputs.items()}
+    fetched = {
+        name: len(re.findall(r"INFO pipeline\.tasks: fetched ", out))
+        for name, out in outputs.items()
+    }
     assert all(n > 0 for n in fetched.values()), fetched
     for name, out in outputs.items():
         assert re.search(r"Worker .* done +GameEndpoint\(", out), (name, out[-3000:])
-    wanted = {(e.api_name, g) for first, last, off in SLICES.values()
-              for e in endpoints.GAME_ENDPOINTS if e.group != off
-              for g, day in games.items() if first <= day <= last}
-    asked = Counter((r["endpoint"], r["params"]["GameID"]) for r in requests
-                    if r["params"].get("GameID"))
+    wanted = {
+        (e.api_name, g)
+        for first, last, off in SLICES.values()
+        for e in endpoints.GAME_ENDPOINTS
+        if e.group != off
+        for g, day in games.items()
+        if first <= day <= last
+    }
+    asked = Counter(
+        (r["endpoint"], r["params"]["GameID"]) for r in requests if r["params"].get("GameID")
+    )
     assert set(asked) == wanted and max(asked.values()) == 1, asked.most_common(3)
     assert sum(fetched.values()) == len(wanted)
     # luigid's resource, not the hosts' separate limiters, kept the global concurrency.
@@ -206,8 +264,9 @@ def test_two_hosts_share_one_luigid_resource(luigid_one, tmp_path):
     # Each host's run summary (from the lake) is a success with nothing missing.
     summaries = [json.loads(p.read_text()) for p in (lake / "backfill-state/runs").glob("*")]
     assert len(summaries) == 4  # two hosts and the two reruns
-    assert all(s["status"] == "success" and s["lake_state"]["missing"] == 0
-               for s in summaries), summaries
+    assert all(s["status"] == "success" and s["lake_state"]["missing"] == 0 for s in summaries), (
+        summaries
+    )
     # Luigi's exit code is each host's own view: a host whose queued tasks the other host
     # ran reports them as not run (3) or run by another worker (6), though nothing failed.
     # Never a failure (4), a scheduling error (5) or a crash (8).

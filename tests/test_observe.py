@@ -50,8 +50,7 @@ class Webhook(http.server.ThreadingHTTPServer):
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
-                outer.posts.append({"path": self.path,
-                                    "body": json.loads(self.rfile.read(length))})
+                outer.posts.append({"path": self.path, "body": json.loads(self.rfile.read(length))})
                 self.send_response(200)
                 self.end_headers()
                 self.wfile.write(b"ok")
@@ -121,8 +120,9 @@ def sim(tmp_path_factory):
     """One simulator for all runs (building its league is the slow part). Play-by-play
     always answers 500: runs with --no-play-by-play succeed, the others fail."""
     log = tmp_path_factory.mktemp("sim") / "requests.jsonl"
-    with SimServer(port=0, seed=3, request_log=str(log), today="2025-07-01",
-                   faults="playbyplayv3:500=1.0") as server:
+    with SimServer(
+        port=0, seed=3, request_log=str(log), today="2025-07-01", faults="playbyplayv3:500=1.0"
+    ) as server:
         server.log_path = log
         yield server
 
@@ -130,18 +130,45 @@ def sim(tmp_path_factory):
 def backfill(tmp, sim, *args, env=None, log_format="json", lake="lake", local=True):
     overlay = tmp / "overlay.cfg"
     overlay.write_text(OVERLAY)
-    command = [sys.executable, "-m", "luigi", "--module", "pipeline", "SeasonBackfill",
-               "--start-date", "2024-10-22", "--end-date", "2024-10-23", "--limit", "3",
-               "--no-player-info", "--no-team-info",
-               "--nba-limiter-state-path", str(tmp / "lim.sqlite"), *args,
-               *(["--local-scheduler"] if local else [])]
-    full_env = {k: v for k, v in os.environ.items()
-                if not k.startswith(("ALERT_", "BACKFILL_", "LOG_", "DRY_RUN"))}
-    full_env.update({"LAKE_ROOT": str(tmp / lake), "NBA_API_BASE_URL": sim.base_url,
-                     "NBA_RATE_LIMIT_SECONDS": "0", "NBA_TARGET_SEASON": "2024-25",
-                     "LUIGI_CONFIG_PATH": str(overlay), "LOG_FORMAT": log_format, **(env or {})})
-    return subprocess.run(command, env=full_env, cwd=REPO, capture_output=True, text=True,
-                          timeout=120)
+    command = [
+        sys.executable,
+        "-m",
+        "luigi",
+        "--module",
+        "pipeline",
+        "SeasonBackfill",
+        "--start-date",
+        "2024-10-22",
+        "--end-date",
+        "2024-10-23",
+        "--limit",
+        "3",
+        "--no-player-info",
+        "--no-team-info",
+        "--nba-limiter-state-path",
+        str(tmp / "lim.sqlite"),
+        *args,
+        *(["--local-scheduler"] if local else []),
+    ]
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("ALERT_", "BACKFILL_", "LOG_", "DRY_RUN"))
+    }
+    full_env.update(
+        {
+            "LAKE_ROOT": str(tmp / lake),
+            "NBA_API_BASE_URL": sim.base_url,
+            "NBA_RATE_LIMIT_SECONDS": "0",
+            "NBA_TARGET_SEASON": "2024-25",
+            "LUIGI_CONFIG_PATH": str(overlay),
+            "LOG_FORMAT": log_format,
+            **(env or {}),
+        }
+    )
+    return subprocess.run(
+        command, env=full_env, cwd=REPO, capture_output=True, text=True, timeout=120
+    )
 
 
 def requests_in(sim) -> int:
@@ -149,8 +176,9 @@ def requests_in(sim) -> int:
 
 
 def summaries(lake: pathlib.Path) -> list[dict]:
-    return [json.loads(p.read_text())
-            for p in sorted((lake / "backfill-state" / "runs").glob("*.json"))]
+    return [
+        json.loads(p.read_text()) for p in sorted((lake / "backfill-state" / "runs").glob("*.json"))
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -159,13 +187,33 @@ def success(tmp_path_factory, sim):
     tmp = tmp_path_factory.mktemp("ok")
     hook, smtp = Webhook(), Smtp()
     before = requests_in(sim)
-    result = backfill(tmp, sim, "--max-retries", "1", "--rate-limit", "0", "--no-play-by-play",
-                      env={"AWS_SECRET_ACCESS_KEY": SECRET, "MY_SERVICE_TOKEN": TOKEN,
-                           "ALERT_WEBHOOK_URL": hook.url, "ALERT_SMTP_HOST": "127.0.0.1",
-                           "ALERT_SMTP_PORT": str(smtp.port), "ALERT_SMTP_TO": "ops@example.com",
-                           "ALERT_SMTP_USER": "ops", "ALERT_SMTP_PASSWORD": SMTP_PASSWORD})
-    yield {"tmp": tmp, "sim": sim, "result": result, "hook": hook, "smtp": smtp,
-           "requests": requests_in(sim) - before}
+    result = backfill(
+        tmp,
+        sim,
+        "--max-retries",
+        "1",
+        "--rate-limit",
+        "0",
+        "--no-play-by-play",
+        env={
+            "AWS_SECRET_ACCESS_KEY": SECRET,
+            "MY_SERVICE_TOKEN": TOKEN,
+            "ALERT_WEBHOOK_URL": hook.url,
+            "ALERT_SMTP_HOST": "127.0.0.1",
+            "ALERT_SMTP_PORT": str(smtp.port),
+            "ALERT_SMTP_TO": "ops@example.com",
+            "ALERT_SMTP_USER": "ops",
+            "ALERT_SMTP_PASSWORD": SMTP_PASSWORD,
+        },
+    )
+    yield {
+        "tmp": tmp,
+        "sim": sim,
+        "result": result,
+        "hook": hook,
+        "smtp": smtp,
+        "requests": requests_in(sim) - before,
+    }
     hook.shutdown()
     smtp.sock.close()
 
@@ -180,8 +228,7 @@ def test_success_writes_one_summary(success):
     assert summary["status"] == "success"
     # 3 games x 3 endpoints (--no-play-by-play, --no-player-info, --no-team-info).
     assert summary["counts"] == {"fetched": 9, "rederived": 0, "dead_letter": 0, "failed": 0}
-    assert summary["lake_state"] == {"game_index": True, "done": 9, "missing": 0,
-                                     "dead_letter": 0}
+    assert summary["lake_state"] == {"game_index": True, "done": 9, "missing": 0, "dead_letter": 0}
     # Every request the simulator saw, discovery included, and nothing else.
     assert summary["requests"] == success["requests"] == 13
     assert summary["retries"] == 0
@@ -198,8 +245,15 @@ def test_json_logs_have_fields_and_one_run_id(success):
     lines = [json.loads(line) for line in success["result"].stderr.splitlines()]
     assert lines, "no log lines"
     for line in lines:
-        assert {"timestamp", "level", "component", "event_type", "run_id", "season",
-                "message"} <= line.keys()
+        assert {
+            "timestamp",
+            "level",
+            "component",
+            "event_type",
+            "run_id",
+            "season",
+            "message",
+        } <= line.keys()
         assert line["run_id"] == summary["run_id"]
     items = [line for line in lines if line["event_type"] == "fetched"]
     assert len(items) == 9
@@ -216,9 +270,13 @@ def test_json_logs_have_fields_and_one_run_id(success):
 
 def test_no_secret_in_any_output(success):
     tmp = success["tmp"]
-    outputs = [success["result"].stdout, success["result"].stderr,
-               *(p.read_text() for p in (tmp / "lake" / "backfill-state" / "runs").glob("*")),
-               json.dumps([p["body"] for p in success["hook"].posts]), *success["smtp"].messages]
+    outputs = [
+        success["result"].stdout,
+        success["result"].stderr,
+        *(p.read_text() for p in (tmp / "lake" / "backfill-state" / "runs").glob("*")),
+        json.dumps([p["body"] for p in success["hook"].posts]),
+        *success["smtp"].messages,
+    ]
     for text in outputs:
         for secret in (SECRET, TOKEN, SMTP_PASSWORD, HOOK_PATH):
             assert secret not in text
@@ -237,8 +295,14 @@ def test_one_alert_per_channel(success):
 def test_failed_run_still_writes_summary(tmp_path, sim):
     hook = Webhook()
     before = requests_in(sim)
-    result = backfill(tmp_path, sim, "--max-retries", "1", log_format="text",
-                      env={"ALERT_WEBHOOK_URL": hook.url, "ALERT_ONLY_ON_FAILURE": "1"})
+    result = backfill(
+        tmp_path,
+        sim,
+        "--max-retries",
+        "1",
+        log_format="text",
+        env={"ALERT_WEBHOOK_URL": hook.url, "ALERT_ONLY_ON_FAILURE": "1"},
+    )
     hook.shutdown()
     # Luigi exits with the highest matching [retcode]: not_run (7) here, above task_failed.
     assert result.returncode in (4, 7), (result.returncode, result.stderr[-3000:])
@@ -246,8 +310,10 @@ def test_failed_run_still_writes_summary(tmp_path, sim):
     assert summary["status"] == "failed"
     assert summary["counts"] == {"fetched": 9, "rederived": 0, "dead_letter": 0, "failed": 3}
     assert summary["lake_state"]["missing"] == 3
-    assert summary["failures_by_class"] == {"failed": {"ServerError": 3},
-                                            "retried": {"ServerError": 3}}
+    assert summary["failures_by_class"] == {
+        "failed": {"ServerError": 3},
+        "retried": {"ServerError": 3},
+    }
     # 4 discovery + 9 fine + 3 play-by-play tried twice each.
     assert summary["retries"] == 3
     assert summary["requests"] == requests_in(sim) - before == 19
@@ -264,8 +330,11 @@ PLAN_ROW = re.compile(r"^\s+(\w+)(?: \(estimated\))?\s+(\d+)\s+(\d+)(?:\s+(\d+)\
 
 
 def plan_rows(stdout: str) -> dict[str, tuple[int, ...]]:
-    return {m.group(1): tuple(int(g) for g in m.groups()[1:] if g is not None)
-            for m in map(PLAN_ROW.match, stdout.splitlines()) if m}
+    return {
+        m.group(1): tuple(int(g) for g in m.groups()[1:] if g is not None)
+        for m in map(PLAN_ROW.match, stdout.splitlines())
+        if m
+    }
 
 
 def test_plan_counts_exactly_and_touches_nothing(success, tmp_path):
@@ -280,8 +349,9 @@ def test_plan_counts_exactly_and_touches_nothing(success, tmp_path):
         path.unlink()
     before = sorted(p for p in lake.rglob("*"))
     requests = requests_in(sim)
-    result = backfill(tmp, sim, "--no-play-by-play", env={"DRY_RUN": "true"},
-                      log_format="text")  # DRY_RUN: the older CLI's env name
+    result = backfill(
+        tmp, sim, "--no-play-by-play", env={"DRY_RUN": "true"}, log_format="text"
+    )  # DRY_RUN: the older CLI's env name
     rows = plan_rows(result.stdout)
     #                          done missing dead requests
     assert rows["box_traditional"] == (1, 2, 0, 0)
@@ -314,17 +384,26 @@ def test_dry_run_exits_zero(tmp_path, sim):
 
 def test_redaction_patterns(monkeypatch):
     monkeypatch.setenv("SOME_API_KEY", "abcdef123456")
-    text = redact("key AKIAIOSFODNN7EXAMPLE aws_secret_access_key=xyz/abc+123 "
-                  "Authorization: Bearer eyJhbGciOi password: 's3cret!' "
-                  "https://hooks.slack.com/services/T1/B2/C3 "
-                  "https://user:pw@host/x?token=abc&b=1 value abcdef123456")
-    for leaked in ("AKIAIOSFODNN7EXAMPLE", "xyz/abc+123", "eyJhbGciOi", "s3cret!",
-                   "T1/B2/C3", "user:pw", "token=abc", "abcdef123456"):
+    text = redact(
+        "key AKIAIOSFODNN7EXAMPLE aws_secret_access_key=xyz/abc+123 "
+        "Authorization: Bearer eyJhbGciOi password: 's3cret!' "
+        "https://hooks.slack.com/services/T1/B2/C3 "
+        "https://user:pw@host/x?token=abc&b=1 value abcdef123456"
+    )
+    for leaked in (
+        "AKIAIOSFODNN7EXAMPLE",
+        "xyz/abc+123",
+        "eyJhbGciOi",
+        "s3cret!",
+        "T1/B2/C3",
+        "user:pw",
+        "token=abc",
+        "abcdef123456",
+    ):
         assert leaked not in text
     assert "b=1" in text
     assert redact_url("https://hooks.example.com/T/B/C?x=1") == "https://hooks.example.com/***"
-    assert redact_mapping({"smtp_password": "x", "rows": 3}) == {"smtp_password": "***",
-                                                               "rows": 3}
+    assert redact_mapping({"smtp_password": "x", "rows": 3}) == {"smtp_password": "***", "rows": 3}
 
 
 def test_progress_line_from_events(tmp_path):

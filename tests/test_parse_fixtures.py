@@ -40,8 +40,7 @@ def nba_api_datasets(endpoint, body):
 def test_stored_parquet_equals_body_values(tmp_path, fixtures_dir, endpoint, relative):
     body = fixture_body(relative)
     lake = Lake(str(tmp_path))
-    item = Item(season="2022-23", key="k", month=1,
-                lineage={"game_id": "g", "season": "2022-23"})
+    item = Item(season="2022-23", key="k", month=1, lineage={"game_id": "g", "season": "2022-23"})
     land(lake, endpoint, item, body, response_ms=12.5)
     expected = nba_api_datasets(endpoint, body)
     for dataset, table_name in endpoint.tables.items():
@@ -66,8 +65,9 @@ def test_stored_parquet_equals_body_values(tmp_path, fixtures_dir, endpoint, rel
 
 
 def test_game_0022200552_known_values(fixtures_dir):
-    box = parse.parse(endpoints.BOX_TRADITIONAL,
-                      fixture_body(f"boxscoretraditionalv3/GameID={GAME}.json"))
+    box = parse.parse(
+        endpoints.BOX_TRADITIONAL, fixture_body(f"boxscoretraditionalv3/GameID={GAME}.json")
+    )
     players = box["box_traditional_players"]
     assert players.num_rows == 23
     teams = box["box_traditional_teams"].to_pylist()
@@ -75,7 +75,8 @@ def test_game_0022200552_known_values(fixtures_dir):
     points_by_team = {}
     for row in players.to_pylist():
         points_by_team[row["teamTricode"]] = points_by_team.get(row["teamTricode"], 0) + (
-            row["points"] or 0)
+            row["points"] or 0
+        )
     assert points_by_team == {"CLE": 145, "CHI": 134}
     pbp = parse.parse(endpoints.PLAY_BY_PLAY, fixture_body(f"playbyplayv3/GameID={GAME}.json"))
     actions = pbp["play_by_play"].to_pylist()
@@ -86,7 +87,8 @@ def test_game_0022200552_known_values(fixtures_dir):
 
 def test_game_index_one_row_per_game(fixtures_dir):
     body = fixture_body(
-        "leaguegamefinder/LeagueID=00,PlayerOrTeam=T,Season=2023-24,SeasonType=Regular+Season.json")
+        "leaguegamefinder/LeagueID=00,PlayerOrTeam=T,Season=2023-24,SeasonType=Regular+Season.json"
+    )
     finder = parse.parse(endpoints.GAME_FINDER, body)["game_finder"]
     assert finder.num_rows == 2460
     index = index_from_finder("2023-24", finder.to_pylist()).to_pylist()
@@ -100,13 +102,16 @@ def test_game_index_one_row_per_game(fixtures_dir):
     assert all(g["home_team_id"] and g["away_team_id"] for g in index)
 
 
-@pytest.mark.parametrize("body,error", [
-    ("", BadPayloadError),
-    ("<html><body>Access Denied</body></html>", BadPayloadError),
-    ('{"Message":"An error has occurred."}', BadPayloadError),
-    ('{"meta": {}, "boxScoreTraditional": {"gameId": "00', BadPayloadError),
-    ("{}", EmptyPayloadError),
-])
+@pytest.mark.parametrize(
+    "body,error",
+    [
+        ("", BadPayloadError),
+        ("<html><body>Access Denied</body></html>", BadPayloadError),
+        ('{"Message":"An error has occurred."}', BadPayloadError),
+        ('{"meta": {}, "boxScoreTraditional": {"gameId": "00', BadPayloadError),
+        ("{}", EmptyPayloadError),
+    ],
+)
 def test_bad_bodies_are_never_data(body, error):
     with pytest.raises(error):
         parse.parse(endpoints.BOX_TRADITIONAL, body)

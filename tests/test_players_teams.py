@@ -8,8 +8,17 @@ import pytest
 from pipeline.sim import SimServer
 from tests.runner import lake_files, luigi_cli, requests_in
 
-WEEK = ["SeasonBackfill", "--season", "2024-25", "--start-date", "2024-10-22",
-        "--end-date", "2024-10-24", "--workers", "2"]
+WEEK = [
+    "SeasonBackfill",
+    "--season",
+    "2024-25",
+    "--start-date",
+    "2024-10-22",
+    "--end-date",
+    "2024-10-24",
+    "--workers",
+    "2",
+]
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +31,12 @@ def lake(tmp_path_factory):
 
 
 def column(lake, table, name):
-    return ds.dataset(lake / table, format="parquet", partitioning="hive").to_table(
-        columns=[name]).column(name).to_pylist()
+    return (
+        ds.dataset(lake / table, format="parquet", partitioning="hive")
+        .to_table(columns=[name])
+        .column(name)
+        .to_pylist()
+    )
 
 
 def test_players_are_exactly_the_box_score_players(lake):
@@ -52,8 +65,12 @@ def test_rerun_makes_zero_requests(lake, tmp_path):
 
 def test_switches_turn_players_and_teams_off(tmp_path):
     with SimServer(port=0, seed=11, request_log=str(tmp_path / "requests.jsonl")) as sim:
-        result = luigi_cli([*WEEK, "--no-player-info", "--no-team-info"],
-                           lake=tmp_path / "lake", sim=sim, tmp=tmp_path)
+        result = luigi_cli(
+            [*WEEK, "--no-player-info", "--no-team-info"],
+            lake=tmp_path / "lake",
+            sim=sim,
+            tmp=tmp_path,
+        )
     assert result.returncode == 0, result.stderr[-3000:]
     called = {r["endpoint"] for r in requests_in(tmp_path / "requests.jsonl")}
     assert called.isdisjoint({"commonplayerinfo", "teaminfocommon", "commonteamroster"})

@@ -52,9 +52,7 @@ def clock():
 def fake_limiter(state_path, clock, base_interval=1.0, **options) -> SharedRateLimiter:
     """No spacing margin, so the rules show exact numbers."""
     options.setdefault("spacing_margin", 0.0)
-    return SharedRateLimiter(
-        base_interval, state_path, clock=clock, sleep=clock.sleep, **options
-    )
+    return SharedRateLimiter(base_interval, state_path, clock=clock, sleep=clock.sleep, **options)
 
 
 # -- pacing with the real clock --------------------------------------------------------------

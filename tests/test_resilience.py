@@ -17,24 +17,61 @@ from pipeline.nba import endpoints
 from pipeline.sim import SimServer
 from tests.runner import REPO, luigi_cli, requests_in
 
-DAYS = ["--season", "2024-25", "--start-date", "2024-10-22", "--end-date", "2024-10-23",
-        "--no-player-info", "--no-team-info"]
+DAYS = [
+    "--season",
+    "2024-25",
+    "--start-date",
+    "2024-10-22",
+    "--end-date",
+    "2024-10-23",
+    "--no-player-info",
+    "--no-team-info",
+]
 WEEK = [*DAYS[:5], "2024-10-28", *DAYS[6:]]
-FAST_RETRIES = ["--nba-max-retries", "10", "--nba-backoff-base-seconds", "0.05",
-                "--nba-backoff-max-seconds", "0.5", "--nba-timeout-seconds", "1",
-                "--nba-server-error-pause-seconds", "0.2", "--scheduler-retry-delay", "1"]
+FAST_RETRIES = [
+    "--nba-max-retries",
+    "10",
+    "--nba-backoff-base-seconds",
+    "0.05",
+    "--nba-backoff-max-seconds",
+    "0.5",
+    "--nba-timeout-seconds",
+    "1",
+    "--nba-server-error-pause-seconds",
+    "0.2",
+    "--scheduler-retry-delay",
+    "1",
+]
 # Each transient kind at 10% of the requests of the endpoint it is aimed at, so every kind
 # shows up while most attempts still succeed; the sticky kinds make dead letters.
-FAULTS = ",".join([
-    "boxscoretraditionalv3:429=0.12", "boxscoretraditionalv3:hang=0.12",
-    "boxscoretraditionalv3:empty=0.12",
-    "boxscoreadvancedv3:500=0.12", "boxscoreadvancedv3:502=0.12", "boxscoreadvancedv3:reset=0.12",
-    "playbyplayv3:503=0.12", "playbyplayv3:truncated=0.12", "playbyplayv3:notfound=0.12",
-    "boxscoresummaryv3:504=0.12", "boxscoresummaryv3:html=0.12",
-    "boxscoresummaryv3:error_message=0.12",
-])
-TRANSIENT = {"429", "hang", "500", "502", "reset", "503", "truncated", "504", "html",
-             "error_message"}
+FAULTS = ",".join(
+    [
+        "boxscoretraditionalv3:429=0.12",
+        "boxscoretraditionalv3:hang=0.12",
+        "boxscoretraditionalv3:empty=0.12",
+        "boxscoreadvancedv3:500=0.12",
+        "boxscoreadvancedv3:502=0.12",
+        "boxscoreadvancedv3:reset=0.12",
+        "playbyplayv3:503=0.12",
+        "playbyplayv3:truncated=0.12",
+        "playbyplayv3:notfound=0.12",
+        "boxscoresummaryv3:504=0.12",
+        "boxscoresummaryv3:html=0.12",
+        "boxscoresummaryv3:error_message=0.12",
+    ]
+)
+TRANSIENT = {
+    "429",
+    "hang",
+    "500",
+    "502",
+    "reset",
+    "503",
+    "truncated",
+    "504",
+    "html",
+    "error_message",
+}
 RATE_SECONDS = 0.05
 
 
@@ -53,13 +90,25 @@ def test_every_fault_recovered_or_dead_lettered_within_the_rate(tmp_path):
     log = tmp_path / "requests.jsonl"
     lake = tmp_path / "lake"
     with SimServer(port=0, seed=5, faults=FAULTS, hang_seconds=2, request_log=str(log)) as sim:
-        result = luigi_cli(["SeasonBackfill", *WEEK, "--workers", "4", *FAST_RETRIES],
-                           lake=lake, sim=sim, tmp=tmp_path,
-                           env={"NBA_RATE_LIMIT_SECONDS": str(RATE_SECONDS)}, timeout=600)
-        games = [g for g in sim.league.season("2024-25").games
-                 if "2024-10-22" <= g.date.isoformat() <= "2024-10-28"]
-        sticky = {(e.key, g.game_id) for e in endpoints.GAME_ENDPOINTS for g in games
-                  if sim.faults.sticky(e.api_name, g.game_id)}
+        result = luigi_cli(
+            ["SeasonBackfill", *WEEK, "--workers", "4", *FAST_RETRIES],
+            lake=lake,
+            sim=sim,
+            tmp=tmp_path,
+            env={"NBA_RATE_LIMIT_SECONDS": str(RATE_SECONDS)},
+            timeout=600,
+        )
+        games = [
+            g
+            for g in sim.league.season("2024-25").games
+            if "2024-10-22" <= g.date.isoformat() <= "2024-10-28"
+        ]
+        sticky = {
+            (e.key, g.game_id)
+            for e in endpoints.GAME_ENDPOINTS
+            for g in games
+            if sim.faults.sticky(e.api_name, g.game_id)
+        }
     requests = requests_in(log)
     seen = Counter(r["fault"] for r in requests if r["fault"])
     assert set(seen) >= TRANSIENT, f"fault kinds seen: {seen}"
@@ -71,8 +120,10 @@ def test_every_fault_recovered_or_dead_lettered_within_the_rate(tmp_path):
             month = game.date.month
             dead = lake / "backfill-state/dead-letters/season=2024-25" / endpoint.key
             dead_file = dead / f"{game.game_id}.json"
-            tables = [lake / t / "season=2024-25" / f"month={month}" / f"{game.game_id}.parquet"
-                      for t in endpoint.tables.values()]
+            tables = [
+                lake / t / "season=2024-25" / f"month={month}" / f"{game.game_id}.parquet"
+                for t in endpoint.tables.values()
+            ]
             if (endpoint.key, game.game_id) in sticky:
                 ledger = json.loads(dead_file.read_text())
                 assert ledger["game_id"] == game.game_id and ledger["endpoint"] == endpoint.key
@@ -81,8 +132,11 @@ def test_every_fault_recovered_or_dead_lettered_within_the_rate(tmp_path):
             else:
                 assert not dead_file.exists()
                 assert all(t.exists() for t in tables), (endpoint.key, game.game_id)
-    starts = [time.mktime(time.strptime(r["time"][:19], "%Y-%m-%dT%H:%M:%S"))
-              + float("0" + r["time"][19:23]) for r in requests]
+    starts = [
+        time.mktime(time.strptime(r["time"][:19], "%Y-%m-%dT%H:%M:%S"))
+        + float("0" + r["time"][19:23])
+        for r in requests
+    ]
     assert window_max(starts) <= round(1 / RATE_SECONDS)
 
 
@@ -97,8 +151,9 @@ def test_rerun_does_not_hammer_dead_letters(tmp_path):
         again = luigi_cli(args, lake=tmp_path / "lake", sim=sim, tmp=tmp_path)
         assert again.returncode == 3
         assert requests_in(log) == []
-        retried = luigi_cli([*args, "--retry-dead-letters"], lake=tmp_path / "lake", sim=sim,
-                            tmp=tmp_path)
+        retried = luigi_cli(
+            [*args, "--retry-dead-letters"], lake=tmp_path / "lake", sim=sim, tmp=tmp_path
+        )
         assert retried.returncode == 3
         dead = list((tmp_path / "lake/backfill-state/dead-letters").rglob("*.json"))
         assert {r["params"]["GameID"] for r in requests_in(log)} == {p.stem for p in dead}
@@ -122,18 +177,48 @@ def every_file_is_whole(lake) -> None:
 def test_kill_9_at_random_moments_loses_and_repeats_nothing(tmp_path):
     log = tmp_path / "requests.jsonl"
     lake = tmp_path / "lake"
-    args = ["SeasonBackfill", "--season", "2024-25", "--start-date", "2024-10-22",
-            "--end-date", "2024-10-26", "--workers", "2", "--no-player-info", "--no-team-info"]
+    args = [
+        "SeasonBackfill",
+        "--season",
+        "2024-25",
+        "--start-date",
+        "2024-10-22",
+        "--end-date",
+        "2024-10-26",
+        "--workers",
+        "2",
+        "--no-player-info",
+        "--no-team-info",
+    ]
     rng = random.Random(20241022)
     kills = 0
     with SimServer(port=0, seed=9, latency_ms="15", request_log=str(log)) as sim:
-        env = {**os.environ, "LAKE_ROOT": str(lake), "NBA_API_BASE_URL": sim.base_url,
-               "NBA_RATE_LIMIT_SECONDS": "0"}
-        command = [sys.executable, "-m", "luigi", "--module", "pipeline", *args,
-                   "--local-scheduler", "--nba-limiter-state-path", str(tmp_path / "l.sqlite")]
+        env = {
+            **os.environ,
+            "LAKE_ROOT": str(lake),
+            "NBA_API_BASE_URL": sim.base_url,
+            "NBA_RATE_LIMIT_SECONDS": "0",
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "luigi",
+            "--module",
+            "pipeline",
+            *args,
+            "--local-scheduler",
+            "--nba-limiter-state-path",
+            str(tmp_path / "l.sqlite"),
+        ]
         for _ in range(4):
-            run = subprocess.Popen(command, cwd=REPO, env=env, start_new_session=True,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            run = subprocess.Popen(
+                command,
+                cwd=REPO,
+                env=env,
+                start_new_session=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             time.sleep(rng.uniform(2.0, 5.0))
             if run.poll() is None:
                 os.killpg(run.pid, signal.SIGKILL)
@@ -143,16 +228,27 @@ def test_kill_9_at_random_moments_loses_and_repeats_nothing(tmp_path):
         assert kills >= 2, "the run finished before it could be killed: slow it down"
         final = luigi_cli(args, lake=lake, sim=sim, tmp=tmp_path)
         assert final.returncode == 0, final.stderr[-3000:]
-        games = [g for g in sim.league.season("2024-25").games
-                 if "2024-10-22" <= g.date.isoformat() <= "2024-10-26"]
+        games = [
+            g
+            for g in sim.league.season("2024-25").games
+            if "2024-10-22" <= g.date.isoformat() <= "2024-10-26"
+        ]
     every_file_is_whole(lake)
     for endpoint in endpoints.GAME_ENDPOINTS:
         for game in games:
             for table in endpoint.tables.values():
-                assert (lake / table / "season=2024-25" / f"month={game.date.month}"
-                        / f"{game.game_id}.parquet").exists()
-    fetched = Counter((r["endpoint"], r["params"].get("GameID")) for r in requests_in(log)
-                      if r["params"].get("GameID"))
+                assert (
+                    lake
+                    / table
+                    / "season=2024-25"
+                    / f"month={game.date.month}"
+                    / f"{game.game_id}.parquet"
+                ).exists()
+    fetched = Counter(
+        (r["endpoint"], r["params"].get("GameID"))
+        for r in requests_in(log)
+        if r["params"].get("GameID")
+    )
     repeats = sum(n - 1 for n in fetched.values())
     # Only a request in flight at a kill may be repeated: one per worker per kill.
     assert repeats <= 2 * kills, fetched.most_common(5)

@@ -72,9 +72,17 @@ def test_store_round_trip(s3_bucket):
 def test_lake_lands_a_real_box_score_and_reads_it_back(s3_bucket, s3_endpoint):
     body = fixture_body("boxscoretraditionalv3/GameID=0022200552.json")
     lake = Lake(f"s3://{s3_bucket}/historical-backfill")
-    item = Item(season="2022-23", key="0022200552", month=1,
-                lineage={"game_id": "0022200552", "season": "2022-23",
-                         "season_type": "Regular Season", "game_date": "2023-01-02"})
+    item = Item(
+        season="2022-23",
+        key="0022200552",
+        month=1,
+        lineage={
+            "game_id": "0022200552",
+            "season": "2022-23",
+            "season_type": "Regular Season",
+            "game_date": "2023-01-02",
+        },
+    )
     assert not is_done(lake, BOX_TRADITIONAL, item)
 
     lake.write_raw(raw_path(lake, BOX_TRADITIONAL, item), body)
@@ -88,8 +96,10 @@ def test_lake_lands_a_real_box_score_and_reads_it_back(s3_bucket, s3_endpoint):
     assert players.num_rows > 0 and set(players.column("game_id").to_pylist()) == {"0022200552"}
     assert fresh.read_raw(raw_path(fresh, BOX_TRADITIONAL, item)) == body
     keys = all_keys(s3_endpoint[1], s3_bucket)
-    assert "historical-backfill/box_traditional_players/season=2022-23/month=1/0022200552.parquet" \
+    assert (
+        "historical-backfill/box_traditional_players/season=2022-23/month=1/0022200552.parquet"
         in keys
+    )
     assert len(keys) == 1 + len(BOX_TRADITIONAL.tables)  # the raw body + one file per table
 
 
@@ -157,9 +167,7 @@ def test_aws_endpoint_url_env_is_honoured_without_luigi_cfg(s3_bucket, s3_endpoi
 
 
 @pytest.mark.parametrize("faults", [["500"], ["503"], ["reset"], ["503", "reset", "500"]])
-def test_upload_retries_transient_faults_and_lands_one_whole_object(
-    s3_bucket, s3_endpoint, faults
-):
+def test_upload_retries_transient_faults_and_lands_one_whole_object(s3_bucket, s3_endpoint, faults):
     data = os.urandom(256 * 1024)
     path = f"s3://{s3_bucket}/p/t/season=2024-25/g.parquet"
     with FaultProxy(s3_endpoint[0], faults) as proxy, use_endpoint(proxy.url):
@@ -173,8 +181,11 @@ def test_upload_that_keeps_failing_raises_transient_and_leaves_nothing(
     s3_bucket, s3_endpoint, monkeypatch
 ):
     monkeypatch.setattr(s3, "MAX_ATTEMPTS", 2)  # keep the test short
-    with FaultProxy(s3_endpoint[0], ["503", "reset", "503"]) as proxy, \
-            use_endpoint(proxy.url), pytest.raises(ServerError, match="SlowDown"):
+    with (
+        FaultProxy(s3_endpoint[0], ["503", "reset", "503"]) as proxy,
+        use_endpoint(proxy.url),
+        pytest.raises(ServerError, match="SlowDown"),
+    ):
         s3.S3Store().write_bytes(f"s3://{s3_bucket}/p/g.parquet", b"x" * 1000)
     assert all_keys(s3_endpoint[1], s3_bucket) == []
 
@@ -243,10 +254,13 @@ def test_preflight_access_denied_on_write(s3_bucket, s3_endpoint, monkeypatch):
 
 
 def test_preflight_access_denied_on_list(s3_bucket, s3_endpoint, monkeypatch):
-    keys = iam_user_keys(s3_endpoint[0], [
-        {"Effect": "Allow", "Action": ["s3:*"], "Resource": "*"},
-        {"Effect": "Deny", "Action": ["s3:ListBucket"], "Resource": "*"},
-    ])
+    keys = iam_user_keys(
+        s3_endpoint[0],
+        [
+            {"Effect": "Allow", "Action": ["s3:*"], "Resource": "*"},
+            {"Effect": "Deny", "Action": ["s3:ListBucket"], "Resource": "*"},
+        ],
+    )
     for name, value in keys.items():
         monkeypatch.setenv(name, value)
     s3.reset_client()
@@ -258,9 +272,12 @@ def test_preflight_access_denied_on_list(s3_bucket, s3_endpoint, monkeypatch):
 def test_403_on_a_missing_key_is_explained(s3_bucket, s3_endpoint, monkeypatch):
     # Without s3:ListBucket (and here without s3:GetObject on the key) S3 answers a HEAD
     # of a missing key with 403, not 404.
-    keys = iam_user_keys(s3_endpoint[0], [
-        {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": "*"},
-    ])
+    keys = iam_user_keys(
+        s3_endpoint[0],
+        [
+            {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": "*"},
+        ],
+    )
     for name, value in keys.items():
         monkeypatch.setenv(name, value)
     s3.reset_client()

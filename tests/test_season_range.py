@@ -6,8 +6,19 @@ from pipeline.nba import endpoints
 from pipeline.sim import SimServer
 from tests.runner import luigi_cli, requests_in
 
-RANGE = ["SeasonRange", "--start-season", "1995-96", "--end-season", "1996-97", "--limit", "4",
-         "--no-player-info", "--no-team-info", "--workers", "2"]
+RANGE = [
+    "SeasonRange",
+    "--start-season",
+    "1995-96",
+    "--end-season",
+    "1996-97",
+    "--limit",
+    "4",
+    "--no-player-info",
+    "--no-team-info",
+    "--workers",
+    "2",
+]
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +32,11 @@ def two_seasons(tmp_path_factory):
 
 
 def game_calls(log, season_prefix):
-    return {(r["endpoint"], r["params"]["GameID"]) for r in log
-            if r["params"].get("GameID", "").startswith(season_prefix)}
+    return {
+        (r["endpoint"], r["params"]["GameID"])
+        for r in log
+        if r["params"].get("GameID", "").startswith(season_prefix)
+    }
 
 
 def test_each_season_lands_its_endpoints(two_seasons):
@@ -52,7 +66,10 @@ def test_rerun_of_range_makes_no_requests(two_seasons):
 
 
 def test_reversed_range_is_bad_input(tmp_path):
-    result = luigi_cli(["SeasonRange", "--start-season", "2024-25", "--end-season", "2023-24"],
-                       lake=tmp_path / "lake", tmp=tmp_path)
+    result = luigi_cli(
+        ["SeasonRange", "--start-season", "2024-25", "--end-season", "2023-24"],
+        lake=tmp_path / "lake",
+        tmp=tmp_path,
+    )
     assert result.returncode == 2
     assert "start season 2024-25 is after end season 2023-24" in result.stderr + result.stdout

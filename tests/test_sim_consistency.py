@@ -25,13 +25,15 @@ def season_bodies():
     bodies = []
     for game in season.games:
         params = {"GameID": game.game_id}
-        bodies.append((
-            game,
-            responder.answer("boxscoretraditionalv3", params).body,
-            responder.answer("boxscoreadvancedv3", params).body,
-            responder.answer("playbyplayv3", params).body,
-            responder.answer("boxscoresummaryv3", params).body,
-        ))
+        bodies.append(
+            (
+                game,
+                responder.answer("boxscoretraditionalv3", params).body,
+                responder.answer("boxscoreadvancedv3", params).body,
+                responder.answer("playbyplayv3", params).body,
+                responder.answer("boxscoresummaryv3", params).body,
+            )
+        )
     return season, bodies
 
 
@@ -116,12 +118,11 @@ def test_every_game_adds_up(season_bodies):
             assert stats["minutes"] == f"{game_seconds // 60 * 5}:00"
             # made <= attempted, percentages
             for s in [stats] + [p["statistics"] for p in played]:
-                for made, att, pc in (("fieldGoalsMade", "fieldGoalsAttempted",
-                                       "fieldGoalsPercentage"),
-                                      ("threePointersMade", "threePointersAttempted",
-                                       "threePointersPercentage"),
-                                      ("freeThrowsMade", "freeThrowsAttempted",
-                                       "freeThrowsPercentage")):
+                for made, att, pc in (
+                    ("fieldGoalsMade", "fieldGoalsAttempted", "fieldGoalsPercentage"),
+                    ("threePointersMade", "threePointersAttempted", "threePointersPercentage"),
+                    ("freeThrowsMade", "freeThrowsAttempted", "freeThrowsPercentage"),
+                ):
                     assert 0 <= s[made] <= s[att]
                     assert s[pc] == pct(s[made], s[att])
                 assert s["reboundsTotal"] == s["reboundsOffensive"] + s["reboundsDefensive"]
@@ -130,20 +131,32 @@ def test_every_game_adds_up(season_bodies):
                 s, ev = p["statistics"], per_player[p["personId"]]
                 assert (s["fieldGoalsMade"], s["fieldGoalsAttempted"]) == (ev["fgm"], ev["fga"])
                 assert (s["threePointersMade"], s["threePointersAttempted"]) == (
-                    ev["fg3m"], ev["fg3a"])
+                    ev["fg3m"],
+                    ev["fg3a"],
+                )
                 assert (s["freeThrowsMade"], s["freeThrowsAttempted"]) == (ev["ftm"], ev["fta"])
                 assert s["points"] == ev["pts"]
                 assert (s["turnovers"], s["steals"], s["blocks"], s["foulsPersonal"]) == (
-                    ev["tov"], ev["stl"], ev["blk"], ev["pf"])
+                    ev["tov"],
+                    ev["stl"],
+                    ev["blk"],
+                    ev["pf"],
+                )
                 names = [q["familyName"] for q in players]
                 if names.count(p["familyName"]) == 1:  # descriptions only carry last names
-                    assert s["assists"] == per_player[
-                        ("ast", team["teamId"], p["familyName"])]["ast"]
+                    assert (
+                        s["assists"] == per_player[("ast", team["teamId"], p["familyName"])]["ast"]
+                    )
             assert stats["assists"] == sum(
-                1 for a in actions if a["teamId"] == team["teamId"]
-                and a["actionType"] == "Made Shot" and "AST)" in a["description"])
-            rebounds = [a for a in actions if a["actionType"] == "Rebound"
-                        and a["teamId"] == team["teamId"]]
+                1
+                for a in actions
+                if a["teamId"] == team["teamId"]
+                and a["actionType"] == "Made Shot"
+                and "AST)" in a["description"]
+            )
+            rebounds = [
+                a for a in actions if a["actionType"] == "Rebound" and a["teamId"] == team["teamId"]
+            ]
             assert stats["reboundsTotal"] == len(rebounds)
             last_reb = {}
             for a in rebounds:
@@ -152,12 +165,13 @@ def test_every_game_adds_up(season_bodies):
                 if p["personId"] in last_reb:
                     s = p["statistics"]
                     assert last_reb[p["personId"]].endswith(
-                        f"(Off:{s['reboundsOffensive']} Def:{s['reboundsDefensive']})")
+                        f"(Off:{s['reboundsOffensive']} Def:{s['reboundsDefensive']})"
+                    )
             # advanced box: the same players
-            assert [p["personId"] for p in adv[key]["players"]] == [
-                p["personId"] for p in players]
+            assert [p["personId"] for p in adv[key]["players"]] == [p["personId"] for p in players]
             assert [p["statistics"]["minutes"] for p in adv[key]["players"]] == [
-                p["statistics"]["minutes"] for p in players]
+                p["statistics"]["minutes"] for p in players
+            ]
     assert dnp_seen > 0
 
 
@@ -176,8 +190,7 @@ def test_no_play_by_play_before_1996_but_box_scores_exist():
     season = league.season("1985-86")
     assert len([g for g in season.games if g.game_id.startswith("002")]) == 41 * len(season.teams)
     game = season.games[0]
-    assert responder.answer("playbyplayv3", {"GameID": game.game_id}).body["game"][
-        "actions"] == []
+    assert responder.answer("playbyplayv3", {"GameID": game.game_id}).body["game"]["actions"] == []
     box = responder.answer("boxscoretraditionalv3", {"GameID": game.game_id}).body
     assert box["boxScoreTraditional"]["homeTeam"]["statistics"]["points"] == game.home_score
     assert box["boxScoreTraditional"]["homeTeam"]["statistics"]["threePointersMade"] >= 0

@@ -27,16 +27,26 @@ def within_binomial(count, n, p, sigmas=4.5):
     return abs(count - n * p) <= sigmas * math.sqrt(n * p * (1 - p)) + 1
 
 
-TRANSIENT = {"429": 0.08, "500": 0.05, "502": 0.03, "503": 0.03, "504": 0.03,
-             "truncated": 0.06, "html": 0.05, "error_message": 0.05, "reset": 0.03}
+TRANSIENT = {
+    "429": 0.08,
+    "500": 0.05,
+    "502": 0.03,
+    "503": 0.03,
+    "504": 0.03,
+    "truncated": 0.06,
+    "html": 0.05,
+    "error_message": 0.05,
+    "reset": 0.03,
+}
 
 
 def test_transient_faults_appear_at_the_requested_rates(tmp_path):
     log = tmp_path / "log.jsonl"
     spec = ",".join(f"{k}={v}" for k, v in TRANSIENT.items())
     n = 1500
-    with SimServer(port=0, faults=spec, request_log=str(log), fault_seed=11,
-                   today="2025-07-01") as sim:
+    with SimServer(
+        port=0, faults=spec, request_log=str(log), fault_seed=11, today="2025-07-01"
+    ) as sim:
         session = requests.Session()
 
         def hit(i):
@@ -66,8 +76,11 @@ def test_transient_faults_appear_at_the_requested_rates(tmp_path):
     with_429 = [a for a in answers if a is not None and a.status_code == 429]
     assert with_429 and all(a.headers["Retry-After"] == "1" for a in with_429)
     for a in answers:
-        if a is not None and a.status_code == 200 and a.headers["Content-Type"].startswith(
-                "application/json"):
+        if (
+            a is not None
+            and a.status_code == 200
+            and a.headers["Content-Type"].startswith("application/json")
+        ):
             try:
                 json.loads(a.text)
             except ValueError:
@@ -80,8 +93,13 @@ def test_sticky_permanent_faults_and_per_endpoint_rates(tmp_path):
     log = tmp_path / "log.jsonl"
     season = League(0, today=None).season("2024-25")
     ids = [g.game_id for g in season.games if g.game_id.startswith("002")][:150]
-    with SimServer(port=0, faults="empty=0.1,notfound=0.1,playbyplayv3:500=0.3",
-                   request_log=str(log), today="2025-07-01") as sim:
+    with SimServer(
+        port=0,
+        faults="empty=0.1,notfound=0.1,playbyplayv3:500=0.3",
+        request_log=str(log),
+        today="2025-07-01",
+    ) as sim:
+
         def fetch(endpoint, gid):
             r = requests.get(f"{sim.url}/stats/{endpoint}?GameID={gid}", timeout=10)
             return r.status_code, r.text if r.text == "{}" else ""
@@ -114,18 +132,21 @@ def sim():
         yield server
 
 
-@pytest.mark.parametrize("path,status,text", [
-    ("/stats/boxscoretraditionalv3", 400, "The GameID property is required."),
-    ("/stats/boxscoretraditionalv3?GameID=abc", 400, "GameID"),
-    ("/stats/leaguegamelog?Season=2024-25&SeasonType=Nope", 400, "SeasonType"),
-    ("/stats/commonteamroster?TeamID=1610612739", 400, "The Season property is required."),
-    ("/stats/commonplayerinfo", 400, "The PlayerID property is required."),
-    ("/stats/nosuchendpoint?GameID=0022400001", 404, ""),
-    ("/elsewhere", 404, ""),
-    ("/stats/boxscoretraditionalv3?GameID=0022409999", 404, ""),
-    ("/stats/commonplayerinfo?PlayerID=99999999", 404, ""),
-    ("/stats/teaminfocommon?TeamID=1610612700", 404, ""),
-])
+@pytest.mark.parametrize(
+    "path,status,text",
+    [
+        ("/stats/boxscoretraditionalv3", 400, "The GameID property is required."),
+        ("/stats/boxscoretraditionalv3?GameID=abc", 400, "GameID"),
+        ("/stats/leaguegamelog?Season=2024-25&SeasonType=Nope", 400, "SeasonType"),
+        ("/stats/commonteamroster?TeamID=1610612739", 400, "The Season property is required."),
+        ("/stats/commonplayerinfo", 400, "The PlayerID property is required."),
+        ("/stats/nosuchendpoint?GameID=0022400001", 404, ""),
+        ("/elsewhere", 404, ""),
+        ("/stats/boxscoretraditionalv3?GameID=0022409999", 404, ""),
+        ("/stats/commonplayerinfo?PlayerID=99999999", 404, ""),
+        ("/stats/teaminfocommon?TeamID=1610612700", 404, ""),
+    ],
+)
 def test_error_answers(sim, path, status, text):
     r = requests.get(sim.url + path, timeout=10)
     assert r.status_code == status
@@ -136,8 +157,10 @@ def test_error_answers(sim, path, status, text):
 def test_gzip_when_asked(sim):
     url = f"{sim.url}/stats/playbyplayv3?GameID=0022400001"
     raw = socket.create_connection(("127.0.0.1", sim.port), timeout=10)
-    raw.sendall(b"GET /stats/playbyplayv3?GameID=0022400001 HTTP/1.1\r\nHost: x\r\n"
-                b"Accept-Encoding: gzip\r\nConnection: close\r\n\r\n")
+    raw.sendall(
+        b"GET /stats/playbyplayv3?GameID=0022400001 HTTP/1.1\r\nHost: x\r\n"
+        b"Accept-Encoding: gzip\r\nConnection: close\r\n\r\n"
+    )
     data = b""
     while chunk := raw.recv(65536):
         data += chunk
@@ -163,20 +186,32 @@ def test_not_yet_played_games(sim):
         NBAStatsHTTP.base_url = old
     assert box.get_data_frames()[0].empty and pbp.get_data_frames()[0].empty
     assert not played.get_data_frames()[0].empty
-    finder = requests.get(f"{sim.url}/stats/leaguegamefinder", params={
-        "Season": "2024-25", "SeasonType": "Regular Season", "PlayerOrTeam": "T",
-        "DateFrom": "01/10/2025", "DateTo": "01/20/2025"}, timeout=60).json()
+    finder = requests.get(
+        f"{sim.url}/stats/leaguegamefinder",
+        params={
+            "Season": "2024-25",
+            "SeasonType": "Regular Season",
+            "PlayerOrTeam": "T",
+            "DateFrom": "01/10/2025",
+            "DateTo": "01/20/2025",
+        },
+        timeout=60,
+    ).json()
     dates = {row[5] for row in finder["resultSets"][0]["rowSet"]}
     assert dates and max(dates) <= "2025-01-15" and min(dates) >= "2025-01-10"
-    expected = {g.game_id for g in past if g.date >= sim.league.today.replace(day=10)
-                and g.season_type == "Regular Season"}
+    expected = {
+        g.game_id
+        for g in past
+        if g.date >= sim.league.today.replace(day=10) and g.season_type == "Regular Season"
+    }
     assert {row[4] for row in finder["resultSets"][0]["rowSet"]} == expected
 
 
 def test_throttle_hangs_after_n(tmp_path):
     log = tmp_path / "log.jsonl"
-    with SimServer(port=0, throttle="5/4", hang_seconds=6, request_log=str(log),
-                   today="2025-07-01") as sim:
+    with SimServer(
+        port=0, throttle="5/4", hang_seconds=6, request_log=str(log), today="2025-07-01"
+    ) as sim:
         url = f"{sim.url}/stats/teaminfocommon?TeamID=1610612739"
         for _ in range(5):
             assert requests.get(url, timeout=5).status_code == 200
@@ -192,8 +227,9 @@ def test_throttle_hangs_after_n(tmp_path):
 
 
 def test_hang_longer_than_client_timeout(tmp_path):
-    with SimServer(port=0, faults="hang=1.0", hang_seconds=2) as sim, pytest.raises(
-        requests.exceptions.ReadTimeout
+    with (
+        SimServer(port=0, faults="hang=1.0", hang_seconds=2) as sim,
+        pytest.raises(requests.exceptions.ReadTimeout),
     ):
         requests.get(f"{sim.url}/stats/teaminfocommon?TeamID=1610612739", timeout=0.5)
 
@@ -204,9 +240,23 @@ def test_command_line_prints_its_url_and_serves(tmp_path):
 
     log = tmp_path / "log.jsonl"
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.sim", "--port", "0", "--seed", "3",
-         "--request-log", str(log), "--today", "2025-01-15", "--latency-ms", "default=5"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pipeline.sim",
+            "--port",
+            "0",
+            "--seed",
+            "3",
+            "--request-log",
+            str(log),
+            "--today",
+            "2025-01-15",
+            "--latency-ms",
+            "default=5",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         line = process.stdout.readline().strip()

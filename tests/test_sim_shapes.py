@@ -37,33 +37,58 @@ def sim_datasets(instance) -> dict[str, list[str]]:
 
 V3 = {"boxscoretraditionalv3", "boxscoreadvancedv3", "playbyplayv3", "boxscoresummaryv3"}
 CASES = [
-    ("boxscoretraditionalv3/GameID=0022200552.json", endpoints.BoxScoreTraditionalV3,
-     {"game_id": GAME}),
-    ("boxscoretraditionalv3/GameID=0022500165.json", endpoints.BoxScoreTraditionalV3,
-     {"game_id": GAME}),
-    ("boxscoreadvancedv3/GameID=0022200552.json", endpoints.BoxScoreAdvancedV3,
-     {"game_id": GAME}),
-    ("boxscoreadvancedv3/GameID=0022300001.json", endpoints.BoxScoreAdvancedV3,
-     {"game_id": GAME}),
+    (
+        "boxscoretraditionalv3/GameID=0022200552.json",
+        endpoints.BoxScoreTraditionalV3,
+        {"game_id": GAME},
+    ),
+    (
+        "boxscoretraditionalv3/GameID=0022500165.json",
+        endpoints.BoxScoreTraditionalV3,
+        {"game_id": GAME},
+    ),
+    ("boxscoreadvancedv3/GameID=0022200552.json", endpoints.BoxScoreAdvancedV3, {"game_id": GAME}),
+    ("boxscoreadvancedv3/GameID=0022300001.json", endpoints.BoxScoreAdvancedV3, {"game_id": GAME}),
     ("playbyplayv3/GameID=0022200552.json", endpoints.PlayByPlayV3, {"game_id": GAME}),
     ("playbyplayv3/GameID=0022400001.json", endpoints.PlayByPlayV3, {"game_id": GAME}),
-    ("boxscoresummaryv3/GameID=0022500142.json", endpoints.BoxScoreSummaryV3,
-     {"game_id": GAME}),
-    ("leaguegamefinder/LeagueID=00,PlayerOrTeam=T,Season=2023-24,SeasonType=Regular+Season.json",
-     endpoints.LeagueGameFinder,
-     {"season_nullable": "2023-24", "season_type_nullable": "Regular Season",
-      "league_id_nullable": "00", "player_or_team_abbreviation": "T",
-      "date_from_nullable": "10/24/2023", "date_to_nullable": "11/05/2023"}),
-    ("leaguegamelog/LeagueID=00,PlayerOrTeam=T,Season=2025-26,SeasonType=Regular+Season.json",
-     endpoints.LeagueGameLog, {"season": "2024-25", "player_or_team_abbreviation": "T",
-                               "date_from_nullable": "10/22/2024",
-                               "date_to_nullable": "11/05/2024"}),
-    ("commonplayerinfo/LeagueID=00,PlayerID=1628378.json", endpoints.CommonPlayerInfo,
-     {"player_id": 1628378}),
-    ("teaminfocommon/LeagueID=00,TeamID=1610612739.json", endpoints.TeamInfoCommon,
-     {"team_id": 1610612739}),
-    ("commonteamroster/LeagueID=00,Season=2025-26,TeamID=1610612739.json",
-     endpoints.CommonTeamRoster, {"team_id": 1610612739, "season": "2024-25"}),
+    ("boxscoresummaryv3/GameID=0022500142.json", endpoints.BoxScoreSummaryV3, {"game_id": GAME}),
+    (
+        "leaguegamefinder/LeagueID=00,PlayerOrTeam=T,Season=2023-24,SeasonType=Regular+Season.json",
+        endpoints.LeagueGameFinder,
+        {
+            "season_nullable": "2023-24",
+            "season_type_nullable": "Regular Season",
+            "league_id_nullable": "00",
+            "player_or_team_abbreviation": "T",
+            "date_from_nullable": "10/24/2023",
+            "date_to_nullable": "11/05/2023",
+        },
+    ),
+    (
+        "leaguegamelog/LeagueID=00,PlayerOrTeam=T,Season=2025-26,SeasonType=Regular+Season.json",
+        endpoints.LeagueGameLog,
+        {
+            "season": "2024-25",
+            "player_or_team_abbreviation": "T",
+            "date_from_nullable": "10/22/2024",
+            "date_to_nullable": "11/05/2024",
+        },
+    ),
+    (
+        "commonplayerinfo/LeagueID=00,PlayerID=1628378.json",
+        endpoints.CommonPlayerInfo,
+        {"player_id": 1628378},
+    ),
+    (
+        "teaminfocommon/LeagueID=00,TeamID=1610612739.json",
+        endpoints.TeamInfoCommon,
+        {"team_id": 1610612739},
+    ),
+    (
+        "commonteamroster/LeagueID=00,Season=2025-26,TeamID=1610612739.json",
+        endpoints.CommonTeamRoster,
+        {"team_id": 1610612739, "season": "2024-25"},
+    ),
 ]
 
 
@@ -98,41 +123,48 @@ def _top_level_keys(obj, depth=2, prefix=""):
     return keys
 
 
-@pytest.mark.parametrize("relative,name", [
-    ("boxscoretraditionalv3/GameID=0022200552.json", "boxscoretraditionalv3"),
-    ("boxscoreadvancedv3/GameID=0022200552.json", "boxscoreadvancedv3"),
-    ("playbyplayv3/GameID=0022200552.json", "playbyplayv3"),
-])
+@pytest.mark.parametrize(
+    "relative,name",
+    [
+        ("boxscoretraditionalv3/GameID=0022200552.json", "boxscoretraditionalv3"),
+        ("boxscoreadvancedv3/GameID=0022200552.json", "boxscoreadvancedv3"),
+        ("playbyplayv3/GameID=0022200552.json", "playbyplayv3"),
+    ],
+)
 def test_v3_payload_keys_and_value_types_mirror_the_real_body(sim, relative, name):
     real = json.loads(fixture_body(relative))
-    instance = {"boxscoretraditionalv3": endpoints.BoxScoreTraditionalV3,
-                "boxscoreadvancedv3": endpoints.BoxScoreAdvancedV3,
-                "playbyplayv3": endpoints.PlayByPlayV3}[name](game_id=GAME, timeout=60)
+    instance = {
+        "boxscoretraditionalv3": endpoints.BoxScoreTraditionalV3,
+        "boxscoreadvancedv3": endpoints.BoxScoreAdvancedV3,
+        "playbyplayv3": endpoints.PlayByPlayV3,
+    }[name](game_id=GAME, timeout=60)
     ours = instance.nba_response.get_dict()
     assert _top_level_keys(ours, 3) == _top_level_keys(real, 3)
     if name == "playbyplayv3":
         real_action, our_action = real["game"]["actions"][0], ours["game"]["actions"][0]
         assert list(our_action) == list(real_action)
         assert {k: type(v) for k, v in our_action.items()} == {
-            k: type(v) for k, v in real_action.items()}
+            k: type(v) for k, v in real_action.items()
+        }
     else:
         key = "boxScoreTraditional" if "traditional" in name else "boxScoreAdvanced"
         real_player = real[key]["homeTeam"]["players"][0]
         our_player = ours[key]["homeTeam"]["players"][0]
         assert list(our_player) == list(real_player)
         assert {k: type(v) for k, v in our_player["statistics"].items()} == {
-            k: type(v) for k, v in real_player["statistics"].items()}
+            k: type(v) for k, v in real_player["statistics"].items()
+        }
 
 
 def test_schedule_columns_follow_the_real_pattern():
-    real = fixture_datasets("scheduleleaguev2/LeagueID=00,Season=2020-21.json",
-                            "scheduleleaguev2")
+    real = fixture_datasets("scheduleleaguev2/LeagueID=00,Season=2020-21.json", "scheduleleaguev2")
     # Early in the season, so few games are final; the rest must be status 1.
     with SimServer(port=0, today="2024-11-01") as early:
         old, NBAStatsHTTP.base_url = NBAStatsHTTP.base_url, early.base_url
         try:
             response = NBAStatsHTTP().send_api_request(
-                "scheduleleaguev2", {"LeagueID": "00", "Season": "2024-25"}, timeout=60)
+                "scheduleleaguev2", {"LeagueID": "00", "Season": "2024-25"}, timeout=60
+            )
         finally:
             NBAStatsHTTP.base_url = old
     body = response.get_dict()
@@ -145,16 +177,16 @@ def test_schedule_columns_follow_the_real_pattern():
     # depend on how many there are, so parse the first two weeks with it.
     body["leagueSchedule"]["gameDates"] = body["leagueSchedule"]["gameDates"][:14]
     trimmed = NBAStatsResponse(response=json.dumps(body), status_code=200, url=None)
-    ours = {n: list(ds["headers"]) for n, ds in
-            trimmed.get_data_sets("scheduleleaguev2").items()}
+    ours = {n: list(ds["headers"]) for n, ds in trimmed.get_data_sets("scheduleleaguev2").items()}
     assert list(ours) == list(real)
     assert ours["SeasonWeeks"] == real["SeasonWeeks"]
     assert ours["SeasonGames"] == real["SeasonGames"]
 
 
 def test_gamefinder_rows_match_the_real_style(sim):
-    finder = endpoints.LeagueGameFinder(season_nullable="2024-25",
-                                        season_type_nullable="Playoffs", timeout=60)
+    finder = endpoints.LeagueGameFinder(
+        season_nullable="2024-25", season_type_nullable="Playoffs", timeout=60
+    )
     frame = finder.get_data_frames()[0]
     assert len(frame) % 2 == 0 and len(frame) > 0
     for game_id, rows in frame.groupby("GAME_ID"):

@@ -36,16 +36,36 @@ GAME_TABLES = [t for e in endpoints.GAME_ENDPOINTS for t in e.tables.values()]
 
 
 def run_luigi(args, *, lake, tmp, base_url, timeout=300) -> subprocess.CompletedProcess:
-    env = {**os.environ, "LAKE_ROOT": str(lake), "NBA_API_BASE_URL": base_url,
-           "NBA_RATE_LIMIT_SECONDS": "0", "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "luigi", *args, "--local-scheduler",
-               "--nba-limiter-state-path", str(pathlib.Path(tmp) / "limiter.sqlite")]
-    return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    env = {
+        **os.environ,
+        "LAKE_ROOT": str(lake),
+        "NBA_API_BASE_URL": base_url,
+        "NBA_RATE_LIMIT_SECONDS": "0",
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "luigi",
+        *args,
+        "--local-scheduler",
+        "--nba-limiter-state-path",
+        str(pathlib.Path(tmp) / "limiter.sqlite"),
+    ]
+    return subprocess.run(
+        command, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
-def land_direct(root, *, seed: int, today: str, start: str | None = None,
-                end: str | None = None, players: bool = True) -> Lake:
+def land_direct(
+    root,
+    *,
+    seed: int,
+    today: str,
+    start: str | None = None,
+    end: str | None = None,
+    players: bool = True,
+) -> Lake:
     """A lake from the simulator's bodies without HTTP or Luigi: discovery, every game
     endpoint of the selected games, and (optionally) a bio for every box-score player."""
     from pipeline.sim.bodies import Responder
@@ -61,28 +81,47 @@ def land_direct(root, *, seed: int, today: str, start: str | None = None,
 
     rows = []
     for season_type in endpoints.SEASON_TYPES:
-        found = parse.parse(endpoints.GAME_FINDER, body("leaguegamefinder", {
-            "PlayerOrTeam": "T", "LeagueID": "00", "Season": SEASON,
-            "SeasonType": season_type}))
+        found = parse.parse(
+            endpoints.GAME_FINDER,
+            body(
+                "leaguegamefinder",
+                {
+                    "PlayerOrTeam": "T",
+                    "LeagueID": "00",
+                    "Season": SEASON,
+                    "SeasonType": season_type,
+                },
+            ),
+        )
         rows.extend(found["game_finder"].to_pylist())
     index = index_from_finder(SEASON, rows)
     lake.write_bytes(lake.layout.game_index(SEASON), to_parquet_bytes(index, {}))
-    games = select_games(games_from_index(index), season_types=endpoints.SEASON_TYPES,
-                         start=start and dt.date.fromisoformat(start),
-                         end=end and dt.date.fromisoformat(end))
+    games = select_games(
+        games_from_index(index),
+        season_types=endpoints.SEASON_TYPES,
+        start=start and dt.date.fromisoformat(start),
+        end=end and dt.date.fromisoformat(end),
+    )
     people = set()
     for game in games:
         for endpoint in endpoints.endpoints_for(int(SEASON[:4])):
             text = body(endpoint.api_name, {"GameID": game.game_id})
             land(lake, endpoint, game_item(game), text)
             if endpoint.key == "box_traditional":
-                people.update(p["personId"] for side in ("homeTeam", "awayTeam")
-                              for p in json.loads(text)["boxScoreTraditional"][side]["players"])
+                people.update(
+                    p["personId"]
+                    for side in ("homeTeam", "awayTeam")
+                    for p in json.loads(text)["boxScoreTraditional"][side]["players"]
+                )
     if players:
         for person in sorted(people):
             item = Item(season=SEASON, key=str(person), month=None, lineage={"season": SEASON})
-            land(lake, endpoints.PLAYER_INFO, item,
-                 body("commonplayerinfo", {"PlayerID": str(person), "LeagueID": "00"}))
+            land(
+                lake,
+                endpoints.PLAYER_INFO,
+                item,
+                body("commonplayerinfo", {"PlayerID": str(person), "LeagueID": "00"}),
+            )
     return lake
 
 
@@ -93,12 +132,29 @@ def week_lake(tmp_path_factory) -> pathlib.Path:
     tmp = tmp_path_factory.mktemp("validate-week")
     # today = the week's last day: the game index holds exactly the week's games.
     with SimServer(port=0, seed=11, today=END) as sim:
-        result = run_luigi(["--module", "pipeline", "SeasonBackfill", "--season", SEASON,
-                            "--start-date", START, "--end-date", END, "--workers", "2"],
-                           lake=tmp / "lake", tmp=tmp, base_url=sim.base_url)
+        result = run_luigi(
+            [
+                "--module",
+                "pipeline",
+                "SeasonBackfill",
+                "--season",
+                SEASON,
+                "--start-date",
+                START,
+                "--end-date",
+                END,
+                "--workers",
+                "2",
+            ],
+            lake=tmp / "lake",
+            tmp=tmp,
+            base_url=sim.base_url,
+        )
     if result.returncode != 0:
-        warnings.warn("SeasonBackfill failed, landing the week directly instead: "
-                      + result.stderr[-1500:], stacklevel=1)
+        warnings.warn(
+            "SeasonBackfill failed, landing the week directly instead: " + result.stderr[-1500:],
+            stacklevel=1,
+        )
         shutil.rmtree(tmp / "lake", ignore_errors=True)
         land_direct(tmp / "lake", seed=11, today=END, start=START, end=END)
     return tmp / "lake"
@@ -130,8 +186,9 @@ def add_to_first(table: pa.Table, column: str, amount: int) -> pa.Table:
     """The table with `amount` added to the first row's value of an int64 column."""
     values = table.column(column).to_pylist()
     values[0] += amount
-    return table.set_column(table.schema.get_field_index(column), column,
-                            pa.array(values, pa.int64()))
+    return table.set_column(
+        table.schema.get_field_index(column), column, pa.array(values, pa.int64())
+    )
 
 
 def flagged(report: dict) -> set[tuple[str, str, str]]:
@@ -175,32 +232,42 @@ def delete_file(lake, game_id):
 
 
 def change_points(lake, game_id):
-    rewrite(table_path(lake, "box_traditional_players", game_id),
-            lambda t: add_to_first(t, "points", 3))
+    rewrite(
+        table_path(lake, "box_traditional_players", game_id), lambda t: add_to_first(t, "points", 3)
+    )
     return {(game_id, "box_traditional_players", "reconcile.team_points")}
 
 
 def drop_column(lake, game_id):
-    rewrite(table_path(lake, "box_traditional_teams", game_id),
-            lambda t: t.drop_columns(["fieldGoalsAttempted"]))
-    return {(game_id, "box_traditional_teams", "schema.columns"),
-            (game_id, "box_traditional_teams", "schema.drift")}
+    rewrite(
+        table_path(lake, "box_traditional_teams", game_id),
+        lambda t: t.drop_columns(["fieldGoalsAttempted"]),
+    )
+    return {
+        (game_id, "box_traditional_teams", "schema.columns"),
+        (game_id, "box_traditional_teams", "schema.drift"),
+    }
 
 
 def duplicate_row(lake, game_id):
-    rewrite(table_path(lake, "box_traditional_players", game_id),
-            lambda t: pa.concat_tables([t, t.slice(2, 1)]))
+    rewrite(
+        table_path(lake, "box_traditional_players", game_id),
+        lambda t: pa.concat_tables([t, t.slice(2, 1)]),
+    )
     return {(game_id, "box_traditional_players", "unique.player")}
 
 
 def truncate_pbp(lake, game_id):
     rewrite(table_path(lake, "play_by_play", game_id), lambda t: t.slice(0, t.num_rows * 2 // 3))
-    return {(game_id, "play_by_play", "reconcile.pbp_score"),
-            (game_id, "play_by_play", "pbp.final_action")}
+    return {
+        (game_id, "play_by_play", "reconcile.pbp_score"),
+        (game_id, "play_by_play", "pbp.final_action"),
+    }
 
 
-@pytest.mark.parametrize("corrupt", [delete_file, change_points, drop_column, duplicate_row,
-                                     truncate_pbp])
+@pytest.mark.parametrize(
+    "corrupt", [delete_file, change_points, drop_column, duplicate_row, truncate_pbp]
+)
 def test_corruption_flags_exact_game_and_rule(lake, corrupt):
     victim = game_ids(lake)[5]
     expected = corrupt(lake, victim)
@@ -216,8 +283,9 @@ def test_corruption_flags_exact_game_and_rule(lake, corrupt):
 def test_drop_column_other_checks_still_run(lake):
     """A dropped column reads as nulls: schema flags it, value checks do not crash."""
     victim = game_ids(lake)[0]
-    rewrite(table_path(lake, "box_traditional_players", victim),
-            lambda t: t.drop_columns(["points"]))
+    rewrite(
+        table_path(lake, "box_traditional_players", victim), lambda t: t.drop_columns(["points"])
+    )
     found = flagged(validate_season(lake, SEASON))
     assert (victim, "box_traditional_players", "schema.columns") in found
     assert {g for g, _, _ in found} == {victim}
@@ -237,17 +305,23 @@ def test_out_of_range_values_are_flagged(lake):
 
     rewrite(table_path(lake, "box_traditional_players", victim), spoil)
     rules = {r for g, d, r in flagged(validate_season(lake, SEASON)) if g == victim}
-    assert {"range.minutes", "range.percentage", "range.made_attempted",
-            "range.negative_count", "reconcile.player_team"} <= rules
+    assert {
+        "range.minutes",
+        "range.percentage",
+        "range.made_attempted",
+        "range.negative_count",
+        "reconcile.player_team",
+    } <= rules
 
 
 def test_pbp_gap_and_line_score(lake):
     first, second = game_ids(lake)[2:4]
-    rewrite(table_path(lake, "play_by_play", first),
-            lambda t: pa.concat_tables([t.slice(0, 10), t.slice(11)]))
+    rewrite(
+        table_path(lake, "play_by_play", first),
+        lambda t: pa.concat_tables([t.slice(0, 10), t.slice(11)]),
+    )
 
-    rewrite(table_path(lake, "summary_line_score", second),
-            lambda t: add_to_first(t, "score", 1))
+    rewrite(table_path(lake, "summary_line_score", second), lambda t: add_to_first(t, "score", 1))
     found = flagged(validate_season(lake, SEASON))
     assert (first, "play_by_play", "pbp.sequence") in found
     assert (second, "summary_line_score", "reconcile.line_score") in found
@@ -260,14 +334,23 @@ def test_dead_letter_is_listed_with_its_reason(lake):
     victim = game_ids(lake)[4]
     for table in endpoints.PLAY_BY_PLAY.tables.values():
         table_path(lake, table, victim).unlink()
-    lake.write_json(lake.layout.dead_letter(SEASON, "play_by_play", victim), {
-        "game_id": victim, "endpoint": "play_by_play", "error_type": "NotFoundError",
-        "error": "HTTP 404 no such game", "attempts": 2, "first_attempt": "x",
-        "last_attempt": "y"})
+    lake.write_json(
+        lake.layout.dead_letter(SEASON, "play_by_play", victim),
+        {
+            "game_id": victim,
+            "endpoint": "play_by_play",
+            "error_type": "NotFoundError",
+            "error": "HTTP 404 no such game",
+            "attempts": 2,
+            "first_attempt": "x",
+            "last_attempt": "y",
+        },
+    )
     report = validate_season(lake, SEASON)
     problems = [p for p in report["problems"] if p["game_id"] == victim]
     assert [(p["dataset"], p["rule"]) for p in problems] == [
-        ("play_by_play", "completeness.dead_letter")]
+        ("play_by_play", "completeness.dead_letter")
+    ]
     assert "NotFoundError: HTTP 404 no such game" in problems[0]["detail"]
     assert report["summary"]["dead_lettered"] == 1 and report["summary"]["missing"] == 0
 
@@ -277,8 +360,7 @@ def test_unplayed_games_are_not_missing(lake):
     index[-1]["status"] = "scheduled"
     for table in GAME_TABLES:
         table_path(lake, table, index[-1]["game_id"]).unlink()
-    pq.write_table(pa.Table.from_pylist(index, schema=INDEX_SCHEMA),
-                   lake.layout.game_index(SEASON))
+    pq.write_table(pa.Table.from_pylist(index, schema=INDEX_SCHEMA), lake.layout.game_index(SEASON))
     report = validate_season(lake, SEASON)
     assert report["summary"]["not_yet_played"] == 1
     assert report["summary"]["quality_score"] == 1.0 and report["problems"] == []
@@ -332,9 +414,13 @@ def test_write_report_json_and_html(lake):
 
 def test_validation_mode_makes_no_api_call(lake, tmp_path):
     # A base URL nothing listens on: any API call would fail the task.
-    result = run_luigi(["--module", "pipeline.tasks.validate", "ValidateSeason",
-                        "--season", SEASON], lake=lake.root, tmp=tmp_path,
-                       base_url="http://127.0.0.1:9/stats/{endpoint}", timeout=120)
+    result = run_luigi(
+        ["--module", "pipeline.tasks.validate", "ValidateSeason", "--season", SEASON],
+        lake=lake.root,
+        tmp=tmp_path,
+        base_url="http://127.0.0.1:9/stats/{endpoint}",
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "report.json" in result.stdout and "report.html" in result.stdout
     assert "quality score 1.0" in result.stdout
@@ -350,10 +436,22 @@ def chromium_binary() -> str:
 
 def chromium(binary: str, profile: pathlib.Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         f"--user-data-dir={profile}", *args],
-        capture_output=True, text=True, timeout=120)
+        [
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_html_renders_in_headless_chromium(lake, tmp_path):
@@ -373,8 +471,14 @@ def test_html_renders_in_headless_chromium(lake, tmp_path):
     assert f"<td>{victim}</td>" in html and "reconcile.team_points" in html
 
     png = tmp_path / "report.png"
-    shot = chromium(binary, tmp_path / "profile2", f"--screenshot={png}",
-                    "--window-size=1200,900", "--hide-scrollbars", url)
+    shot = chromium(
+        binary,
+        tmp_path / "profile2",
+        f"--screenshot={png}",
+        "--window-size=1200,900",
+        "--hide-scrollbars",
+        url,
+    )
     assert shot.returncode == 0 and png.exists(), shot.stderr[-2000:]
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # a blank page is ~5 kB
@@ -395,10 +499,15 @@ def test_validates_a_lake_on_s3(week_lake, s3_bucket):  # noqa: F811
     points = table.column("points").to_pylist()
     points[0] += 1
     sink = pa.BufferOutputStream()
-    pq.write_table(table.set_column(table.schema.get_field_index("points"), "points",
-                                    pa.array(points, pa.int64())), sink)
-    s3_lake.write_bytes(f"{s3_lake.root}/{path.relative_to(week_lake).as_posix()}",
-                        sink.getvalue().to_pybytes())
+    pq.write_table(
+        table.set_column(
+            table.schema.get_field_index("points"), "points", pa.array(points, pa.int64())
+        ),
+        sink,
+    )
+    s3_lake.write_bytes(
+        f"{s3_lake.root}/{path.relative_to(week_lake).as_posix()}", sink.getvalue().to_pybytes()
+    )
     report = validate_season(s3_lake, SEASON, games=chosen)
     assert report["summary"]["expected_games"] == 3
     assert flagged(report) == {(victim, "box_traditional_players", "reconcile.team_points")}

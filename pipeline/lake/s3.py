@@ -33,12 +33,23 @@ MAX_ATTEMPTS = int(os.environ.get("AWS_MAX_ATTEMPTS") or 8)
 CONNECT_TIMEOUT_SECONDS = 10
 READ_TIMEOUT_SECONDS = 60
 # Preflight should fail fast on a dead endpoint, not back off for a minute.
-PREFLIGHT_CONFIG = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5,
-                          read_timeout=30)
+PREFLIGHT_CONFIG = Config(
+    retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=30
+)
 
 _MISSING = ("404", "NoSuchKey", "NotFound")
-_TRANSIENT_CODES = ("500", "502", "503", "504", "InternalError", "SlowDown", "ServiceUnavailable",
-                    "RequestTimeout", "Throttling", "ThrottlingException")
+_TRANSIENT_CODES = (
+    "500",
+    "502",
+    "503",
+    "504",
+    "InternalError",
+    "SlowDown",
+    "ServiceUnavailable",
+    "RequestTimeout",
+    "Throttling",
+    "ThrottlingException",
+)
 
 
 class LakeS3Client(S3Client):
@@ -46,11 +57,13 @@ class LakeS3Client(S3Client):
     across processes: a boto3 connection pool is not fork-safe)."""
 
     def __init__(self, **kwargs):
-        options = {"config": Config(
-            retries={"max_attempts": MAX_ATTEMPTS, "mode": "standard"},
-            connect_timeout=CONNECT_TIMEOUT_SECONDS,
-            read_timeout=READ_TIMEOUT_SECONDS,
-        )}
+        options = {
+            "config": Config(
+                retries={"max_attempts": MAX_ATTEMPTS, "mode": "standard"},
+                connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                read_timeout=READ_TIMEOUT_SECONDS,
+            )
+        }
         region = os.environ.get("AWS_REGION")
         if region and "region_name" not in self._get_s3_config():
             options["region_name"] = region  # the older config's name; boto3 ignores it
@@ -71,13 +84,14 @@ class LakeS3Client(S3Client):
     def _session(self, options: dict, *, raw_timestamps: bool = False):
         # As luigi does, but on a session of our own: boto3's default session caches the
         # credentials it found first, so a rebuilt client would never see new ones.
-        keys = {k: options.pop(k, None) for k in
-                ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")}
+        keys = {
+            k: options.pop(k, None)
+            for k in ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
+        }
         options.pop("aws_role_session_name", None)
         core = botocore.session.Session()
         if raw_timestamps:
-            core.get_component("response_parser_factory").set_parser_defaults(
-                timestamp_parser=str)
+            core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=str)
         return boto3.session.Session(botocore_session=core, **keys)
 
     def _build(self):
@@ -142,7 +156,7 @@ def split(path: str) -> tuple[str, str]:
     """s3://bucket/a/b -> ("bucket", "a/b")."""
     if not path.startswith("s3://"):
         raise ValueError(f"not an s3:// path: {path!r}")
-    bucket, _, key = path[len("s3://"):].partition("/")
+    bucket, _, key = path[len("s3://") :].partition("/")
     return bucket, key
 
 
@@ -150,8 +164,10 @@ def split(path: str) -> tuple[str, str]:
 
 
 def _code(exc: bex.ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code") or
-               exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", ""))
+    return str(
+        exc.response.get("Error", {}).get("Code")
+        or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "")
+    )
 
 
 def _status(exc: bex.ClientError) -> int:
@@ -159,20 +175,26 @@ def _status(exc: bex.ClientError) -> int:
 
 
 def _denied_missing_key(bucket: str) -> str:
-    return (f"403 for a missing key usually means the credentials lack s3:ListBucket on "
-            f"bucket {bucket!r} (S3 answers 403 instead of 404 without it); grant s3:ListBucket "
-            f"and s3:GetObject/PutObject/DeleteObject on the lake prefix")
+    return (
+        f"403 for a missing key usually means the credentials lack s3:ListBucket on "
+        f"bucket {bucket!r} (S3 answers 403 instead of 404 without it); grant s3:ListBucket "
+        f"and s3:GetObject/PutObject/DeleteObject on the lake prefix"
+    )
 
 
 def explain(exc: Exception, bucket: str, doing: str) -> Exception:
     """The pipeline's error for a boto3 failure: StorageError (critical) or TransientError."""
     where = f"S3 {doing} on bucket {bucket!r}"
     if isinstance(exc, bex.NoCredentialsError | bex.PartialCredentialsError):
-        return StorageError(f"{where}: no AWS credentials found (set AWS_ACCESS_KEY_ID/"
-                            f"AWS_SECRET_ACCESS_KEY, AWS_PROFILE or an instance role)")
+        return StorageError(
+            f"{where}: no AWS credentials found (set AWS_ACCESS_KEY_ID/"
+            f"AWS_SECRET_ACCESS_KEY, AWS_PROFILE or an instance role)"
+        )
     if isinstance(exc, bex.EndpointConnectionError):
-        return StorageError(f"{where}: endpoint unreachable ({exc.kwargs.get('endpoint_url')}); "
-                            f"check [s3] endpoint_url / AWS_ENDPOINT_URL and the network")
+        return StorageError(
+            f"{where}: endpoint unreachable ({exc.kwargs.get('endpoint_url')}); "
+            f"check [s3] endpoint_url / AWS_ENDPOINT_URL and the network"
+        )
     if isinstance(exc, bex.ConnectionError | bex.HTTPClientError):
         return TransientError(f"{where}: connection failed after retries: {exc}")
     if not isinstance(exc, bex.ClientError):
@@ -180,18 +202,31 @@ def explain(exc: Exception, bucket: str, doing: str) -> Exception:
     code, status = _code(exc), _status(exc)
     headers = exc.response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
     if code in ("NoSuchBucket",) or (status == 404 and doing.startswith(("check", "list"))):
-        return StorageError(f"{where}: NoSuchBucket: the bucket does not exist (check "
-                            f"AWS_S3_BUCKET / [lake] root, and the endpoint/account)")
-    if code in ("PermanentRedirect", "301", "AuthorizationHeaderMalformed",
-                "IllegalLocationConstraintException") or status == 301:
+        return StorageError(
+            f"{where}: NoSuchBucket: the bucket does not exist (check "
+            f"AWS_S3_BUCKET / [lake] root, and the endpoint/account)"
+        )
+    if (
+        code
+        in (
+            "PermanentRedirect",
+            "301",
+            "AuthorizationHeaderMalformed",
+            "IllegalLocationConstraintException",
+        )
+        or status == 301
+    ):
         actual = headers.get("x-amz-bucket-region", "another region")
-        return StorageError(f"{where}: wrong region: the bucket is in {actual}; set AWS_REGION "
-                            f"or [s3] region_name")
+        return StorageError(
+            f"{where}: wrong region: the bucket is in {actual}; set AWS_REGION or [s3] region_name"
+        )
     if code in ("InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken"):
         return StorageError(f"{where}: {code}: the credentials are invalid or expired")
     if code in ("AccessDenied", "403", "Forbidden") or status == 403:
-        return StorageError(f"{where}: AccessDenied: the credentials may not do this (needs "
-                            f"s3:ListBucket, s3:GetObject, s3:PutObject, s3:DeleteObject)")
+        return StorageError(
+            f"{where}: AccessDenied: the credentials may not do this (needs "
+            f"s3:ListBucket, s3:GetObject, s3:PutObject, s3:DeleteObject)"
+        )
     if code in _TRANSIENT_CODES or status >= 500:
         return ServerError(f"{where}: {code} after {MAX_ATTEMPTS} attempts", status=status)
     message = exc.response.get("Error", {}).get("Message", "")
@@ -261,14 +296,18 @@ class S3Store:
         folder = f"{key}/" if key else ""
         found: set[str] = set()
         try:
-            for page in shared_client().lister.get_paginator("list_objects_v2").paginate(
-                Bucket=bucket, Prefix=folder
+            for page in (
+                shared_client()
+                .lister.get_paginator("list_objects_v2")
+                .paginate(Bucket=bucket, Prefix=folder)
             ):
                 found.update(f"s3://{bucket}/{obj['Key']}" for obj in page.get("Contents", ()))
         except bex.ClientError as exc:
             if _status(exc) == 403:
-                raise StorageError(f"S3 list of s3://{bucket}/{folder} denied: the credentials "
-                                   f"lack s3:ListBucket on bucket {bucket!r}") from None
+                raise StorageError(
+                    f"S3 list of s3://{bucket}/{folder} denied: the credentials "
+                    f"lack s3:ListBucket on bucket {bucket!r}"
+                ) from None
             raise explain(exc, bucket, f"list of {folder}") from None
         except bex.BotoCoreError as exc:
             raise explain(exc, bucket, f"list of {folder}") from None
@@ -300,6 +339,8 @@ def preflight(root: str) -> None:
         except (bex.ClientError, bex.BotoCoreError) as exc:
             error = explain(exc, bucket, doing)
             if doing == "list" and isinstance(exc, bex.ClientError) and _status(exc) == 403:
-                error = StorageError(f"S3 list on bucket {bucket!r}: AccessDenied: the "
-                                     f"credentials lack s3:ListBucket, which resume needs")
+                error = StorageError(
+                    f"S3 list on bucket {bucket!r}: AccessDenied: the "
+                    f"credentials lack s3:ListBucket, which resume needs"
+                )
             raise StorageError(f"preflight failed: {error}") from None

@@ -74,8 +74,11 @@ def _write_nameless(folder: str, path: str, data: bytes) -> bool:
     try:
         fd = os.open(folder, os.O_TMPFILE | os.O_WRONLY, 0o644)
     except (AttributeError, OSError) as exc:
-        if isinstance(exc, OSError) and exc.errno not in (errno.EOPNOTSUPP, errno.EISDIR,
-                                                          errno.EINVAL):
+        if isinstance(exc, OSError) and exc.errno not in (
+            errno.EOPNOTSUPP,
+            errno.EISDIR,
+            errno.EINVAL,
+        ):
             raise
         return False
     folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)

@@ -167,11 +167,15 @@ class NbaClient:
                 endpoint.api_name,
                 type(exc).__name__,
                 exc,
-                extra={"event_type": "retry", "endpoint": endpoint.key,
-                       "error_type": type(exc).__name__},
+                extra={
+                    "event_type": "retry",
+                    "endpoint": endpoint.key,
+                    "error_type": type(exc).__name__,
+                },
             )
-            observe.record({"event_type": "retry", "endpoint": endpoint.key,
-                            "error_type": type(exc).__name__})
+            observe.record(
+                {"event_type": "retry", "endpoint": endpoint.key, "error_type": type(exc).__name__}
+            )
 
         retrying = Retrying(
             retry=retry_if_exception_type(TransientError),

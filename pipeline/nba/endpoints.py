@@ -153,9 +153,7 @@ GAME_FINDER = Endpoint(
 
 GAME_ENDPOINTS: tuple[Endpoint, ...] = (BOX_TRADITIONAL, BOX_ADVANCED, PLAY_BY_PLAY, GAME_SUMMARY)
 ENTITY_ENDPOINTS: tuple[Endpoint, ...] = (PLAYER_INFO, TEAM_INFO, TEAM_ROSTER)
-ALL: dict[str, Endpoint] = {
-    e.key: e for e in (*GAME_ENDPOINTS, *ENTITY_ENDPOINTS, GAME_FINDER)
-}
+ALL: dict[str, Endpoint] = {e.key: e for e in (*GAME_ENDPOINTS, *ENTITY_ENDPOINTS, GAME_FINDER)}
 # The switches the older CLI offered, and which endpoints each one turns off.
 GROUPS = ("box_scores", "play_by_play", "game_summary", "player_info", "team_info")
 

@@ -132,7 +132,8 @@ class SharedRateLimiter:
             raise ValueError("base_interval must be >= 0")
         self.base_interval = float(base_interval)
         self.max_interval = (
-            float(max_interval) if max_interval is not None
+            float(max_interval)
+            if max_interval is not None
             else self.base_interval * DEFAULT_MAX_FACTOR
         )
         if self.max_interval < self.base_interval:

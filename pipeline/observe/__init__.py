@@ -75,8 +75,9 @@ def start_run(season_task) -> Run | None:
     os.environ[events.EVENTS_ENV] = str(path)
     _run = Run(rid, season_task, str(path))
     record({"event_type": "run_started", "task_id": season_task.task_id})
-    logger.info("run %s started for %s", rid, season_task.task_id,
-                extra={"event_type": "run_started"})
+    logger.info(
+        "run %s started for %s", rid, season_task.task_id, extra={"event_type": "run_started"}
+    )
     return _run
 
 
@@ -112,8 +113,10 @@ def report_progress(task, state: dict) -> None:
     total = done + dead + missing
     record({"event_type": "planned", "done": done, "missing": missing, "dead_letter": dead})
     percent = round(100 * (done + dead) / total) if total else 100
-    message = (f"run {run_id() or '-'}: {done}/{total} (endpoint, game) pairs done, "
-               f"{missing} to fetch, {dead} dead-lettered")
+    message = (
+        f"run {run_id() or '-'}: {done}/{total} (endpoint, game) pairs done, "
+        f"{missing} to fetch, {dead} dead-lettered"
+    )
     try:
         task.set_progress_percentage(percent)
         task.set_status_message(message)
@@ -137,14 +140,30 @@ def finish_run() -> dict | None:
         try:
             summaries.write(result)
         except Exception as exc:
-            logger.error("could not write the run summary: %s", exc,
-                         extra={"event_type": "summary_failed",
-                                "error_type": type(exc).__name__})
+            logger.error(
+                "could not write the run summary: %s",
+                exc,
+                extra={"event_type": "summary_failed", "error_type": type(exc).__name__},
+            )
         text = summaries.short_text(result)
-        logger.info("run summary: %s", result.get("summary_path"),
-                    extra={"event_type": "run_summary", **{
-                        k: result[k] for k in ("status", "requests", "retries", "bytes_stored",
-                                               "counts", "rate_achieved_per_s")}})
+        logger.info(
+            "run summary: %s",
+            result.get("summary_path"),
+            extra={
+                "event_type": "run_summary",
+                **{
+                    k: result[k]
+                    for k in (
+                        "status",
+                        "requests",
+                        "retries",
+                        "bytes_stored",
+                        "counts",
+                        "rate_achieved_per_s",
+                    )
+                },
+            },
+        )
         if current_format() == "text":
             print(text, file=sys.stderr, flush=True)
         result["alerts_sent"] = alerting.send(result, text)

@@ -18,18 +18,21 @@ TIMEOUT_SECONDS = 10
 
 
 class alerts(luigi.Config):  # noqa: N801 - the section is [alerts]
-    webhook_url = luigi.OptionalParameter(default=env("ALERT_WEBHOOK_URL"),
-                                          description="env ALERT_WEBHOOK_URL")
+    webhook_url = luigi.OptionalParameter(
+        default=env("ALERT_WEBHOOK_URL"), description="env ALERT_WEBHOOK_URL"
+    )
     smtp_host = luigi.OptionalParameter(default=env("ALERT_SMTP_HOST"))
     smtp_port = luigi.IntParameter(default=int(env("ALERT_SMTP_PORT", 25)))
     smtp_from = luigi.Parameter(default=env("ALERT_SMTP_FROM", "nba-backfill@localhost"))
     smtp_to = luigi.OptionalParameter(default=env("ALERT_SMTP_TO"), description="comma-separated")
     smtp_user = luigi.OptionalParameter(default=env("ALERT_SMTP_USER"))
     smtp_password = luigi.OptionalParameter(default=env("ALERT_SMTP_PASSWORD"))
-    smtp_starttls = luigi.BoolParameter(default=str(env("ALERT_SMTP_STARTTLS", "")).lower()
-                                        in ("1", "true", "yes"))
-    only_on_failure = luigi.BoolParameter(default=str(env("ALERT_ONLY_ON_FAILURE", "")).lower()
-                                          in ("1", "true", "yes"))
+    smtp_starttls = luigi.BoolParameter(
+        default=str(env("ALERT_SMTP_STARTTLS", "")).lower() in ("1", "true", "yes")
+    )
+    only_on_failure = luigi.BoolParameter(
+        default=str(env("ALERT_ONLY_ON_FAILURE", "")).lower() in ("1", "true", "yes")
+    )
 
 
 def settings() -> alerts:
@@ -58,15 +61,21 @@ def _guard(channel, func, *args) -> bool:
         func(*args)
         return True
     except Exception as exc:  # an alert must never turn a run into a crash
-        log.warning("could not send the %s alert: %s", channel, redact(str(exc)),
-                    extra={"event_type": "alert_failed", "error_type": type(exc).__name__})
+        log.warning(
+            "could not send the %s alert: %s",
+            channel,
+            redact(str(exc)),
+            extra={"event_type": "alert_failed", "error_type": type(exc).__name__},
+        )
         return False
 
 
 def _webhook(url: str, text: str) -> None:
     request = urllib.request.Request(
-        url, data=json.dumps({"text": text}).encode(),
-        headers={"Content-Type": "application/json"}, method="POST",
+        url,
+        data=json.dumps({"text": text}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
     )
     # No proxy for loopback; the environment's proxy for anything else.
     handlers = []
@@ -78,8 +87,10 @@ def _webhook(url: str, text: str) -> None:
 
 def _smtp(conf: alerts, summary: dict, text: str) -> None:
     message = EmailMessage()
-    message["Subject"] = (f"nba-backfill {summary.get('season')} {summary.get('status')} "
-                          f"(run {summary.get('run_id')})")
+    message["Subject"] = (
+        f"nba-backfill {summary.get('season')} {summary.get('status')} "
+        f"(run {summary.get('run_id')})"
+    )
     message["From"] = conf.smtp_from
     message["To"] = conf.smtp_to
     message.set_content(text + "\n\n" + json.dumps(summary, indent=2, default=str))

@@ -21,13 +21,22 @@ SEASON_ENV = "BACKFILL_SEASON"
 # Always present in a JSON line (null when unknown), so every line has one shape.
 BASE_FIELDS = ("timestamp", "level", "component", "event_type", "run_id", "season", "message")
 # Present when a log call passes them with extra=.
-ITEM_FIELDS = ("game_id", "endpoint", "processing_time_ms", "api_response_ms", "api_calls",
-               "bytes_stored", "rows", "error_type")
+ITEM_FIELDS = (
+    "game_id",
+    "endpoint",
+    "processing_time_ms",
+    "api_response_ms",
+    "api_calls",
+    "bytes_stored",
+    "rows",
+    "error_type",
+)
 
 
 class log(luigi.Config):  # noqa: N801 - the section [log] gives the flag --log-format
     format = luigi.ChoiceParameter(
-        choices=["text", "json"], default=env("LOG_FORMAT", "text"),
+        choices=["text", "json"],
+        default=env("LOG_FORMAT", "text"),
         description="text or json log lines on stderr (env LOG_FORMAT)",
     )
 
@@ -95,7 +104,8 @@ def setup_logging(fmt: str | None = None) -> bool:
         return True
     cfg = luigi.configuration.get_config()
     if cfg.get("core", "logging_conf_file", None) or cfg.getboolean(
-            "core", "no_configure_logging", False):
+        "core", "no_configure_logging", False
+    ):
         return False
     fmt = fmt or current_format()
     handler = LineClearingHandler(sys.stderr)
@@ -104,8 +114,9 @@ def setup_logging(fmt: str | None = None) -> bool:
     if fmt == "json":
         handler.setFormatter(RedactingJsonFormatter())
     else:
-        handler.setFormatter(RedactingTextFormatter(
-            "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(
+            RedactingTextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        )
     root.addHandler(handler)
     # Not --log-level: that flag is Luigi's own and defaults to DEBUG.
     root.setLevel(str(env("LOG_LEVEL", "INFO")).upper())

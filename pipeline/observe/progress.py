@@ -50,8 +50,7 @@ class Progress:
         if self.total is not None and self.done and elapsed:
             remaining = max(self.total - self.done, 0)
             eta = str(dt.timedelta(seconds=round(remaining * elapsed / self.done)))
-        return (f"{self.done}/{total} done | {rate:.2f} req/s | {self.failed} failed | "
-                f"ETA {eta}")
+        return f"{self.done}/{total} done | {rate:.2f} req/s | {self.failed} failed | ETA {eta}"
 
 
 class ProgressLine(threading.Thread):

@@ -22,24 +22,36 @@ PATTERNS = [
     # AWS access key ids (AKIA... long-term, ASIA... temporary).
     (re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), MASK),
     # key=value / key: value credentials, also inside JSON or repr() text.
-    (re.compile(
-        r"(?i)((?:aws_secret_access_key|aws_session_token|secret(?:_access)?_key|secret|"
-        r"password|passwd|pwd|api_key|apikey|access_token|token|smtp_password)"
-        r"[\"']?\s*[=:]\s*[\"']?)" + _VALUE),
-     r"\1" + MASK),
+    (
+        re.compile(
+            r"(?i)((?:aws_secret_access_key|aws_session_token|secret(?:_access)?_key|secret|"
+            r"password|passwd|pwd|api_key|apikey|access_token|token|smtp_password)"
+            r"[\"']?\s*[=:]\s*[\"']?)" + _VALUE
+        ),
+        r"\1" + MASK,
+    ),
     # Authorization headers, with or without a scheme word.
-    (re.compile(r"(?i)(authorization[\"']?\s*[=:]\s*[\"']?)(?:(?:bearer|basic|token)\s+)?"
-                + _VALUE),
-     r"\1" + MASK),
+    (
+        re.compile(
+            r"(?i)(authorization[\"']?\s*[=:]\s*[\"']?)(?:(?:bearer|basic|token)\s+)?" + _VALUE
+        ),
+        r"\1" + MASK,
+    ),
     # Webhook URLs carry their token in the path.
     (re.compile(r"(?i)(https?://hooks\.slack\.com/)[^\s\"'<>]+"), r"\1" + MASK),
-    (re.compile(r"(?i)(https?://[\w.-]*discord(?:app)?\.com/api/webhooks/)[^\s\"'<>]+"),
-     r"\1" + MASK),
+    (
+        re.compile(r"(?i)(https?://[\w.-]*discord(?:app)?\.com/api/webhooks/)[^\s\"'<>]+"),
+        r"\1" + MASK,
+    ),
     (re.compile(r"(?i)(https?://[\w.-]*webhook\.office\.com/)[^\s\"'<>]+"), r"\1" + MASK),
     # Tokens in query strings and passwords in URLs.
-    (re.compile(r"(?i)([?&](?:token|key|sig|signature|secret|password|access_token|code)=)"
-                r"[^&\s\"'<>]+"),
-     r"\1" + MASK),
+    (
+        re.compile(
+            r"(?i)([?&](?:token|key|sig|signature|secret|password|access_token|code)=)"
+            r"[^&\s\"'<>]+"
+        ),
+        r"\1" + MASK,
+    ),
     (re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^/\s:@\"']+:)[^@\s/\"']+@"), r"\1" + MASK + "@"),
 ]
 

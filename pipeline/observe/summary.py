@@ -14,12 +14,34 @@ from pipeline import config
 from pipeline.observe.redact import redact_mapping
 
 log = logging.getLogger("pipeline.observe.summary")
-CONFIG_SECTIONS = ("lake", "nba", "resources", "worker", "scheduler", "retcode", "s3", "log",
-                   "alerts", "core")
-ENV_NAMES = ("LAKE_ROOT", "NBA_API_BASE_URL", "NBA_RATE_LIMIT_SECONDS", "NBA_TARGET_SEASON",
-             "AWS_S3_BUCKET", "AWS_S3_PREFIX", "AWS_REGION", "AWS_ACCESS_KEY_ID",
-             "AWS_SECRET_ACCESS_KEY", "DRY_RUN", "LOG_FORMAT", "ALERT_WEBHOOK_URL",
-             "ALERT_SMTP_HOST", "ALERT_SMTP_PASSWORD")
+CONFIG_SECTIONS = (
+    "lake",
+    "nba",
+    "resources",
+    "worker",
+    "scheduler",
+    "retcode",
+    "s3",
+    "log",
+    "alerts",
+    "core",
+)
+ENV_NAMES = (
+    "LAKE_ROOT",
+    "NBA_API_BASE_URL",
+    "NBA_RATE_LIMIT_SECONDS",
+    "NBA_TARGET_SEASON",
+    "AWS_S3_BUCKET",
+    "AWS_S3_PREFIX",
+    "AWS_REGION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "DRY_RUN",
+    "LOG_FORMAT",
+    "ALERT_WEBHOOK_URL",
+    "ALERT_SMTP_HOST",
+    "ALERT_SMTP_PASSWORD",
+)
 MAX_DEAD_LETTERS_LISTED = 50
 
 
@@ -36,15 +58,25 @@ def config_snapshot(season_task) -> dict:
     from pipeline.observe.alerts import alerts
 
     conf = alerts()
-    sections["alerts"] = redact_mapping({
-        "webhook_url": conf.webhook_url, "smtp_host": conf.smtp_host,
-        "smtp_port": conf.smtp_port, "smtp_to": conf.smtp_to, "smtp_user": conf.smtp_user,
-        "smtp_password": conf.smtp_password, "only_on_failure": conf.only_on_failure})
+    sections["alerts"] = redact_mapping(
+        {
+            "webhook_url": conf.webhook_url,
+            "smtp_host": conf.smtp_host,
+            "smtp_port": conf.smtp_port,
+            "smtp_to": conf.smtp_to,
+            "smtp_user": conf.smtp_user,
+            "smtp_password": conf.smtp_password,
+            "only_on_failure": conf.only_on_failure,
+        }
+    )
     return {
         "task": redact_mapping(season_task.to_str_params()),
-        "effective": {"lake_root": config.lake_root(), "base_url": config.base_url(),
-                      "rate_limit_seconds": config.rate_limit_seconds(),
-                      "max_retries": config.nba().max_retries},
+        "effective": {
+            "lake_root": config.lake_root(),
+            "base_url": config.base_url(),
+            "rate_limit_seconds": config.rate_limit_seconds(),
+            "max_retries": config.nba().max_retries,
+        },
         "config": sections,
         "env": redact_mapping({k: os.environ[k] for k in ENV_NAMES if k in os.environ}),
     }
@@ -58,8 +90,11 @@ def _error_class(event: dict) -> str:
 
 def count_events(events: list[dict]) -> dict:
     by_status = collections.Counter()
-    failures = {"failed": collections.Counter(), "retried": collections.Counter(),
-                "dead_letter": collections.Counter()}
+    failures = {
+        "failed": collections.Counter(),
+        "retried": collections.Counter(),
+        "dead_letter": collections.Counter(),
+    }
     totals = collections.Counter()
     for event in events:
         kind = event.get("event_type")
@@ -75,8 +110,9 @@ def count_events(events: list[dict]) -> dict:
             if kind in ("failed", "dead_letter"):
                 failures[kind][_error_class(event)] += 1
     return {
-        "counts": {k: by_status.get(k, 0) for k in ("fetched", "rederived", "dead_letter",
-                                                    "failed")},
+        "counts": {
+            k: by_status.get(k, 0) for k in ("fetched", "rederived", "dead_letter", "failed")
+        },
         "requests": totals["requests"],
         "retries": totals["retries"],
         "bytes_stored": totals["bytes_stored"],
@@ -95,8 +131,10 @@ def lake_state(run_task) -> dict:
     states = [season_state(task) for task in seasons_of(run_task)]
     if not all(state["game_index"] for state in states):
         return {"game_index": False}
-    return {"game_index": True, **{key: sum(state[key] for state in states)
-                                   for key in ("done", "missing", "dead_letter")}}
+    return {
+        "game_index": True,
+        **{key: sum(state[key] for state in states) for key in ("done", "missing", "dead_letter")},
+    }
 
 
 def season_state(season_task) -> dict:
@@ -118,16 +156,23 @@ def dead_letters(seasons: list[str]) -> dict:
     from pipeline.tasks.common import current_lake
 
     lake = current_lake()
-    paths = sorted(path for season in seasons
-                   for path in lake.listing(lake.layout.dead_letter_prefix(season), fresh=True))
+    paths = sorted(
+        path
+        for season in seasons
+        for path in lake.listing(lake.layout.dead_letter_prefix(season), fresh=True)
+    )
     listed = []
     for path in paths[:MAX_DEAD_LETTERS_LISTED]:
         try:
             entry = lake.read_json(path)
         except Exception:  # a ledger entry being rewritten: list the path alone
             entry = {}
-        listed.append({"path": lake.layout.relative(path), **{
-            k: entry.get(k) for k in ("endpoint", "key", "error_type", "error", "attempts")}})
+        listed.append(
+            {
+                "path": lake.layout.relative(path),
+                **{k: entry.get(k) for k in ("endpoint", "key", "error_type", "error", "attempts")},
+            }
+        )
     return {"total": len(paths), "listed": listed}
 
 
@@ -166,8 +211,9 @@ def build(run, ended: float) -> dict:
         requests=counted["requests"],
         retries=counted["retries"],
         rate_achieved_per_s=round(counted["requests"] / duration, 3),
-        rate_configured_per_s=(round(1 / config.rate_limit_seconds(), 3)
-                               if config.rate_limit_seconds() else None),
+        rate_configured_per_s=(
+            round(1 / config.rate_limit_seconds(), 3) if config.rate_limit_seconds() else None
+        ),
         bytes_stored=counted["bytes_stored"],
         rows=counted["rows"],
         failures_by_class=counted["failures_by_class"],
@@ -189,8 +235,10 @@ def short_text(summary: dict) -> str:
         f"{summary['retries']} retries, {summary['bytes_stored']:,} bytes stored",
     ]
     if state.get("game_index"):
-        lines.append(f"  lake now: {state['done']} done, {state['missing']} missing, "
-                     f"{state['dead_letter']} dead-lettered")
+        lines.append(
+            f"  lake now: {state['done']} done, {state['missing']} missing, "
+            f"{state['dead_letter']} dead-lettered"
+        )
     elif state.get("game_index") is False:
         lines.append("  lake now: no game index (discovery did not finish)")
     for kind, classes in summary["failures_by_class"].items():

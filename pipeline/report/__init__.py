@@ -1,7 +1,7 @@
 """Season validation (issue #6): read the lake, check it, score it, write report.json/html.
 
-    report = validate_season(lake, "2024-25")            # or games=[...] for a week
-    json_path, html_path = write_report(lake, "2024-25", report)
+report = validate_season(lake, "2024-25")            # or games=[...] for a week
+json_path, html_path = write_report(lake, "2024-25", report)
 """
 
 from __future__ import annotations

@@ -24,8 +24,9 @@ class Findings:
         self.weight_run: dict[str, float] = defaultdict(float)
         self.weight_failed: dict[str, float] = defaultdict(float)
 
-    def record(self, rule: str, dataset: str, evaluated: Iterable[str],
-               failures: dict[str, str]) -> None:
+    def record(
+        self, rule: str, dataset: str, evaluated: Iterable[str], failures: dict[str, str]
+    ) -> None:
         weight = rules.weight(rule)
         for game_id in evaluated:
             self.weight_run[game_id] += weight
@@ -37,8 +38,9 @@ class Findings:
 
     def problem(self, game_id: str, dataset: str, rule: str, detail: str) -> None:
         """A problem that is not a scored check (completeness: scored separately)."""
-        self.problems.append({"game_id": game_id, "dataset": dataset, "rule": rule,
-                              "detail": detail})
+        self.problems.append(
+            {"game_id": game_id, "dataset": dataset, "rule": rule, "detail": detail}
+        )
 
 
 def describe(df: pd.DataFrame, mask: pd.Series, render) -> dict[str, str]:
@@ -62,8 +64,13 @@ def who(row) -> str:
 # --- schema ---------------------------------------------------------------------------
 
 
-def check_schema(findings: Findings, table: str, files: list[FileInfo], expected: tuple,
-                 reference: pa.Schema | None) -> None:
+def check_schema(
+    findings: Findings,
+    table: str,
+    files: list[FileInfo],
+    expected: tuple,
+    reference: pa.Schema | None,
+) -> None:
     """Expected columns and kinds, and drift from the reference (majority) schema. Worked
     out once per distinct schema; only type differences need each file's null counts."""
     missing, kinds, drift = {}, {}, {}
@@ -72,9 +79,11 @@ def check_schema(findings: Findings, table: str, files: list[FileInfo], expected
         by_schema[f.schema].append(f)
     for schema, group in by_schema.items():
         absent = [c for c in expected if c not in schema.names]
-        wrong = [(fld.name, f"{fld.name} is {fld.type}, expected {kind}") for fld in schema
-                 if (kind := rules.expected_kind(fld.name))
-                 and not rules.kind_ok(kind, fld.type)]
+        wrong = [
+            (fld.name, f"{fld.name} is {fld.type}, expected {kind}")
+            for fld in schema
+            if (kind := rules.expected_kind(fld.name)) and not rules.kind_ok(kind, fld.type)
+        ]
         lacking, extra, retyped = schema_diff(schema, reference)
         for f in group:
             if absent:
@@ -83,9 +92,11 @@ def check_schema(findings: Findings, table: str, files: list[FileInfo], expected
             if kind_errors:
                 kinds[f.game_id] = "; ".join(kind_errors)
             types = [text for name, text in retyped if name not in f.all_null]
-            parts = [("lacks " + ", ".join(lacking)) if lacking else "",
-                     ("extra " + ", ".join(extra)) if extra else "",
-                     ("types " + ", ".join(types)) if types else ""]
+            parts = [
+                ("lacks " + ", ".join(lacking)) if lacking else "",
+                ("extra " + ", ".join(extra)) if extra else "",
+                ("types " + ", ".join(types)) if types else "",
+            ]
             if any(parts):
                 drift[f.game_id] = "; ".join(p for p in parts if p)
     evaluated = [f.game_id for f in files]
@@ -102,8 +113,9 @@ def schema_diff(schema: pa.Schema, reference: pa.Schema | None):
     theirs = {fld.name: fld.type for fld in reference}
     lacking = [c for c in theirs if c not in ours]
     extra = [c for c in ours if c not in theirs]
-    retyped = [(c, f"{c}: {ours[c]} vs {theirs[c]}") for c in ours
-               if c in theirs and ours[c] != theirs[c]]
+    retyped = [
+        (c, f"{c}: {ours[c]} vs {theirs[c]}") for c in ours if c in theirs and ours[c] != theirs[c]
+    ]
     return lacking, extra, retyped
 
 
@@ -115,8 +127,12 @@ def check_lineage(findings: Findings, table: str, df: pd.DataFrame, evaluated) -
     for column in ("gameId", "game_id"):
         values = df[column]
         mask |= values.notna() & (values != df["file_game"])
-    findings.record("lineage.game_id", table, evaluated, describe(
-        df, mask, lambda r: f"gameId {r.gameId!r}, game_id {r.game_id!r}"))
+    findings.record(
+        "lineage.game_id",
+        table,
+        evaluated,
+        describe(df, mask, lambda r: f"gameId {r.gameId!r}, game_id {r.game_id!r}"),
+    )
 
 
 def minutes_of(values: pd.Series) -> pd.Series:
@@ -128,47 +144,89 @@ def outside(value, low: float, high: float) -> bool:
     return not pd.isna(value) and not low <= value <= high
 
 
-def check_ranges(findings: Findings, table: str, df: pd.DataFrame, evaluated,
-                 players: bool) -> None:
+def check_ranges(
+    findings: Findings, table: str, df: pd.DataFrame, evaluated, players: bool
+) -> None:
     if players:
         played = df["minutes"].notna() & (df["minutes"] != "")
         minutes = minutes_of(df["minutes"].fillna(""))
         bad = played & (minutes.isna() | (minutes < 0) | (minutes > rules.MAX_MINUTES))
-        findings.record("range.minutes", table, evaluated,
-                        describe(df, bad, lambda r: f"{who(r)} minutes {r.minutes!r}"))
+        findings.record(
+            "range.minutes",
+            table,
+            evaluated,
+            describe(df, bad, lambda r: f"{who(r)} minutes {r.minutes!r}"),
+        )
     pct = [c for c in rules.BOUNDED_PERCENTAGES if c in df.columns]
     if pct:
         values = df[pct]
         bad_cells = (values < 0) | (values > 1)
-        findings.record("range.percentage", table, evaluated, describe(
-            df, bad_cells.any(axis=1),
-            lambda r: f"{who(r)} " + ", ".join(f"{c}={getattr(r, c)}" for c in pct
-                                               if outside(getattr(r, c), 0, 1))))
+        findings.record(
+            "range.percentage",
+            table,
+            evaluated,
+            describe(
+                df,
+                bad_cells.any(axis=1),
+                lambda r: (
+                    f"{who(r)} "
+                    + ", ".join(f"{c}={getattr(r, c)}" for c in pct if outside(getattr(r, c), 0, 1))
+                ),
+            ),
+        )
     pairs = [(m, a) for m, a in rules.MADE_ATTEMPTED if m in df.columns]
     if pairs:
         bad = pd.Series(False, index=df.index)
         for made, attempted in pairs:
             bad |= df[made] > df[attempted]
-        findings.record("range.made_attempted", table, evaluated, describe(
-            df, bad, lambda r: f"{who(r)} " + ", ".join(
-                f"{m}={getattr(r, m)} > {a}={getattr(r, a)}" for m, a in pairs
-                if getattr(r, m) > getattr(r, a))))
+        findings.record(
+            "range.made_attempted",
+            table,
+            evaluated,
+            describe(
+                df,
+                bad,
+                lambda r: (
+                    f"{who(r)} "
+                    + ", ".join(
+                        f"{m}={getattr(r, m)} > {a}={getattr(r, a)}"
+                        for m, a in pairs
+                        if getattr(r, m) > getattr(r, a)
+                    )
+                ),
+            ),
+        )
     counts = [c for c in rules.COUNTS if c in df.columns]
     if counts:
         negative = (df[counts] < 0).any(axis=1)
-        findings.record("range.negative_count", table, evaluated, describe(
-            df, negative, lambda r: f"{who(r)} " + ", ".join(
-                f"{c}={getattr(r, c)}" for c in counts if getattr(r, c) < 0)))
+        findings.record(
+            "range.negative_count",
+            table,
+            evaluated,
+            describe(
+                df,
+                negative,
+                lambda r: (
+                    f"{who(r)} "
+                    + ", ".join(f"{c}={getattr(r, c)}" for c in counts if getattr(r, c) < 0)
+                ),
+            ),
+        )
 
 
 def check_unique_players(findings: Findings, table: str, df: pd.DataFrame, evaluated) -> None:
     dup = df["personId"].notna() & df.duplicated(["file_game", "personId"], keep=False)
-    findings.record("unique.player", table, evaluated,
-                    describe(df, dup, lambda r: f"{who(r)} appears more than once"))
+    findings.record(
+        "unique.player",
+        table,
+        evaluated,
+        describe(df, dup, lambda r: f"{who(r)} appears more than once"),
+    )
 
 
-def check_team_rows(findings: Findings, table: str, df: pd.DataFrame, evaluated,
-                    games: dict[str, Game]) -> None:
+def check_team_rows(
+    findings: Findings, table: str, df: pd.DataFrame, evaluated, games: dict[str, Game]
+) -> None:
     """Exactly one row for each of the game's two teams (home and away from the index)."""
     unique_fail, teams_fail = {}, {}
     for game_id, rows in df.groupby("file_game", sort=False):
@@ -183,30 +241,46 @@ def check_team_rows(findings: Findings, table: str, df: pd.DataFrame, evaluated,
     findings.record("reconcile.game_teams", table, evaluated, teams_fail)
 
 
-def check_player_teams(findings: Findings, table: str, df: pd.DataFrame, evaluated,
-                       games: dict[str, Game]) -> None:
+def check_player_teams(
+    findings: Findings, table: str, df: pd.DataFrame, evaluated, games: dict[str, Game]
+) -> None:
     home = df["file_game"].map({g: games[g].home_team_id for g in games})
     away = df["file_game"].map({g: games[g].away_team_id for g in games})
     bad = df["teamId"].notna() & (df["teamId"] != home) & (df["teamId"] != away)
-    findings.record("reconcile.player_team", table, evaluated,
-                    describe(df, bad, lambda r: f"{who(r)} has team {r.teamId}"))
+    findings.record(
+        "reconcile.player_team",
+        table,
+        evaluated,
+        describe(df, bad, lambda r: f"{who(r)} has team {r.teamId}"),
+    )
 
 
 def check_pbp(findings: Findings, df: pd.DataFrame, evaluated) -> None:
     ids = df.groupby("file_game", sort=False)["actionId"].agg(["min", "max", "nunique", "size"])
     bad = (ids["min"] != 1) | (ids["max"] != ids["size"]) | (ids["nunique"] != ids["size"])
-    findings.record("pbp.sequence", "play_by_play", evaluated, {
-        g: f"{int(r['size'])} actions, actionId {r['min']:.0f}..{r['max']:.0f}, "
-           f"{int(r['nunique'])} distinct"
-        for g, r in ids[bad].iterrows()
-    })
+    findings.record(
+        "pbp.sequence",
+        "play_by_play",
+        evaluated,
+        {
+            g: f"{int(r['size'])} actions, actionId {r['min']:.0f}..{r['max']:.0f}, "
+            f"{int(r['nunique'])} distinct"
+            for g, r in ids[bad].iterrows()
+        },
+    )
     last = df.groupby("file_game", sort=False).tail(1)
-    ended = ((last["actionType"] == "period") & (last["subType"] == "end")
-             & (last["period"] >= 4))
-    findings.record("pbp.final_action", "play_by_play", evaluated, {
-        r.file_game: f"last action #{r.actionId}: {r.actionType} {r.subType} in period {r.period}"
-        for r in last[~ended.fillna(False)].itertuples(index=False)
-    })
+    ended = (last["actionType"] == "period") & (last["subType"] == "end") & (last["period"] >= 4)
+    findings.record(
+        "pbp.final_action",
+        "play_by_play",
+        evaluated,
+        {
+            r.file_game: (
+                f"last action #{r.actionId}: {r.actionType} {r.subType} in period {r.period}"
+            )
+            for r in last[~ended.fillna(False)].itertuples(index=False)
+        },
+    )
 
 
 # --- across endpoints -------------------------------------------------------------------
@@ -214,12 +288,15 @@ def check_pbp(findings: Findings, df: pd.DataFrame, evaluated) -> None:
 
 def team_points(teams: pd.DataFrame) -> dict[tuple[str, int], float]:
     rows = teams.dropna(subset=["teamId", "points"])
-    return {(g, int(t)): p for g, t, p in zip(rows["file_game"], rows["teamId"], rows["points"],
-                                              strict=True)}
+    return {
+        (g, int(t)): p
+        for g, t, p in zip(rows["file_game"], rows["teamId"], rows["points"], strict=True)
+    }
 
 
-def check_team_points(findings: Findings, players: pd.DataFrame, teams: pd.DataFrame,
-                      evaluated) -> None:
+def check_team_points(
+    findings: Findings, players: pd.DataFrame, teams: pd.DataFrame, evaluated
+) -> None:
     sums = players.groupby(["file_game", "teamId"])["points"].sum(min_count=1)
     failures: dict[str, list[str]] = defaultdict(list)
     for (game_id, team_id), points in team_points(teams).items():
@@ -229,22 +306,30 @@ def check_team_points(findings: Findings, players: pd.DataFrame, teams: pd.DataF
         if pd.isna(total):
             continue  # the players' points column is unreadable: schema reports it
         if total != points:
-            failures[game_id].append(f"team {team_id}: {points:.0f} points, players sum "
-                                     f"to {total:.0f}")
-    findings.record("reconcile.team_points", "box_traditional_players", evaluated,
-                    {g: "; ".join(v) for g, v in failures.items()})
+            failures[game_id].append(
+                f"team {team_id}: {points:.0f} points, players sum to {total:.0f}"
+            )
+    findings.record(
+        "reconcile.team_points",
+        "box_traditional_players",
+        evaluated,
+        {g: "; ".join(v) for g, v in failures.items()},
+    )
 
 
-def check_pbp_score(findings: Findings, pbp: pd.DataFrame, teams: pd.DataFrame, evaluated,
-                    games: dict[str, Game]) -> None:
+def check_pbp_score(
+    findings: Findings, pbp: pd.DataFrame, teams: pd.DataFrame, evaluated, games: dict[str, Game]
+) -> None:
     points = team_points(teams)
     scored = pbp[pbp["scoreHome"].notna() & (pbp["scoreHome"] != "")]
     last = scored.groupby("file_game", sort=False).tail(1).set_index("file_game")
     failures = {}
     for game_id in evaluated:
         game = games[game_id]
-        home, away = points.get((game_id, game.home_team_id)), points.get(
-            (game_id, game.away_team_id))
+        home, away = (
+            points.get((game_id, game.home_team_id)),
+            points.get((game_id, game.away_team_id)),
+        )
         if home is None or away is None:
             continue
         if game_id not in last.index:
@@ -253,29 +338,40 @@ def check_pbp_score(findings: Findings, pbp: pd.DataFrame, teams: pd.DataFrame, 
         row = last.loc[game_id]
         final = f"{row['scoreHome']}-{row['scoreAway']}"
         if final != f"{home:.0f}-{away:.0f}":
-            failures[game_id] = (f"last score {final} (action {row['actionId']}), "
-                                 f"box score {home:.0f}-{away:.0f}")
+            failures[game_id] = (
+                f"last score {final} (action {row['actionId']}), box score {home:.0f}-{away:.0f}"
+            )
     findings.record("reconcile.pbp_score", "play_by_play", evaluated, failures)
 
 
-def check_line_score(findings: Findings, lines: pd.DataFrame, teams: pd.DataFrame,
-                     evaluated) -> None:
+def check_line_score(
+    findings: Findings, lines: pd.DataFrame, teams: pd.DataFrame, evaluated
+) -> None:
     scores = team_points(lines.rename(columns={"score": "points"}))
     failures: dict[str, list[str]] = defaultdict(list)
     for (game_id, team_id), points in team_points(teams).items():
         if game_id in evaluated and scores.get((game_id, team_id)) != points:
             failures[game_id].append(
                 f"team {team_id}: line score {scores.get((game_id, team_id))}, "
-                f"box score {points:.0f}")
-    findings.record("reconcile.line_score", "summary_line_score", evaluated,
-                    {g: "; ".join(v) for g, v in failures.items()})
+                f"box score {points:.0f}"
+            )
+    findings.record(
+        "reconcile.line_score",
+        "summary_line_score",
+        evaluated,
+        {g: "; ".join(v) for g, v in failures.items()},
+    )
 
 
-def check_same_players(findings: Findings, traditional: pd.DataFrame, advanced: pd.DataFrame,
-                       evaluated) -> None:
+def check_same_players(
+    findings: Findings, traditional: pd.DataFrame, advanced: pd.DataFrame, evaluated
+) -> None:
     keys = ["file_game", "personId"]
-    merged = traditional[keys].drop_duplicates().merge(
-        advanced[keys].drop_duplicates(), how="outer", on=keys, indicator=True)
+    merged = (
+        traditional[keys]
+        .drop_duplicates()
+        .merge(advanced[keys].drop_duplicates(), how="outer", on=keys, indicator=True)
+    )
     odd = merged[(merged["_merge"] != "both") & merged["file_game"].isin(evaluated)]
     failures = {}
     for game_id, rows in odd.groupby("file_game", sort=False):
@@ -285,8 +381,9 @@ def check_same_players(findings: Findings, traditional: pd.DataFrame, advanced: 
     findings.record("reconcile.advanced_players", "box_advanced_players", evaluated, failures)
 
 
-def check_entities(findings: Findings, rule: str, dataset: str, ids_by_game: dict[str, set],
-                   present: set[str]) -> None:
+def check_entities(
+    findings: Findings, rule: str, dataset: str, ids_by_game: dict[str, set], present: set[str]
+) -> None:
     failures = {}
     for game_id, ids in ids_by_game.items():
         absent = sorted(i for i in ids if str(i) not in present)

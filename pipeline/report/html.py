@@ -25,38 +25,44 @@ def render(report: dict) -> str:
     quality = "n/a" if s["quality_score"] is None else f"{s['quality_score']:.4f}"
     error_rate = "n/a" if s["error_rate"] is None else f"{s['error_rate']:.2%}"
     cards = [
-        ("quality score", quality), ("error rate", error_rate),
-        ("expected games", s["expected_games"]), ("complete games", s["complete_games"]),
-        ("missing", s["missing"]), ("dead-lettered", s["dead_lettered"]),
-        ("not yet played", s["not_yet_played"]), ("problems", s["problems"]),
+        ("quality score", quality),
+        ("error rate", error_rate),
+        ("expected games", s["expected_games"]),
+        ("complete games", s["complete_games"]),
+        ("missing", s["missing"]),
+        ("dead-lettered", s["dead_lettered"]),
+        ("not yet played", s["not_yet_played"]),
+        ("problems", s["problems"]),
     ]
     flags = "".join(f'<div class="flag">{escape(f)}</div>' for f in s["flags"]) or (
         '<div class="ok">All thresholds met (error rate &le; '
-        f'{s["thresholds"]["max_error_rate"]:.0%}, quality &ge; '
-        f'{s["thresholds"]["min_quality"]}).</div>')
+        f"{s['thresholds']['max_error_rate']:.0%}, quality &ge; "
+        f"{s['thresholds']['min_quality']}).</div>"
+    )
     entity = "".join(
         f"<li>{escape(name)}: {escape(v['status'])}"
         f"{escape(' - ' + v['reason']) if v.get('reason') else ''}</li>"
-        for name, v in report.get("entity_checks", {}).items())
+        for name, v in report.get("entity_checks", {}).items()
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<title>Validation {escape(report['season'])}</title><style>{STYLE}</style></head>
+<title>Validation {escape(report["season"])}</title><style>{STYLE}</style></head>
 <body>
 <section id="summary">
-<h1>Season {escape(report['season'])}: validation report</h1>
-<div class="meta">generated {escape(report['generated_at'])} from {escape(report['lake'])}
- &middot; games: {escape(report['scope']['games'])} &middot;
- endpoints: {escape(', '.join(report['scope']['endpoints']))}</div>
-<div class="cards">{''.join(_card(k, v) for k, v in cards)}</div>
+<h1>Season {escape(report["season"])}: validation report</h1>
+<div class="meta">generated {escape(report["generated_at"])} from {escape(report["lake"])}
+ &middot; games: {escape(report["scope"]["games"])} &middot;
+ endpoints: {escape(", ".join(report["scope"]["endpoints"]))}</div>
+<div class="cards">{"".join(_card(k, v) for k, v in cards)}</div>
 {flags}
 <ul>{entity}</ul>
 </section>
 <section id="completeness"><h2>Completeness by month and dataset</h2>
-{completeness_svg(report['completeness']['by_month_dataset'])}
+{completeness_svg(report["completeness"]["by_month_dataset"])}
 </section>
 <section id="rules"><h2>Problems by rule</h2>{_rule_table(report)}</section>
-<section id="problems"><h2>Problems ({len(report['problems'])})</h2>
-{_problem_table(report['problems'])}</section>
+<section id="problems"><h2>Problems ({len(report["problems"])})</h2>
+{_problem_table(report["problems"])}</section>
 </body></html>
 """
 
@@ -79,28 +85,35 @@ def completeness_svg(cells: list[dict]) -> str:
     datasets = list(dict.fromkeys(c["dataset"] for c in cells))
     width = LABEL_W + CELL_W * max(1, len(months))
     height = HEADER_H + CELL_H * max(1, len(datasets))
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" id="completeness-chart" '
-             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-             f'font-family="sans-serif" font-size="11">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="completeness-chart" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'font-family="sans-serif" font-size="11">'
+    ]
     for i, month in enumerate(months):
         x = LABEL_W + i * CELL_W + CELL_W / 2
-        parts.append(f'<text x="{x}" y="{HEADER_H - 8}" text-anchor="middle">'
-                     f'{calendar.month_abbr[month]}</text>')
+        parts.append(
+            f'<text x="{x}" y="{HEADER_H - 8}" text-anchor="middle">'
+            f"{calendar.month_abbr[month]}</text>"
+        )
     for j, dataset in enumerate(datasets):
         y = HEADER_H + j * CELL_H
-        parts.append(f'<text x="{LABEL_W - 6}" y="{y + CELL_H * 0.68}" '
-                     f'text-anchor="end">{escape(dataset)}</text>')
+        parts.append(
+            f'<text x="{LABEL_W - 6}" y="{y + CELL_H * 0.68}" '
+            f'text-anchor="end">{escape(dataset)}</text>'
+        )
     for c in cells:
         x = LABEL_W + months.index(c["month"]) * CELL_W
         y = HEADER_H + datasets.index(c["dataset"]) * CELL_H
         fraction = c["present"] / c["expected"] if c["expected"] else 1.0
         label = f"{c['present']}/{c['expected']}"
         parts.append(
-            f'<g><title>{escape(c["dataset"])} {calendar.month_name[c["month"]]}: {label}'
+            f"<g><title>{escape(c['dataset'])} {calendar.month_name[c['month']]}: {label}"
             f'</title><rect class="cell" x="{x + 1}" y="{y + 1}" width="{CELL_W - 2}" '
             f'height="{CELL_H - 2}" fill="{_color(fraction)}"/>'
             f'<text x="{x + CELL_W / 2}" y="{y + CELL_H * 0.68}" text-anchor="middle">'
-            f'{label}</text></g>')
+            f"{label}</text></g>"
+        )
     if not cells:
         parts.append(f'<text x="10" y="{HEADER_H + 14}">no expected games</text>')
     parts.append("</svg>")
@@ -114,7 +127,8 @@ def _rule_table(report: dict) -> str:
     rows = "".join(
         f"<tr><td>{escape(rule)}</td><td class=num>{n}</td>"
         f"<td>{escape(report['rules'].get(rule, {}).get('description', ''))}</td></tr>"
-        for rule, n in counts.items())
+        for rule, n in counts.items()
+    )
     return f"<table><tr><th>rule</th><th>problems</th><th>meaning</th></tr>{rows}</table>"
 
 
@@ -124,6 +138,9 @@ def _problem_table(problems: list[dict]) -> str:
     rows = "".join(
         f"<tr><td>{escape(p['game_id'])}</td><td>{escape(p['dataset'])}</td>"
         f"<td>{escape(p['rule'])}</td><td>{escape(p['detail'])}</td></tr>"
-        for p in problems)
-    return ("<table id=problem-table><tr><th>game</th><th>dataset</th><th>rule</th>"
-            f"<th>detail</th></tr>{rows}</table>")
+        for p in problems
+    )
+    return (
+        "<table id=problem-table><tr><th>game</th><th>dataset</th><th>rule</th>"
+        f"<th>detail</th></tr>{rows}</table>"
+    )

@@ -51,9 +51,21 @@ def weight(rule: str) -> float:
 # --- column kinds ---------------------------------------------------------------------
 
 COUNTS = (
-    "fieldGoalsMade", "fieldGoalsAttempted", "threePointersMade", "threePointersAttempted",
-    "freeThrowsMade", "freeThrowsAttempted", "reboundsOffensive", "reboundsDefensive",
-    "reboundsTotal", "assists", "steals", "blocks", "turnovers", "foulsPersonal", "points",
+    "fieldGoalsMade",
+    "fieldGoalsAttempted",
+    "threePointersMade",
+    "threePointersAttempted",
+    "freeThrowsMade",
+    "freeThrowsAttempted",
+    "reboundsOffensive",
+    "reboundsDefensive",
+    "reboundsTotal",
+    "assists",
+    "steals",
+    "blocks",
+    "turnovers",
+    "foulsPersonal",
+    "points",
 )
 MADE_ATTEMPTED = (
     ("fieldGoalsMade", "fieldGoalsAttempted"),
@@ -62,12 +74,23 @@ MADE_ATTEMPTED = (
 )
 # Only true fractions: eFG%, TS%, usage and assist% can legitimately exceed 1.
 BOUNDED_PERCENTAGES = (
-    "fieldGoalsPercentage", "threePointersPercentage", "freeThrowsPercentage",
-    "offensiveReboundPercentage", "defensiveReboundPercentage", "reboundPercentage",
+    "fieldGoalsPercentage",
+    "threePointersPercentage",
+    "freeThrowsPercentage",
+    "offensiveReboundPercentage",
+    "defensiveReboundPercentage",
+    "reboundPercentage",
 )
 INTEGER_COLUMNS = {
-    *COUNTS, "teamId", "personId", "homeTeamId", "awayTeamId", "actionId", "actionNumber",
-    "period", "score",
+    *COUNTS,
+    "teamId",
+    "personId",
+    "homeTeamId",
+    "awayTeamId",
+    "actionId",
+    "actionNumber",
+    "period",
+    "score",
 }
 STRING_COLUMNS = {*LINEAGE, "gameId", "minutes", "scoreHome", "scoreAway"}
 
@@ -106,18 +129,39 @@ def expected_columns(endpoint: Endpoint) -> dict[str, tuple[str, ...]]:
 # The columns each data check reads; every other table is checked from its footer only.
 DATA_COLUMNS: dict[str, tuple[str, ...]] = {
     "box_traditional_players": (
-        "gameId", "game_id", "teamId", "personId", "minutes", *COUNTS, *BOUNDED_PERCENTAGES[:3],
+        "gameId",
+        "game_id",
+        "teamId",
+        "personId",
+        "minutes",
+        *COUNTS,
+        *BOUNDED_PERCENTAGES[:3],
     ),
     "box_traditional_teams": ("gameId", "game_id", "teamId", *COUNTS, *BOUNDED_PERCENTAGES[:3]),
     "box_traditional_starter_bench": (
-        "gameId", "game_id", "teamId", *COUNTS, *BOUNDED_PERCENTAGES[:3],
+        "gameId",
+        "game_id",
+        "teamId",
+        *COUNTS,
+        *BOUNDED_PERCENTAGES[:3],
     ),
     "box_advanced_players": (
-        "gameId", "game_id", "teamId", "personId", "minutes", *BOUNDED_PERCENTAGES[3:],
+        "gameId",
+        "game_id",
+        "teamId",
+        "personId",
+        "minutes",
+        *BOUNDED_PERCENTAGES[3:],
     ),
     "box_advanced_teams": ("gameId", "game_id", "teamId", *BOUNDED_PERCENTAGES[3:]),
     "play_by_play": (
-        "gameId", "game_id", "actionId", "actionType", "subType", "period", "scoreHome",
+        "gameId",
+        "game_id",
+        "actionId",
+        "actionType",
+        "subType",
+        "period",
+        "scoreHome",
         "scoreAway",
     ),
     "summary_line_score": ("gameId", "game_id", "teamId", "score"),

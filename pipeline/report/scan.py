@@ -50,8 +50,9 @@ def all_null_columns(metadata: pq.FileMetaData, schema: pa.Schema) -> frozenset[
             if stats is None or not stats.has_null_count:
                 return frozenset()  # unknown: treat every type difference as real
             nulls[n] += stats.null_count
-    return frozenset(schema.names[i] for n, i in enumerate(strings)
-                     if nulls[n] == metadata.num_rows)
+    return frozenset(
+        schema.names[i] for n, i in enumerate(strings) if nulls[n] == metadata.num_rows
+    )
 
 
 def stem(path: str) -> str:
@@ -70,8 +71,7 @@ def open_file(lake: Lake, path: str, columns: tuple[str, ...] | None) -> FileInf
     if columns:
         data = parquet.read(columns=[c for c in columns if c in schema.names], use_threads=False)
     schema = _shared(schema.remove_metadata())
-    return FileInfo(stem(path), path, schema, all_null_columns(parquet.metadata, schema),
-                    data)
+    return FileInfo(stem(path), path, schema, all_null_columns(parquet.metadata, schema), data)
 
 
 _schemas: dict[pa.Schema, pa.Schema] = {}
@@ -125,8 +125,11 @@ class DeadLetters:
 
 def keys_in(lake: Lake, table: str, season: str) -> set[str]:
     """The keys (file stems) of a season-level table such as players/ or teams/."""
-    return {stem(p) for p in lake.listing(lake.layout.table_prefix(table, season), fresh=True)
-            if p.endswith(".parquet")}
+    return {
+        stem(p)
+        for p in lake.listing(lake.layout.table_prefix(table, season), fresh=True)
+        if p.endswith(".parquet")
+    }
 
 
 def reference_schema(files: list[FileInfo]) -> pa.Schema | None:
@@ -149,8 +152,11 @@ def reference_schema(files: list[FileInfo]) -> pa.Schema | None:
     for column in columns:
         counted = types[column]
         if len(counted) > 1:  # disagreement: count only the files where it has values
-            counted = Counter(f.schema.field(column).type for f in files
-                              if column in f.schema.names and column not in f.all_null)
+            counted = Counter(
+                f.schema.field(column).type
+                for f in files
+                if column in f.schema.names and column not in f.all_null
+            )
             counted = counted or types[column]
         fields.append(pa.field(column, counted.most_common(1)[0][0]))
     return pa.schema(fields)
@@ -163,8 +169,9 @@ def stack(files: list[FileInfo], columns: tuple[str, ...], schema: pa.Schema) ->
     Columns a file lacks, or holds with a type that does not cast to the reference's, come
     out as nulls: the schema checks report those, and the data checks skip nulls.
     """
-    target = pa.schema([schema.field(c) if c in schema.names else pa.field(c, pa.string())
-                        for c in columns])
+    target = pa.schema(
+        [schema.field(c) if c in schema.names else pa.field(c, pa.string()) for c in columns]
+    )
     names = list(target.names)
     parts = []
     for f in files:
@@ -177,8 +184,9 @@ def stack(files: list[FileInfo], columns: tuple[str, ...], schema: pa.Schema) ->
             arrays = [_column_as(data, fld, data.num_rows) for fld in target]
             parts.append(pa.Table.from_arrays(arrays, schema=target))
     table = pa.concat_tables(parts) if parts else target.empty_table()
-    games = np.repeat(np.array([f.game_id for f in files], dtype=object),
-                      [f.data.num_rows for f in files])
+    games = np.repeat(
+        np.array([f.game_id for f in files], dtype=object), [f.data.num_rows for f in files]
+    )
     return table.append_column("file_game", pa.array(games, pa.string()))
 
 

@@ -29,8 +29,13 @@ def game_scores(findings: Findings, completeness: dict[str, float]) -> dict[str,
     return scores
 
 
-def summarize(findings: Findings, scores: dict[str, float], completeness: dict[str, float],
-              dead_lettered: set[str], not_yet_played: int) -> dict:
+def summarize(
+    findings: Findings,
+    scores: dict[str, float],
+    completeness: dict[str, float],
+    dead_lettered: set[str],
+    not_yet_played: int,
+) -> dict:
     expected = len(scores)
     with_problems = {p["game_id"] for p in findings.problems}
     quality = sum(scores.values()) / expected if expected else None

@@ -40,8 +40,13 @@ def _chosen(index: list[Game], games: Iterable[Game | str] | None) -> list[Game]
     return sorted(chosen, key=lambda g: (g.game_date, g.game_id))
 
 
-def validate_season(lake: Lake, season: str, *, endpoints: Iterable[Endpoint] | None = None,
-                    games: Iterable[Game | str] | None = None) -> dict:
+def validate_season(
+    lake: Lake,
+    season: str,
+    *,
+    endpoints: Iterable[Endpoint] | None = None,
+    games: Iterable[Game | str] | None = None,
+) -> dict:
     """Validate a season (or the selected games of it) and return the report document."""
     started = time.monotonic()
     chosen = _chosen(load_games(lake, season), games)
@@ -52,9 +57,12 @@ def validate_season(lake: Lake, season: str, *, endpoints: Iterable[Endpoint] | 
     findings = Findings()
 
     present, by_month, completeness, dead_lettered = _completeness(
-        lake, season, eps, played, findings)
-    files = {table: open_files(lake, paths, rules.DATA_COLUMNS.get(table))
-             for table, paths in present.items()}
+        lake, season, eps, played, findings
+    )
+    files = {
+        table: open_files(lake, paths, rules.DATA_COLUMNS.get(table))
+        for table, paths in present.items()
+    }
     frames = _check_tables(findings, eps, files, played)
     _check_across(findings, frames, played)
     entity_checks = _check_entities(findings, lake, season, frames, played)
@@ -70,23 +78,30 @@ def validate_season(lake: Lake, season: str, *, endpoints: Iterable[Endpoint] | 
             "endpoints": [e.key for e in eps],
             "tables": list(present),
         },
-        "summary": summarize(findings, scores, completeness, dead_lettered,
-                             sum(1 for g in chosen if g.status != "final")),
+        "summary": summarize(
+            findings,
+            scores,
+            completeness,
+            dead_lettered,
+            sum(1 for g in chosen if g.status != "final"),
+        ),
         "rules": {rule: {"weight": w, "description": d} for rule, (w, d) in rules.RULES.items()},
         "entity_checks": entity_checks,
         "completeness": {
             "by_month_dataset": by_month,
             "not_yet_played": [g.game_id for g in chosen if g.status != "final"],
         },
-        "problems": sorted(findings.problems,
-                           key=lambda p: (p["game_id"], p["dataset"], p["rule"])),
+        "problems": sorted(
+            findings.problems, key=lambda p: (p["game_id"], p["dataset"], p["rule"])
+        ),
         "games": {g: round(s, 6) for g, s in scores.items()},
         "elapsed_seconds": round(time.monotonic() - started, 3),
     }
 
 
-def _completeness(lake: Lake, season: str, eps: list[Endpoint], played: dict[str, Game],
-                  findings: Findings):
+def _completeness(
+    lake: Lake, season: str, eps: list[Endpoint], played: dict[str, Game], findings: Findings
+):
     """Present files per table, the month x table grid, each game's completeness, and the
     dead-lettered games. One listing per table prefix, one for the dead letters."""
     layout = lake.layout
@@ -119,12 +134,16 @@ def _completeness(lake: Lake, season: str, eps: list[Endpoint], played: dict[str
                 continue
             for table in tables:
                 path = layout.table_file(table, season, played[game_id].month, game_id)
-                findings.problem(game_id, table, "completeness.missing",
-                                 f"no file {layout.relative(path)}")
+                findings.problem(
+                    game_id, table, "completeness.missing", f"no file {layout.relative(path)}"
+                )
     months = sorted({m for m, _ in grid}, key=_season_month_order)
-    by_month = [{"month": m, "dataset": t, "expected": grid[(m, t)][0],
-                 "present": grid[(m, t)][1]}
-                for m in months for t in present if (m, t) in grid]
+    by_month = [
+        {"month": m, "dataset": t, "expected": grid[(m, t)][0], "present": grid[(m, t)][1]}
+        for m in months
+        for t in present
+        if (m, t) in grid
+    ]
     completeness = {g: (found[g] / expected if expected else 1.0) for g in played}
     return present, by_month, completeness, dead_lettered
 
@@ -133,8 +152,12 @@ def _season_month_order(month: int) -> int:
     return month if month >= 7 else month + 12  # October..June, in season order
 
 
-def _check_tables(findings: Findings, eps: list[Endpoint], files: dict[str, list[FileInfo]],
-                  played: dict[str, Game]) -> dict[str, tuple[pd.DataFrame, set[str]]]:
+def _check_tables(
+    findings: Findings,
+    eps: list[Endpoint],
+    files: dict[str, list[FileInfo]],
+    played: dict[str, Game],
+) -> dict[str, tuple[pd.DataFrame, set[str]]]:
     """Schema checks for every table, value checks for the tables with data columns.
     Returns the data tables as (frame, games that have the file)."""
     expected = {t: cols for e in eps for t, cols in rules.expected_columns(e).items()}
@@ -181,8 +204,9 @@ def _check_across(findings: Findings, frames: dict, played: dict[str, Game]) -> 
         checks.check_line_score(findings, lines, teams, with_teams & with_lines)
 
 
-def _check_entities(findings: Findings, lake: Lake, season: str, frames: dict,
-                    played: dict[str, Game]) -> dict:
+def _check_entities(
+    findings: Findings, lake: Lake, season: str, frames: dict, played: dict[str, Game]
+) -> dict:
     """Issue #8: box-score players have a bio, games' teams have team info. Each check runs
     only when its table was landed for the season (--no-player-info / --no-team-info)."""
     report = {}

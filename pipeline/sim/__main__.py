@@ -25,10 +25,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         sim = SimServer(
-            host=args.host, port=args.port, seed=args.seed, faults=args.faults,
-            fault_seed=args.fault_seed, latency_ms=args.latency_ms,
-            request_log=args.request_log, today=args.today, throttle=args.throttle,
-            hang_seconds=args.hang_seconds, retry_after=args.retry_after,
+            host=args.host,
+            port=args.port,
+            seed=args.seed,
+            faults=args.faults,
+            fault_seed=args.fault_seed,
+            latency_ms=args.latency_ms,
+            request_log=args.request_log,
+            today=args.today,
+            throttle=args.throttle,
+            hang_seconds=args.hang_seconds,
+            retry_after=args.retry_after,
         )
     except ValueError as error:
         parser.error(str(error))

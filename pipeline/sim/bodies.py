@@ -200,9 +200,27 @@ def traditional_stats(counts: dict, minutes: str, plus_minus: bool = True) -> di
 
 
 def _line_counts(line: PlayerLine) -> dict:
-    return {name: getattr(line, name) for name in ("seconds", "fgm", "fga", "fg3m", "fg3a",
-            "ftm", "fta", "oreb", "dreb", "ast", "stl", "blk", "tov", "pf", "pts",
-            "plus_minus")}
+    return {
+        name: getattr(line, name)
+        for name in (
+            "seconds",
+            "fgm",
+            "fga",
+            "fg3m",
+            "fg3a",
+            "ftm",
+            "fta",
+            "oreb",
+            "dreb",
+            "ast",
+            "stl",
+            "blk",
+            "tov",
+            "pf",
+            "pts",
+            "plus_minus",
+        )
+    }
 
 
 def _possessions(c: dict) -> float:
@@ -222,11 +240,33 @@ def _advanced(c: dict, team: dict, opp: dict, game_seconds: int, is_team: bool) 
     chances = c["fga"] + 0.44 * c["fta"] + c["tov"]
     team_chances = max(1.0, team["fga"] + 0.44 * team["fta"] + team["tov"])
     pace = 2880 * team_poss / game_seconds if game_seconds else 0.0
-    pie_num = (c["pts"] + c["fgm"] + c["ftm"] - c["fga"] - c["fta"] + c["dreb"]
-               + 0.5 * c["oreb"] + c["ast"] + c["stl"] + 0.5 * c["blk"] - c["pf"] - c["tov"])
+    pie_num = (
+        c["pts"]
+        + c["fgm"]
+        + c["ftm"]
+        - c["fga"]
+        - c["fta"]
+        + c["dreb"]
+        + 0.5 * c["oreb"]
+        + c["ast"]
+        + c["stl"]
+        + 0.5 * c["blk"]
+        - c["pf"]
+        - c["tov"]
+    )
     pie_den = sum(
-        x["pts"] + x["fgm"] + x["ftm"] - x["fga"] - x["fta"] + x["dreb"] + 0.5 * x["oreb"]
-        + x["ast"] + x["stl"] + 0.5 * x["blk"] - x["pf"] - x["tov"]
+        x["pts"]
+        + x["fgm"]
+        + x["ftm"]
+        - x["fga"]
+        - x["fta"]
+        + x["dreb"]
+        + 0.5 * x["oreb"]
+        + x["ast"]
+        + x["stl"]
+        + 0.5 * x["blk"]
+        - x["pf"]
+        - x["tov"]
         for x in (team, opp)
     )
     if not c["seconds"]:
@@ -246,14 +286,17 @@ def _advanced(c: dict, team: dict, opp: dict, game_seconds: int, is_team: bool) 
         "assistRatio": round(100 * c["ast"] / (chances + c["ast"]), 1) if chances else 0.0,
         "offensiveReboundPercentage": pct(c["oreb"], team["oreb"] + opp["dreb"]),
         "defensiveReboundPercentage": pct(c["dreb"], team["dreb"] + opp["oreb"]),
-        "reboundPercentage": pct(c["oreb"] + c["dreb"],
-                                 team["oreb"] + team["dreb"] + opp["oreb"] + opp["dreb"]),
+        "reboundPercentage": pct(
+            c["oreb"] + c["dreb"], team["oreb"] + team["dreb"] + opp["oreb"] + opp["dreb"]
+        ),
         "estimatedTeamTurnoverPercentage": round(100 * c["tov"] / team_poss, 3),
         "turnoverRatio": round(100 * c["tov"] / chances, 1) if chances else 0.0,
         "effectiveFieldGoalPercentage": round((c["fgm"] + 0.5 * c["fg3m"]) / c["fga"], 3)
-        if c["fga"] else 0.0,
+        if c["fga"]
+        else 0.0,
         "trueShootingPercentage": round(c["pts"] / (2 * chances - 2 * c["tov"]), 3)
-        if chances - c["tov"] > 0 else 0.0,
+        if chances - c["tov"] > 0
+        else 0.0,
         "usagePercentage": round(usage, 3),
         "estimatedUsagePercentage": round(usage * (0.98 if is_team else 1.0), 3),
         "estimatedPace": round(pace, 2),
@@ -289,8 +332,10 @@ class Responder:
         result = simulate(season, record)
         with self._lock:
             self._results[record.game_id] = result
-            self._team_lines[record.game_id] = (totals(result.home.lines),
-                                                totals(result.away.lines))
+            self._team_lines[record.game_id] = (
+                totals(result.home.lines),
+                totals(result.away.lines),
+            )
             self._leaders[record.game_id] = self._leader_of(result)
             while len(self._results) > self.cache_size:
                 self._results.popitem(last=False)
@@ -312,8 +357,10 @@ class Responder:
             "personId": line.spot.player.person_id,
             "firstName": line.spot.player.first_name,
             "lastName": line.spot.player.last_name,
-            "teamId": side.team.team_id, "teamCity": side.team.city,
-            "teamName": side.team.nickname, "teamTricode": side.team.abbreviation,
+            "teamId": side.team.team_id,
+            "teamCity": side.team.city,
+            "teamName": side.team.nickname,
+            "teamTricode": side.team.abbreviation,
             "points": float(line.pts),
         }
 
@@ -422,7 +469,8 @@ class Responder:
             end = _number(params, "EndPeriod", required=False) or 0
             if start or end:  # 0 means "all", as on the real API
                 actions = [
-                    a for a in actions
+                    a
+                    for a in actions
                     if (not start or a["period"] >= start) and (not end or a["period"] <= end)
                 ]
         body = {
@@ -469,28 +517,32 @@ class Responder:
         side = result.side(is_home)
         for line in side.lines:
             player = line.spot.player
-            team["players"].append({
-                "personId": player.person_id,
-                "name": player.full_name,
-                "position": line.spot.position if line.starter else "",
-                "starter": "1" if line.starter else "0",
-                "oncourt": "0",
-                "played": "1" if line.played else "0",
-                "statistics": {
-                    "points": line.pts,
-                    "rebounds": line.reb,
-                    "assists": line.ast,
-                    "minutes": f"PT{line.seconds // 60:02d}M{line.seconds % 60:02d}.00S",
-                },
-                "notPlayingReason": None if line.played else DNP_COMMENT,
-            })
+            team["players"].append(
+                {
+                    "personId": player.person_id,
+                    "name": player.full_name,
+                    "position": line.spot.position if line.starter else "",
+                    "starter": "1" if line.starter else "0",
+                    "oncourt": "0",
+                    "played": "1" if line.played else "0",
+                    "statistics": {
+                        "points": line.pts,
+                        "rebounds": line.reb,
+                        "assists": line.ast,
+                        "minutes": f"PT{line.seconds // 60:02d}M{line.seconds % 60:02d}.00S",
+                    },
+                    "notPlayingReason": None if line.played else DNP_COMMENT,
+                }
+            )
         for spot in side.inactive:
-            team["inactives"].append({
-                "personId": spot.player.person_id,
-                "firstName": spot.player.first_name,
-                "familyName": spot.player.last_name,
-                "jerseyNum": spot.jersey,
-            })
+            team["inactives"].append(
+                {
+                    "personId": spot.player.person_id,
+                    "firstName": spot.player.first_name,
+                    "familyName": spot.player.last_name,
+                    "jerseyNum": spot.jersey,
+                }
+            )
         counts = totals(side.lines)
         team["statistics"] = {
             "points": counts["pts"],
@@ -549,20 +601,26 @@ class Responder:
     def _meetings(self, season: Season, record: GameRecord) -> list[dict]:
         pair = {record.home_team_id, record.away_team_id}
         earlier = [
-            g for g in season.games
+            g
+            for g in season.games
             if {g.home_team_id, g.away_team_id} == pair and g.date < record.date and g.is_final
         ][-5:]
         meetings = []
         for order, game in enumerate(reversed(earlier), start=1):
-            entry = {"recencyOrder": order, "gameId": game.game_id,
-                     "gameTimeUTC": _iso(game.date, game.tip_minutes
-                                         + _utc_offset_minutes(game.date)),
-                     "gameEt": _iso(game.date, game.tip_minutes), "gameStatus": 3,
-                     "gameStatusText": "Final"}
+            entry = {
+                "recencyOrder": order,
+                "gameId": game.game_id,
+                "gameTimeUTC": _iso(game.date, game.tip_minutes + _utc_offset_minutes(game.date)),
+                "gameEt": _iso(game.date, game.tip_minutes),
+                "gameStatus": 3,
+                "gameStatusText": "Final",
+            }
             for key, is_home in (("awayTeam", False), ("homeTeam", True)):
                 team = TEAMS_BY_ID[game.home_team_id if is_home else game.away_team_id]
                 entry[key] = {
-                    "teamId": team.team_id, "teamCity": team.city, "teamName": team.nickname,
+                    "teamId": team.team_id,
+                    "teamCity": team.city,
+                    "teamName": team.nickname,
                     "teamTricode": team.abbreviation,
                     "score": game.home_score if is_home else game.away_score,
                     "wins": game.home_wins if is_home else game.away_wins,
@@ -587,8 +645,11 @@ class Responder:
             "gameEt": _iso(record.date, record.tip_minutes),
             "awayTeamId": record.away_team_id,
             "homeTeamId": record.home_team_id,
-            "duration": (f"{result.duration_minutes // 60}:{result.duration_minutes % 60:02d}"
-                         if result else ""),
+            "duration": (
+                f"{result.duration_minutes // 60}:{result.duration_minutes % 60:02d}"
+                if result
+                else ""
+            ),
             "attendance": result.attendance if result else 0,
             "sellout": 0,
             "arena": {
@@ -601,16 +662,23 @@ class Responder:
             },
             "officials": [
                 {
-                    "personId": pid, "name": f"{first} {last}", "nameI": f"{first[0]}. {last}",
-                    "firstName": first, "familyName": last, "jerseyNum": jersey,
+                    "personId": pid,
+                    "name": f"{first} {last}",
+                    "nameI": f"{first[0]}. {last}",
+                    "firstName": first,
+                    "familyName": last,
+                    "jerseyNum": jersey,
                     "assignment": f"OFFICIAL{i}",
                 }
                 for i, (pid, first, last, jersey) in enumerate(
                     result.officials if result else [], start=1
                 )
             ],
-            "broadcasters": {"nationalBroadcasters": [], "homeTvBroadcasters": [],
-                             "awayTvBroadcasters": []},
+            "broadcasters": {
+                "nationalBroadcasters": [],
+                "homeTvBroadcasters": [],
+                "awayTvBroadcasters": [],
+            },
             "videoAvailableFlag": 1 if result else 0,
             "ptAvailable": 1 if result else 0,
             "ptXYZAvailable": 0,
@@ -619,9 +687,12 @@ class Responder:
             "historicalStatus": 0 if season.start_year >= PBP_FIRST_SEASON else 1,
             "pregameCharts": {},
             "postgameCharts": (
-                {"homeTeam": self._postgame_team(result, True),
-                 "awayTeam": self._postgame_team(result, False)}
-                if result else {}
+                {
+                    "homeTeam": self._postgame_team(result, True),
+                    "awayTeam": self._postgame_team(result, False),
+                }
+                if result
+                else {}
             ),
             "homeTeam": self._summary_team(record, result, True),
             "awayTeam": self._summary_team(record, result, False),
@@ -659,7 +730,8 @@ class Responder:
             season_name = season_string(today.year if today.month >= 9 else today.year - 1)
         season = self._season(season_name)
         records = [
-            g for g in season.games
+            g
+            for g in season.games
             if g.is_final
             and (season_type is None or g.season_type == season_type)
             and (date_from is None or g.date >= date_from)
@@ -680,27 +752,54 @@ class Responder:
             team = TEAMS_BY_ID[record.home_team_id if is_home else record.away_team_id]
             if team_id is not None and team.team_id != team_id:
                 continue
-            rows.append([
-                f"{TYPE_CODE[record.season_type]}{start_year}", team.team_id, team.abbreviation,
-                team.full_name, record.game_id, record.date.isoformat(),
-                self._matchup(record, is_home), "W" if own["pts"] > opp["pts"] else "L",
-                round(own["seconds"] / 60), own["pts"], own["fgm"], own["fga"],
-                pct(own["fgm"], own["fga"]), own["fg3m"], own["fg3a"],
-                pct(own["fg3m"], own["fg3a"]), own["ftm"], own["fta"], pct(own["ftm"], own["fta"]),
-                own["oreb"], own["dreb"], own["oreb"] + own["dreb"], own["ast"], own["stl"],
-                own["blk"], own["tov"], own["pf"], float(own["pts"] - opp["pts"]),
-            ])
+            rows.append(
+                [
+                    f"{TYPE_CODE[record.season_type]}{start_year}",
+                    team.team_id,
+                    team.abbreviation,
+                    team.full_name,
+                    record.game_id,
+                    record.date.isoformat(),
+                    self._matchup(record, is_home),
+                    "W" if own["pts"] > opp["pts"] else "L",
+                    round(own["seconds"] / 60),
+                    own["pts"],
+                    own["fgm"],
+                    own["fga"],
+                    pct(own["fgm"], own["fga"]),
+                    own["fg3m"],
+                    own["fg3a"],
+                    pct(own["fg3m"], own["fg3a"]),
+                    own["ftm"],
+                    own["fta"],
+                    pct(own["ftm"], own["fta"]),
+                    own["oreb"],
+                    own["dreb"],
+                    own["oreb"] + own["dreb"],
+                    own["ast"],
+                    own["stl"],
+                    own["blk"],
+                    own["tov"],
+                    own["pf"],
+                    float(own["pts"] - opp["pts"]),
+                ]
+            )
         rows.sort(key=lambda row: (row[5], row[4]), reverse=True)  # newest first
         body = {
             "resource": "leaguegamefinderparameters",
             "parameters": {
-                "PlayerOrTeam": "T", "LeagueID": params.get("LeagueID") or "00",
-                "Season": season_name, "SeasonType": params.get("SeasonType") or None,
-                "DateFrom": params.get("DateFrom") or None, "DateTo": params.get("DateTo") or None,
-                "TeamID": team_id, "GameID": params.get("GameID") or None,
+                "PlayerOrTeam": "T",
+                "LeagueID": params.get("LeagueID") or "00",
+                "Season": season_name,
+                "SeasonType": params.get("SeasonType") or None,
+                "DateFrom": params.get("DateFrom") or None,
+                "DateTo": params.get("DateTo") or None,
+                "TeamID": team_id,
+                "GameID": params.get("GameID") or None,
             },
-            "resultSets": [{"name": "LeagueGameFinderResults", "headers": GAMEFINDER_HEADERS,
-                            "rowSet": rows}],
+            "resultSets": [
+                {"name": "LeagueGameFinderResults", "headers": GAMEFINDER_HEADERS, "rowSet": rows}
+            ],
         }
         return Reply(200, body)
 
@@ -712,27 +811,53 @@ class Responder:
         rows = []
         for record, is_home, own, opp in self._team_rows(None, records):
             team = TEAMS_BY_ID[record.home_team_id if is_home else record.away_team_id]
-            rows.append([
-                f"{TYPE_CODE[record.season_type]}{start_year}", team.team_id, team.abbreviation,
-                team.full_name, record.game_id, record.date.isoformat(),
-                self._matchup(record, is_home), "W" if own["pts"] > opp["pts"] else "L",
-                round(own["seconds"] / 60), own["fgm"], own["fga"], pct(own["fgm"], own["fga"]),
-                own["fg3m"], own["fg3a"], pct(own["fg3m"], own["fg3a"]), own["ftm"], own["fta"],
-                pct(own["ftm"], own["fta"]), own["oreb"], own["dreb"], own["oreb"] + own["dreb"],
-                own["ast"], own["stl"], own["blk"], own["tov"], own["pf"], own["pts"],
-                own["pts"] - opp["pts"], 1,
-            ])
+            rows.append(
+                [
+                    f"{TYPE_CODE[record.season_type]}{start_year}",
+                    team.team_id,
+                    team.abbreviation,
+                    team.full_name,
+                    record.game_id,
+                    record.date.isoformat(),
+                    self._matchup(record, is_home),
+                    "W" if own["pts"] > opp["pts"] else "L",
+                    round(own["seconds"] / 60),
+                    own["fgm"],
+                    own["fga"],
+                    pct(own["fgm"], own["fga"]),
+                    own["fg3m"],
+                    own["fg3a"],
+                    pct(own["fg3m"], own["fg3a"]),
+                    own["ftm"],
+                    own["fta"],
+                    pct(own["ftm"], own["fta"]),
+                    own["oreb"],
+                    own["dreb"],
+                    own["oreb"] + own["dreb"],
+                    own["ast"],
+                    own["stl"],
+                    own["blk"],
+                    own["tov"],
+                    own["pf"],
+                    own["pts"],
+                    own["pts"] - opp["pts"],
+                    1,
+                ]
+            )
         descending = (params.get("Direction") or "ASC").upper() == "DESC"
         rows.sort(key=lambda row: (row[5], row[4]), reverse=descending)
         body = {
             "resource": "leaguegamelog",
             "parameters": {
-                "LeagueID": params.get("LeagueID") or "00", "Season": season_name,
-                "SeasonType": params.get("SeasonType"), "PlayerOrTeam": "T",
+                "LeagueID": params.get("LeagueID") or "00",
+                "Season": season_name,
+                "SeasonType": params.get("SeasonType"),
+                "PlayerOrTeam": "T",
                 "Counter": int(params.get("Counter") or 0),
                 "Sorter": params.get("Sorter") or "DATE",
                 "Direction": "DESC" if descending else "ASC",
-                "DateFrom": params.get("DateFrom") or None, "DateTo": params.get("DateTo") or None,
+                "DateFrom": params.get("DateFrom") or None,
+                "DateTo": params.get("DateTo") or None,
             },
             "resultSets": [{"name": "LeagueGameLog", "headers": GAMELOG_HEADERS, "rowSet": rows}],
         }
@@ -751,9 +876,14 @@ class Responder:
         weeks = []
         for number in range(1, 27):
             start = opening + dt.timedelta(days=7 * (number - 1) - opening.weekday())
-            weeks.append({"weekNumber": number, "weekName": f"Week {number}",
-                          "startDate": _iso(max(start, opening)),
-                          "endDate": _iso(start + dt.timedelta(days=6))})
+            weeks.append(
+                {
+                    "weekNumber": number,
+                    "weekName": f"Week {number}",
+                    "startDate": _iso(max(start, opening)),
+                    "endDate": _iso(start + dt.timedelta(days=6)),
+                }
+            )
         body = {
             "meta": _meta(f"league/00/{season.name}/scheduleleaguev2", season.league.today),
             "leagueSchedule": {
@@ -775,9 +905,17 @@ class Responder:
         leaders = [self.points_leader(record)] if record.is_final else []
 
         def team(info, wins, losses, score):
-            return {"teamId": info.team_id, "teamName": info.nickname, "teamCity": info.city,
-                    "teamTricode": info.abbreviation, "teamSlug": info.slug, "wins": wins,
-                    "losses": losses, "score": score if record.is_final else 0, "seed": None}
+            return {
+                "teamId": info.team_id,
+                "teamName": info.nickname,
+                "teamCity": info.city,
+                "teamTricode": info.abbreviation,
+                "teamSlug": info.slug,
+                "wins": wins,
+                "losses": losses,
+                "score": score if record.is_final else 0,
+                "seed": None,
+            }
 
         return {
             "gameId": record.game_id,
@@ -800,7 +938,8 @@ class Responder:
             "ifNecessary": "false",
             "seriesGameNumber": f"Game {record.extra['game']}" if record.extra else "",
             "gameLabel": {PLAYIN: "SoFi Play-In Tournament", CUP: "Emirates NBA Cup"}.get(
-                record.season_type, ""),
+                record.season_type, ""
+            ),
             "gameSubLabel": "Championship" if record.season_type == CUP else "",
             "seriesText": record.series_text,
             "arenaName": home.arena,
@@ -814,14 +953,19 @@ class Responder:
                 "nationalBroadcasters": [],
                 "nationalRadioBroadcasters": [],
                 "nationalOttBroadcasters": [],
-                "homeTvBroadcasters": [{
-                    "broadcasterScope": "home", "broadcasterMedia": "tv",
-                    "broadcasterId": 1000 + home.team_id % 100,
-                    "broadcasterDisplay": f"{home.nickname} TV",
-                    "broadcasterAbbreviation": f"{home.abbreviation}TV",
-                    "tapeDelayComments": "", "broadcasterVideoLink": "",
-                    "broadcasterDescription": "", "broadcasterTeamId": home.team_id,
-                }],
+                "homeTvBroadcasters": [
+                    {
+                        "broadcasterScope": "home",
+                        "broadcasterMedia": "tv",
+                        "broadcasterId": 1000 + home.team_id % 100,
+                        "broadcasterDisplay": f"{home.nickname} TV",
+                        "broadcasterAbbreviation": f"{home.abbreviation}TV",
+                        "tapeDelayComments": "",
+                        "broadcasterVideoLink": "",
+                        "broadcasterDescription": "",
+                        "broadcasterTeamId": home.team_id,
+                    }
+                ],
                 "homeRadioBroadcasters": [],
                 "homeOttBroadcasters": [],
                 "awayTvBroadcasters": [],
@@ -849,29 +993,63 @@ class Responder:
         spot = next((s for s in season.rosters.get(team_id, []) if s.player is player), None)
         first_year = max(FIRST_SEASON, season.start_year - 1 - person_id % 12)
         row = [
-            person_id, player.first_name, player.last_name, player.full_name,
-            f"{player.last_name}, {player.first_name}", player.name_i, player.slug,
-            f"{first_year - 21}-0{1 + person_id % 9}-1{person_id % 10}T00:00:00", "",
-            "USA", "", f"6-{person_id % 11}", str(190 + person_id % 60),
-            season.start_year - first_year, spot.jersey if spot else "",
+            person_id,
+            player.first_name,
+            player.last_name,
+            player.full_name,
+            f"{player.last_name}, {player.first_name}",
+            player.name_i,
+            player.slug,
+            f"{first_year - 21}-0{1 + person_id % 9}-1{person_id % 10}T00:00:00",
+            "",
+            "USA",
+            "",
+            f"6-{person_id % 11}",
+            str(190 + person_id % 60),
+            season.start_year - first_year,
+            spot.jersey if spot else "",
             {"G": "Guard", "F": "Forward", "C": "Center"}.get(spot.position if spot else "", ""),
-            "Active" if player.is_active else "Inactive", "Y" if team else "N",
-            team.team_id if team else 0, team.nickname if team else "",
-            team.abbreviation if team else "", team.slug if team else "",
-            team.city if team else "", player.slug.replace("-", "_"), first_year,
-            season.start_year if player.is_active else first_year + 5, "N", "Y", "Y",
-            str(first_year), "1", str(1 + person_id % 30), "N",
+            "Active" if player.is_active else "Inactive",
+            "Y" if team else "N",
+            team.team_id if team else 0,
+            team.nickname if team else "",
+            team.abbreviation if team else "",
+            team.slug if team else "",
+            team.city if team else "",
+            player.slug.replace("-", "_"),
+            first_year,
+            season.start_year if player.is_active else first_year + 5,
+            "N",
+            "Y",
+            "Y",
+            str(first_year),
+            "1",
+            str(1 + person_id % 30),
+            "N",
         ]
         body = {
             "resource": "commonplayerinfo",
             "parameters": [{"PlayerID": person_id}, {"LeagueID": params.get("LeagueID") or "00"}],
             "resultSets": [
                 {"name": "CommonPlayerInfo", "headers": PLAYERINFO_HEADERS, "rowSet": [row]},
-                {"name": "PlayerHeadlineStats",
-                 "headers": ["PLAYER_ID", "PLAYER_NAME", "TimeFrame", "PTS", "AST", "REB", "PIE"],
-                 "rowSet": [[person_id, player.full_name, season.name, 0.0, 0.0, 0.0, 0]]},
-                {"name": "AvailableSeasons", "headers": ["SEASON_ID"],
-                 "rowSet": [[f"2{y}"] for y in range(first_year, season.start_year + 1)]},
+                {
+                    "name": "PlayerHeadlineStats",
+                    "headers": [
+                        "PLAYER_ID",
+                        "PLAYER_NAME",
+                        "TimeFrame",
+                        "PTS",
+                        "AST",
+                        "REB",
+                        "PIE",
+                    ],
+                    "rowSet": [[person_id, player.full_name, season.name, 0.0, 0.0, 0.0, 0]],
+                },
+                {
+                    "name": "AvailableSeasons",
+                    "headers": ["SEASON_ID"],
+                    "rowSet": [[f"2{y}"] for y in range(first_year, season.start_year + 1)],
+                },
             ],
         }
         return Reply(200, body, str(person_id))
@@ -895,29 +1073,67 @@ class Responder:
                 won = game.winner_id == team.team_id
                 wins, losses = wins + won, losses + (not won)
         conf_rank = 1 + sum(
-            1 for other in season.teams
-            if other.conference == team.conference and other is not team
+            1
+            for other in season.teams
+            if other.conference == team.conference
+            and other is not team
             and season.strength[other.team_id] > season.strength[team.team_id]
         )
         row = [
-            team.team_id, season.name, team.city, team.nickname, team.abbreviation,
-            team.conference, team.division, team.slug, team.slug, wins, losses,
-            round(wins / (wins + losses), 3) if wins + losses else 0.0, conf_rank,
-            1 + (conf_rank - 1) // 3, str(team.year_founded), str(season.start_year),
+            team.team_id,
+            season.name,
+            team.city,
+            team.nickname,
+            team.abbreviation,
+            team.conference,
+            team.division,
+            team.slug,
+            team.slug,
+            wins,
+            losses,
+            round(wins / (wins + losses), 3) if wins + losses else 0.0,
+            conf_rank,
+            1 + (conf_rank - 1) // 3,
+            str(team.year_founded),
+            str(season.start_year),
         ]
         body = {
             "resource": "teaminfocommon",
-            "parameters": {"LeagueID": params.get("LeagueID") or "00",
-                           "Season": season_name, "SeasonType": params.get("SeasonType") or None,
-                           "TeamID": team.team_id},
+            "parameters": {
+                "LeagueID": params.get("LeagueID") or "00",
+                "Season": season_name,
+                "SeasonType": params.get("SeasonType") or None,
+                "TeamID": team.team_id,
+            },
             "resultSets": [
                 {"name": "TeamInfoCommon", "headers": TEAMINFO_HEADERS, "rowSet": [row]},
-                {"name": "TeamSeasonRanks", "headers": TEAMRANKS_HEADERS, "rowSet": [[
-                    "00", f"2{season.start_year}", team.team_id, conf_rank, 112.0, conf_rank,
-                    44.0, conf_rank, 26.0, conf_rank, 112.0]]},
-                {"name": "AvailableSeasons", "headers": ["SEASON_ID"],
-                 "rowSet": [[f"2{y}"] for y in range(max(team.year_founded, FIRST_SEASON),
-                                                     season.start_year + 1)]},
+                {
+                    "name": "TeamSeasonRanks",
+                    "headers": TEAMRANKS_HEADERS,
+                    "rowSet": [
+                        [
+                            "00",
+                            f"2{season.start_year}",
+                            team.team_id,
+                            conf_rank,
+                            112.0,
+                            conf_rank,
+                            44.0,
+                            conf_rank,
+                            26.0,
+                            conf_rank,
+                            112.0,
+                        ]
+                    ],
+                },
+                {
+                    "name": "AvailableSeasons",
+                    "headers": ["SEASON_ID"],
+                    "rowSet": [
+                        [f"2{y}"]
+                        for y in range(max(team.year_founded, FIRST_SEASON), season.start_year + 1)
+                    ],
+                },
             ],
         }
         return Reply(200, body, str(team.team_id))
@@ -930,19 +1146,47 @@ class Responder:
             raise NotFound(f"No team found for TeamID {team.team_id} in {season.name}.")
         year = str(season.start_year)
         rows = [
-            [team.team_id, year, "00", spot.player.full_name, spot.player.first_name,
-             spot.player.slug, spot.jersey, spot.position, f"6-{spot.player.person_id % 11}",
-             str(190 + spot.player.person_id % 60), "JAN 01, 1999", 25.0,
-             str(spot.player.person_id % 12) if spot.player.person_id % 12 else "R", "",
-             spot.player.person_id, ""]
+            [
+                team.team_id,
+                year,
+                "00",
+                spot.player.full_name,
+                spot.player.first_name,
+                spot.player.slug,
+                spot.jersey,
+                spot.position,
+                f"6-{spot.player.person_id % 11}",
+                str(190 + spot.player.person_id % 60),
+                "JAN 01, 1999",
+                25.0,
+                str(spot.player.person_id % 12) if spot.player.person_id % 12 else "R",
+                "",
+                spot.player.person_id,
+                "",
+            ]
             for spot in roster
         ]
-        coaches = [[team.team_id, year, 900000 + team.team_id % 1000, "Head", "Coach",
-                    f"{team.nickname} Head Coach", 1, "Head Coach", None, 1]]
+        coaches = [
+            [
+                team.team_id,
+                year,
+                900000 + team.team_id % 1000,
+                "Head",
+                "Coach",
+                f"{team.nickname} Head Coach",
+                1,
+                "Head Coach",
+                None,
+                1,
+            ]
+        ]
         body = {
             "resource": "commonteamroster",
-            "parameters": {"TeamID": team.team_id, "LeagueID": params.get("LeagueID") or "00",
-                           "Season": season.name},
+            "parameters": {
+                "TeamID": team.team_id,
+                "LeagueID": params.get("LeagueID") or "00",
+                "Season": season.name,
+            },
             "resultSets": [
                 {"name": "CommonTeamRoster", "headers": ROSTER_HEADERS, "rowSet": rows},
                 {"name": "Coaches", "headers": COACH_HEADERS, "rowSet": coaches},
@@ -957,38 +1201,159 @@ def _status_text(record: GameRecord) -> str:
 
 
 GAMEFINDER_HEADERS = [
-    "SEASON_ID", "TEAM_ID", "TEAM_ABBREVIATION", "TEAM_NAME", "GAME_ID", "GAME_DATE", "MATCHUP",
-    "WL", "MIN", "PTS", "FGM", "FGA", "FG_PCT", "FG3M", "FG3A", "FG3_PCT", "FTM", "FTA",
-    "FT_PCT", "OREB", "DREB", "REB", "AST", "STL", "BLK", "TOV", "PF", "PLUS_MINUS",
+    "SEASON_ID",
+    "TEAM_ID",
+    "TEAM_ABBREVIATION",
+    "TEAM_NAME",
+    "GAME_ID",
+    "GAME_DATE",
+    "MATCHUP",
+    "WL",
+    "MIN",
+    "PTS",
+    "FGM",
+    "FGA",
+    "FG_PCT",
+    "FG3M",
+    "FG3A",
+    "FG3_PCT",
+    "FTM",
+    "FTA",
+    "FT_PCT",
+    "OREB",
+    "DREB",
+    "REB",
+    "AST",
+    "STL",
+    "BLK",
+    "TOV",
+    "PF",
+    "PLUS_MINUS",
 ]
 GAMELOG_HEADERS = [
-    "SEASON_ID", "TEAM_ID", "TEAM_ABBREVIATION", "TEAM_NAME", "GAME_ID", "GAME_DATE", "MATCHUP",
-    "WL", "MIN", "FGM", "FGA", "FG_PCT", "FG3M", "FG3A", "FG3_PCT", "FTM", "FTA", "FT_PCT",
-    "OREB", "DREB", "REB", "AST", "STL", "BLK", "TOV", "PF", "PTS", "PLUS_MINUS",
+    "SEASON_ID",
+    "TEAM_ID",
+    "TEAM_ABBREVIATION",
+    "TEAM_NAME",
+    "GAME_ID",
+    "GAME_DATE",
+    "MATCHUP",
+    "WL",
+    "MIN",
+    "FGM",
+    "FGA",
+    "FG_PCT",
+    "FG3M",
+    "FG3A",
+    "FG3_PCT",
+    "FTM",
+    "FTA",
+    "FT_PCT",
+    "OREB",
+    "DREB",
+    "REB",
+    "AST",
+    "STL",
+    "BLK",
+    "TOV",
+    "PF",
+    "PTS",
+    "PLUS_MINUS",
     "VIDEO_AVAILABLE",
 ]
 PLAYERINFO_HEADERS = [
-    "PERSON_ID", "FIRST_NAME", "LAST_NAME", "DISPLAY_FIRST_LAST", "DISPLAY_LAST_COMMA_FIRST",
-    "DISPLAY_FI_LAST", "PLAYER_SLUG", "BIRTHDATE", "SCHOOL", "COUNTRY", "LAST_AFFILIATION",
-    "HEIGHT", "WEIGHT", "SEASON_EXP", "JERSEY", "POSITION", "ROSTERSTATUS",
-    "GAMES_PLAYED_CURRENT_SEASON_FLAG", "TEAM_ID", "TEAM_NAME", "TEAM_ABBREVIATION",
-    "TEAM_CODE", "TEAM_CITY", "PLAYERCODE", "FROM_YEAR", "TO_YEAR", "DLEAGUE_FLAG", "NBA_FLAG",
-    "GAMES_PLAYED_FLAG", "DRAFT_YEAR", "DRAFT_ROUND", "DRAFT_NUMBER", "GREATEST_75_FLAG",
+    "PERSON_ID",
+    "FIRST_NAME",
+    "LAST_NAME",
+    "DISPLAY_FIRST_LAST",
+    "DISPLAY_LAST_COMMA_FIRST",
+    "DISPLAY_FI_LAST",
+    "PLAYER_SLUG",
+    "BIRTHDATE",
+    "SCHOOL",
+    "COUNTRY",
+    "LAST_AFFILIATION",
+    "HEIGHT",
+    "WEIGHT",
+    "SEASON_EXP",
+    "JERSEY",
+    "POSITION",
+    "ROSTERSTATUS",
+    "GAMES_PLAYED_CURRENT_SEASON_FLAG",
+    "TEAM_ID",
+    "TEAM_NAME",
+    "TEAM_ABBREVIATION",
+    "TEAM_CODE",
+    "TEAM_CITY",
+    "PLAYERCODE",
+    "FROM_YEAR",
+    "TO_YEAR",
+    "DLEAGUE_FLAG",
+    "NBA_FLAG",
+    "GAMES_PLAYED_FLAG",
+    "DRAFT_YEAR",
+    "DRAFT_ROUND",
+    "DRAFT_NUMBER",
+    "GREATEST_75_FLAG",
 ]
 TEAMINFO_HEADERS = [
-    "TEAM_ID", "SEASON_YEAR", "TEAM_CITY", "TEAM_NAME", "TEAM_ABBREVIATION", "TEAM_CONFERENCE",
-    "TEAM_DIVISION", "TEAM_CODE", "TEAM_SLUG", "W", "L", "PCT", "CONF_RANK", "DIV_RANK",
-    "MIN_YEAR", "MAX_YEAR",
+    "TEAM_ID",
+    "SEASON_YEAR",
+    "TEAM_CITY",
+    "TEAM_NAME",
+    "TEAM_ABBREVIATION",
+    "TEAM_CONFERENCE",
+    "TEAM_DIVISION",
+    "TEAM_CODE",
+    "TEAM_SLUG",
+    "W",
+    "L",
+    "PCT",
+    "CONF_RANK",
+    "DIV_RANK",
+    "MIN_YEAR",
+    "MAX_YEAR",
 ]
 TEAMRANKS_HEADERS = [
-    "LEAGUE_ID", "SEASON_ID", "TEAM_ID", "PTS_RANK", "PTS_PG", "REB_RANK", "REB_PG", "AST_RANK",
-    "AST_PG", "OPP_PTS_RANK", "OPP_PTS_PG",
+    "LEAGUE_ID",
+    "SEASON_ID",
+    "TEAM_ID",
+    "PTS_RANK",
+    "PTS_PG",
+    "REB_RANK",
+    "REB_PG",
+    "AST_RANK",
+    "AST_PG",
+    "OPP_PTS_RANK",
+    "OPP_PTS_PG",
 ]
 ROSTER_HEADERS = [
-    "TeamID", "SEASON", "LeagueID", "PLAYER", "NICKNAME", "PLAYER_SLUG", "NUM", "POSITION",
-    "HEIGHT", "WEIGHT", "BIRTH_DATE", "AGE", "EXP", "SCHOOL", "PLAYER_ID", "HOW_ACQUIRED",
+    "TeamID",
+    "SEASON",
+    "LeagueID",
+    "PLAYER",
+    "NICKNAME",
+    "PLAYER_SLUG",
+    "NUM",
+    "POSITION",
+    "HEIGHT",
+    "WEIGHT",
+    "BIRTH_DATE",
+    "AGE",
+    "EXP",
+    "SCHOOL",
+    "PLAYER_ID",
+    "HOW_ACQUIRED",
 ]
 COACH_HEADERS = [
-    "TEAM_ID", "SEASON", "COACH_ID", "FIRST_NAME", "LAST_NAME", "COACH_NAME", "IS_ASSISTANT",
-    "COACH_TYPE", "SORT_SEQUENCE", "SUB_SORT_SEQUENCE",
+    "TEAM_ID",
+    "SEASON",
+    "COACH_ID",
+    "FIRST_NAME",
+    "LAST_NAME",
+    "COACH_NAME",
+    "IS_ASSISTANT",
+    "COACH_TYPE",
+    "SORT_SEQUENCE",
+    "SUB_SORT_SEQUENCE",
 ]

@@ -21,7 +21,16 @@ from collections import deque
 from dataclasses import dataclass, field
 
 TRANSIENT_KINDS = (
-    "429", "500", "502", "503", "504", "hang", "reset", "truncated", "html", "error_message",
+    "429",
+    "500",
+    "502",
+    "503",
+    "504",
+    "hang",
+    "reset",
+    "truncated",
+    "html",
+    "error_message",
 )
 PERMANENT_KINDS = ("empty", "notfound")
 ALL_KINDS = TRANSIENT_KINDS + PERMANENT_KINDS

@@ -79,8 +79,22 @@ class PlayerLine:
 
 
 COUNT_FIELDS = (
-    "seconds", "fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "ast", "stl", "blk",
-    "tov", "pf", "pts", "plus_minus",
+    "seconds",
+    "fgm",
+    "fga",
+    "fg3m",
+    "fg3a",
+    "ftm",
+    "fta",
+    "oreb",
+    "dreb",
+    "ast",
+    "stl",
+    "blk",
+    "tov",
+    "pf",
+    "pts",
+    "plus_minus",
 )
 
 
@@ -251,7 +265,12 @@ class _Simulation:
                 self.substitute(side, out_idx, in_idx, t_abs)
             out_line, in_line = side.lines[out_idx], side.lines[in_idx]
             self.emit(
-                period, clock, side, out_line, "Substitution", "",
+                period,
+                clock,
+                side,
+                out_line,
+                "Substitution",
+                "",
                 f"SUB: {in_line.spot.player.last_name} FOR {out_line.spot.player.last_name}",
                 videoAvailable=0,
             )
@@ -301,9 +320,18 @@ class _Simulation:
         else:
             description = f"MISS {name} {distance}' {three}{words}"
         self.emit(
-            period, clock, side, line, "Made Shot" if made else "Missed Shot", sub_type,
-            description, scored=made, shotResult="Made" if made else "Missed", isFieldGoal=1,
-            shotDistance=distance, shotValue=value,
+            period,
+            clock,
+            side,
+            line,
+            "Made Shot" if made else "Missed Shot",
+            sub_type,
+            description,
+            scored=made,
+            shotResult="Made" if made else "Missed",
+            isFieldGoal=1,
+            shotDistance=distance,
+            shotValue=value,
             xLegacy=round(10 * distance * math.sin(angle)),
             yLegacy=round(10 * distance * math.cos(angle)),
         )
@@ -315,7 +343,12 @@ class _Simulation:
         else:
             line.dreb += 1
         self.emit(
-            period, clock, side, line, "Rebound", "Unknown",
+            period,
+            clock,
+            side,
+            line,
+            "Rebound",
+            "Unknown",
             f"{line.spot.player.last_name} REBOUND (Off:{line.oreb} Def:{line.dreb})",
         )
 
@@ -324,7 +357,12 @@ class _Simulation:
         side.period_fouls += 1
         referee = self.rng.choice(self.officials)
         self.emit(
-            period, clock, side, line, "Foul", sub_type,
+            period,
+            clock,
+            side,
+            line,
+            "Foul",
+            sub_type,
             f"{line.spot.player.last_name} {code} (P{line.pf}.T{side.period_fouls}) "
             f"({referee[1][0]}.{referee[2]})",
         )
@@ -340,8 +378,14 @@ class _Simulation:
         else:
             description = f"MISS {name} Free Throw {number} of {of}"
         self.emit(
-            period, clock, side, line, "Free Throw", f"Free Throw {number} of {of}",
-            description, scored=made,
+            period,
+            clock,
+            side,
+            line,
+            "Free Throw",
+            f"Free Throw {number} of {of}",
+            description,
+            scored=made,
         )
 
     def turnover(self, period, clock, side, defense, line=None, sub_type=None) -> None:
@@ -350,7 +394,12 @@ class _Simulation:
         line.tov += 1
         side.turnovers += 1
         self.emit(
-            period, clock, side, line, "Turnover", sub_type,
+            period,
+            clock,
+            side,
+            line,
+            "Turnover",
+            sub_type,
             f"{line.spot.player.last_name} {sub_type.removesuffix(' Turnover')} Turnover "
             f"(P{line.tov}.T{side.turnovers})",
         )
@@ -358,8 +407,14 @@ class _Simulation:
             thief = self.defender(defense)
             thief.stl += 1
             self.emit(
-                period, clock, defense, thief, "", "",
-                f"{thief.spot.player.last_name} STEAL ({thief.stl} STL)", same_number=True,
+                period,
+                clock,
+                defense,
+                thief,
+                "",
+                "",
+                f"{thief.spot.player.last_name} STEAL ({thief.stl} STL)",
+                same_number=True,
             )
 
     # ----- possessions ---------------------------------------------------------------
@@ -401,7 +456,12 @@ class _Simulation:
                 blocker = self.defender(defense)
                 blocker.blk += 1
                 self.emit(
-                    period, end, defense, blocker, "", "",
+                    period,
+                    end,
+                    defense,
+                    blocker,
+                    "",
+                    "",
                     f"{blocker.spot.player.last_name} BLOCK ({blocker.blk} BLK)",
                 )
             self.rebound(period, end, defense, offensive=False)
@@ -448,8 +508,14 @@ class _Simulation:
         self.home.period_fouls = self.away.period_fouls = 0
         start_time = self.record.tip_minutes + (period - 1) * 32
         self.emit(
-            period, length, None, None, "period", "start",
-            f"Start of {period_name(period)} ({wall_clock(start_time)})", scored=True,
+            period,
+            length,
+            None,
+            None,
+            "period",
+            "start",
+            f"Start of {period_name(period)} ({wall_clock(start_time)})",
+            scored=True,
             videoAvailable=0,
         )
         if period == 1:
@@ -482,8 +548,14 @@ class _Simulation:
                 self.timeout(period, clock, offense)
         self.elapsed_before_period += length
         self.emit(
-            period, 0, None, None, "period", "end",
-            f"End of {period_name(period)} ({wall_clock(start_time + 28)})", scored=True,
+            period,
+            0,
+            None,
+            None,
+            "period",
+            "end",
+            f"End of {period_name(period)} ({wall_clock(start_time + 28)})",
+            scored=True,
         )
 
     def possession_lengths(self, count: int, length: int) -> list[int]:
@@ -498,8 +570,14 @@ class _Simulation:
 
     def timeout(self, period, clock, side) -> None:
         action = self.emit(
-            period, clock, side, None, "Timeout", "Regular",
-            f"{side.team.nickname.upper()} Timeout: Regular (Full 1 Short 0)", videoAvailable=0,
+            period,
+            clock,
+            side,
+            None,
+            "Timeout",
+            "Regular",
+            f"{side.team.nickname.upper()} Timeout: Regular (Full 1 Short 0)",
+            videoAvailable=0,
         )
         action["personId"] = side.team.team_id  # the real feed puts the team id here
 
@@ -511,7 +589,12 @@ class _Simulation:
         other = max(losers, key=lambda line: line.spot.rebounding)
         tipped_to = self.rng.choice([line for line in winners if line is not jumper])
         self.emit(
-            1, REGULATION_SECONDS, winner, jumper, "Jump Ball", "",
+            1,
+            REGULATION_SECONDS,
+            winner,
+            jumper,
+            "Jump Ball",
+            "",
             f"Jump Ball {jumper.spot.player.last_name} vs. {other.spot.player.last_name}: "
             f"Tip to {tipped_to.spot.player.last_name}",
         )
@@ -525,8 +608,10 @@ class _Simulation:
             zip(self.record.home_periods, self.record.away_periods, strict=True)
         ):
             period = index + 1
-            starts = tip_winner if period in (1, 4) or period >= 5 else (
-                self.away if tip_winner.is_home else self.home
+            starts = (
+                tip_winner
+                if period in (1, 4) or period >= 5
+                else (self.away if tip_winner.is_home else self.home)
             )
             self.period(period, home_points, away_points, starts)
         end = self.elapsed_before_period

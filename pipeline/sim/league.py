@@ -260,9 +260,7 @@ class Season:
     def _draw_rosters(self) -> dict[int, list[RosterSpot]]:
         current = _current_year()
         pool = [
-            p
-            for p in PLAYERS
-            if (w := _career_window(p, current))[0] <= self.start_year <= w[1]
+            p for p in PLAYERS if (w := _career_window(p, current))[0] <= self.start_year <= w[1]
         ]
         if self.start_year >= current - 1:  # recent seasons: today's active players
             pool = [p for p in pool if p.is_active]
@@ -469,7 +467,11 @@ class Season:
             number += 2
             loser_78 = s8 if first.winner_id == s7 else s7
             decider = self._single_game(
-                "5", 0, day + dt.timedelta(days=2), loser_78, second.winner_id,
+                "5",
+                0,
+                day + dt.timedelta(days=2),
+                loser_78,
+                second.winner_id,
                 "Play-In Tournament",
             )
             seeds.append(ranked[:6] + [first.winner_id, decider.winner_id])

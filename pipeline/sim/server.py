@@ -92,12 +92,18 @@ class _Handler(BaseHTTPRequestHandler):
         params = dict(parse_qsl(split.query, keep_blank_values=True))
         parts = [p for p in split.path.split("/") if p]
         endpoint = parts[1].lower() if len(parts) == 2 and parts[0] == "stats" else split.path
-        entry = {"time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
-                 "endpoint": endpoint, "params": params, "status": None,
-                 "latency_ms": None, "fault": None}
+        entry = {
+            "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
+            "endpoint": endpoint,
+            "params": params,
+            "status": None,
+            "latency_ms": None,
+            "fault": None,
+        }
         try:
-            status, fault = self._serve(endpoint, params, started, is_stats=len(parts) == 2
-                                        and parts[0] == "stats")
+            status, fault = self._serve(
+                endpoint, params, started, is_stats=len(parts) == 2 and parts[0] == "stats"
+            )
         except Exception as error:  # never let one request take the server down
             status, fault = 500, None
             entry["error"] = repr(error)
@@ -242,8 +248,10 @@ class SimServer:
 
     def start(self) -> SimServer:
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
-            name=f"sim-{self.port}", daemon=True,
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name=f"sim-{self.port}",
+            daemon=True,
         )
         self._thread.start()
         return self

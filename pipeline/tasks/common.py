@@ -19,8 +19,9 @@ def season_games(lake: Lake, season: str) -> dict[str, Game]:
     """The season's game index by game id, read once per process."""
     key = (lake.root, season)
     if key not in _indexes:
-        _indexes[key] = {g.game_id: g for g in games_from_index(
-            lake.read_table(lake.layout.game_index(season)))}
+        _indexes[key] = {
+            g.game_id: g for g in games_from_index(lake.read_table(lake.layout.game_index(season)))
+        }
     return _indexes[key]
 
 

@@ -33,8 +33,10 @@ def _worker_listens() -> bool:
     """True when the worker we would signal has Luigi's SIGUSR1 handler installed. A forked
     task process inherits its parent's handlers, so it can tell without asking."""
     handler = signal.getsignal(signal.SIGUSR1)
-    return (isinstance(getattr(handler, "__self__", None), luigi.worker.Worker)
-            and WORKER_PID in (os.getpid(), os.getppid()))
+    return isinstance(getattr(handler, "__self__", None), luigi.worker.Worker) and WORKER_PID in (
+        os.getpid(),
+        os.getppid(),
+    )
 
 
 @luigi.Task.event_handler(luigi.Event.FAILURE)
@@ -42,10 +44,16 @@ def stop_on_critical(task: luigi.Task, exception: BaseException) -> None:
     if not isinstance(exception, CriticalError):
         return
     error_type = type(exception).__name__
-    log.critical("critical: %s: %s; stopping the run", error_type, exception,
-                 extra={"event_type": "critical", "error_type": error_type})
+    log.critical(
+        "critical: %s: %s; stopping the run",
+        error_type,
+        exception,
+        extra={"event_type": "critical", "error_type": error_type},
+    )
     if _worker_listens():
         os.kill(WORKER_PID, signal.SIGUSR1)
     else:  # e.g. luigi.build(..., no_install_shutdown_handler=True): nothing to tell
-        log.error("no Luigi worker to stop (no SIGUSR1 handler): the run goes on",
-                  extra={"event_type": "critical"})
+        log.error(
+            "no Luigi worker to stop (no SIGUSR1 handler): the run goes on",
+            extra={"event_type": "critical"},
+        )

@@ -43,8 +43,9 @@ class DiscoverPlayers(luigi.Task):
 
     season = SeasonParameter()
     digest = luigi.Parameter()
-    game_ids = luigi.ListParameter(significant=False, visibility=luigi.parameter.
-                                   ParameterVisibility.HIDDEN)
+    game_ids = luigi.ListParameter(
+        significant=False, visibility=luigi.parameter.ParameterVisibility.HIDDEN
+    )
 
     def path(self) -> str:
         layout = current_lake().layout
@@ -63,8 +64,9 @@ class DiscoverPlayers(luigi.Task):
         games = season_games(lake, self.season)
         ids: set[int] = set()
         for game_id in self.game_ids:
-            path = lake.layout.table_file(PLAYER_SOURCE_TABLE, self.season,
-                                          games[game_id].month, game_id)
+            path = lake.layout.table_file(
+                PLAYER_SOURCE_TABLE, self.season, games[game_id].month, game_id
+            )
             ids.update(lake.read_table(path).column("personId").to_pylist())
         table = pa.table({"personId": sorted(i for i in ids if i is not None)})
         lake.write_bytes(self.path(), to_parquet_bytes(table, {"season": self.season}))

@@ -47,8 +47,11 @@ class FetchTask(luigi.Task):
 
     def output(self):
         lake = current_lake()
-        return [lake_target(path) for item in self.items()
-                for path, _ in table_paths(lake, self._endpoint, item)]
+        return [
+            lake_target(path)
+            for item in self.items()
+            for path, _ in table_paths(lake, self._endpoint, item)
+        ]
 
     def _settled(self, item: Item) -> bool:
         lake = current_lake()
@@ -67,8 +70,12 @@ class FetchTask(luigi.Task):
         failures = []
         for number, item in enumerate(todo, 1):
             started = time.monotonic()
-            event = {"season": item.season, "endpoint": self.endpoint, "key": item.key,
-                     **({"game_id": item.key} if self._endpoint.scope == "game" else {})}
+            event = {
+                "season": item.season,
+                "endpoint": self.endpoint,
+                "key": item.key,
+                **({"game_id": item.key} if self._endpoint.scope == "game" else {}),
+            }
             try:
                 outcome = ingest(lake, self._endpoint, item, client().fetch)
             except CriticalError:
@@ -76,19 +83,33 @@ class FetchTask(luigi.Task):
             except TransientError as exc:
                 # Keep going: one stubborn item must not hold up the rest of the batch.
                 failures.append(f"{item.key}: {type(exc).__name__}: {exc}")
-                event.update(event_type="failed", error_type=type(exc).__name__, error=str(exc),
-                             processing_time_ms=round((time.monotonic() - started) * 1000, 1))
+                event.update(
+                    event_type="failed",
+                    error_type=type(exc).__name__,
+                    error=str(exc),
+                    processing_time_ms=round((time.monotonic() - started) * 1000, 1),
+                )
                 observe.record(event)
-                log.error("gave up on %s %s for now: %s", self.endpoint, item.key, exc,
-                          extra=event)
+                log.error("gave up on %s %s for now: %s", self.endpoint, item.key, exc, extra=event)
                 continue
-            event.update(event_type=outcome.status, rows=outcome.rows,
-                         bytes_stored=outcome.bytes_stored, api_calls=outcome.api_calls,
-                         api_response_ms=outcome.api_response_ms, error=outcome.error,
-                         processing_time_ms=round((time.monotonic() - started) * 1000, 1))
+            event.update(
+                event_type=outcome.status,
+                rows=outcome.rows,
+                bytes_stored=outcome.bytes_stored,
+                api_calls=outcome.api_calls,
+                api_response_ms=outcome.api_response_ms,
+                error=outcome.error,
+                processing_time_ms=round((time.monotonic() - started) * 1000, 1),
+            )
             observe.record(event)
-            log.info("%s %s %s: %d rows", outcome.status, self.endpoint, item.key,
-                     outcome.rows, extra=event)
+            log.info(
+                "%s %s %s: %d rows",
+                outcome.status,
+                self.endpoint,
+                item.key,
+                outcome.rows,
+                extra=event,
+            )
             if len(todo) > 1:
                 self.set_progress_percentage(round(100 * number / len(todo)))
         if failures:

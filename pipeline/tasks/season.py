@@ -58,8 +58,11 @@ class SeasonChoices:
     retry_dead_letters = luigi.BoolParameter(default=False, significant=False)
 
     def choices(self) -> dict:
-        return {name: getattr(self, name) for name, value in vars(SeasonChoices).items()
-                if isinstance(value, luigi.Parameter)}
+        return {
+            name: getattr(self, name)
+            for name, value in vars(SeasonChoices).items()
+            if isinstance(value, luigi.Parameter)
+        }
 
 
 class SeasonBackfill(SeasonChoices, luigi.Task):
@@ -132,22 +135,31 @@ class SeasonBackfill(SeasonChoices, luigi.Task):
 
     def team_work(self) -> list[tuple[endpoints.Endpoint, Item]]:
         teams = season_team_ids(self.season)
-        return [(e, entity_item(e, self.season, t))
-                for e in self.entity_endpoints("team") for t in teams]
+        return [
+            (e, entity_item(e, self.season, t))
+            for e in self.entity_endpoints("team")
+            for t in teams
+        ]
 
     def players_task(self) -> DiscoverPlayers | None:
         """Who played in this run's games: known once their traditional box scores exist."""
         if not self.entity_endpoints("player") or "box_scores" in self.groups_off():
             return None
         lake = current_lake()
-        ids = [item.key for e, item in self.game_work()
-               if e is endpoints.BOX_TRADITIONAL and is_done(lake, e, item)]
+        ids = [
+            item.key
+            for e, item in self.game_work()
+            if e is endpoints.BOX_TRADITIONAL and is_done(lake, e, item)
+        ]
         return DiscoverPlayers(season=self.season, digest=games_digest(ids), game_ids=ids)
 
     def player_work(self, players: DiscoverPlayers) -> list[tuple[endpoints.Endpoint, Item]]:
         ids = players.player_ids()
-        return [(e, entity_item(e, self.season, p))
-                for e in self.entity_endpoints("player") for p in ids]
+        return [
+            (e, entity_item(e, self.season, p))
+            for e in self.entity_endpoints("player")
+            for p in ids
+        ]
 
     def state(self, work=None) -> dict[str, list]:
         """Work by state: done, missing, dead-lettered. From listings only."""
@@ -164,10 +176,18 @@ class SeasonBackfill(SeasonChoices, luigi.Task):
 
     def fetch_task(self, endpoint: endpoints.Endpoint, item: Item):
         if endpoint.scope == "game":
-            return GameEndpoint(season=self.season, endpoint=endpoint.key, game_id=item.key,
-                                retry_dead_letters=self.retry_dead_letters)
-        return EntityEndpoint(season=self.season, endpoint=endpoint.key, key=item.key,
-                              retry_dead_letters=self.retry_dead_letters)
+            return GameEndpoint(
+                season=self.season,
+                endpoint=endpoint.key,
+                game_id=item.key,
+                retry_dead_letters=self.retry_dead_letters,
+            )
+        return EntityEndpoint(
+            season=self.season,
+            endpoint=endpoint.key,
+            key=item.key,
+            retry_dead_letters=self.retry_dead_letters,
+        )
 
     # --- luigi --------------------------------------------------------------------------
 
@@ -216,8 +236,7 @@ class SeasonBackfill(SeasonChoices, luigi.Task):
         if dead:
             # Data the API does not have: the season is as complete as it can be, and the
             # run exits with [retcode] missing_data so nobody mistakes it for whole.
-            yield [DeadLetter(season=self.season, endpoint=e.key, key=item.key)
-                   for e, item in dead]
+            yield [DeadLetter(season=self.season, endpoint=e.key, key=item.key) for e, item in dead]
 
     def fetch_missing(self, work):
         """Yield (as dynamic dependencies) fetch tasks for the work not yet in the lake."""
@@ -231,9 +250,13 @@ class SeasonBackfill(SeasonChoices, luigi.Task):
         from pipeline.report import validate_season, write_report
 
         lake = current_lake()
-        report = validate_season(lake, self.season, games=self.games(),
-                                 endpoints=self.game_endpoints())
+        report = validate_season(
+            lake, self.season, games=self.games(), endpoints=self.game_endpoints()
+        )
         json_path, html_path = write_report(lake, self.season, report)
         summary = report.get("summary", {})
-        print(f"validation: quality {summary.get('quality_score')} for "
-              f"{summary.get('expected_games')} games; report {html_path}", flush=True)
+        print(
+            f"validation: quality {summary.get('quality_score')} for "
+            f"{summary.get('expected_games')} games; report {html_path}",
+            flush=True,
+        )

@@ -1,6 +1,6 @@
 """ValidateSeason: validation mode. Reads only the lake (no API calls) and writes the report.
 
-    luigi --module pipeline.tasks.validate ValidateSeason --season 2024-25 --local-scheduler
+luigi --module pipeline.tasks.validate ValidateSeason --season 2024-25 --local-scheduler
 """
 
 from __future__ import annotations
@@ -35,7 +35,9 @@ class ValidateSeason(luigi.Task):
         summary = report["summary"]
         print(f"validation report: {json_path}")
         print(f"validation report: {html_path}")
-        print(f"quality score {summary['quality_score']} over {summary['expected_games']} games, "
-              f"error rate {summary['error_rate']}, "
-              f"{'passed' if summary['passed'] else 'FLAGGED: ' + '; '.join(summary['flags'])}")
+        print(
+            f"quality score {summary['quality_score']} over {summary['expected_games']} games, "
+            f"error rate {summary['error_rate']}, "
+            f"{'passed' if summary['passed'] else 'FLAGGED: ' + '; '.join(summary['flags'])}"
+        )
         self._done = True
