@@ -68,3 +68,9 @@ class ConfigError(CriticalError):
 
 class StorageError(CriticalError):
     """The lake cannot be written (access denied, no such bucket, disk full)."""
+
+
+class SchemaMismatch(CriticalError):
+    """A value does not fit its column's type in the table's schema (pipeline/lake/schema.py):
+    types never change silently. The raw body is kept, so once the rule is fixed a rerun
+    lands it with no request."""

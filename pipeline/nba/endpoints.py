@@ -37,6 +37,11 @@ class Endpoint:
     extra_params: dict = field(default_factory=dict)
     key_param: str = "game_id"  # the nba_api argument that takes the item's key
     season_param: str | None = None  # the nba_api argument that takes the season, if any
+    # The lake schema (pipeline/lake/schema.py) takes columns from nba_api's expected_data
+    # and types from its rules by column name. Where the live API sends more columns than
+    # nba_api lists, or a name means another type here, say so:
+    extra_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # dataset -> names
+    column_types: dict[str, str] = field(default_factory=dict)  # column -> Arrow type name
 
     def nba_kwargs(self, **ids) -> dict:
         """Keyword arguments for the nba_api class (ids by our names -> nba_api's names)."""
@@ -83,6 +88,7 @@ PLAY_BY_PLAY = Endpoint(
     required=("PlayByPlay",),
     group="play_by_play",
     first_season_year=FIRST_FULL_SEASON_YEAR,
+    extra_columns={"PlayByPlay": ("shotValue",)},  # nba_api's parser adds it
 )
 
 GAME_SUMMARY = Endpoint(
@@ -114,6 +120,8 @@ PLAYER_INFO = Endpoint(
     required=("CommonPlayerInfo",),
     group="player_info",
     key_param="player_id",
+    extra_columns={"CommonPlayerInfo": ("GAMES_PLAYED_CURRENT_SEASON_FLAG", "GREATEST_75_FLAG")},
+    column_types={"PTS": "double", "AST": "double", "REB": "double"},  # per-game averages
 )
 
 TEAM_INFO = Endpoint(
@@ -126,6 +134,7 @@ TEAM_INFO = Endpoint(
     group="team_info",
     key_param="team_id",
     season_param="season_nullable",
+    extra_columns={"TeamInfoCommon": ("TEAM_SLUG",)},
 )
 
 TEAM_ROSTER = Endpoint(
@@ -138,6 +147,10 @@ TEAM_ROSTER = Endpoint(
     group="team_info",
     key_param="team_id",
     season_param="season",
+    extra_columns={
+        "CommonTeamRoster": ("NICKNAME", "HOW_ACQUIRED"),
+        "Coaches": ("SUB_SORT_SEQUENCE",),
+    },
 )
 
 # Discovery: called once per season type, not per game.
