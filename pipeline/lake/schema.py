@@ -204,6 +204,11 @@ def apply(endpoint: Endpoint, table_name: str, table: pa.Table, where: str):
     return conformed, schema_metadata(schema, added)
 
 
+def added_type(table_name: str, column: str) -> pa.DataType:
+    """The type of a column the catalogue does not list: by rule, else text."""
+    return column_type(source(table_name)[0], column) or STRING
+
+
 def schema_metadata(schema: pa.Schema, added: dict[str, pa.DataType]) -> dict[str, str]:
     return {
         TABLE_SCHEMA_KEY: version(schema),

@@ -1,0 +1,212 @@
+"""Compaction: one Parquet file per (table, season) under compact/, for readers.
+
+The per-game files (per player, per team for the season-level tables) stay what they are:
+the resume mechanism, where "the file exists" means "done". Readers want the opposite,
+few large files: a season of a table is about 1,320 files of a few kB, which costs a
+request each on S3. So at the end of a season run each table's files are copied into one:
+
+    compact/<table>/season=<season>/<table>.parquet
+
+- in the table's one schema (pipeline/lake/schema.py), plus any columns the API added;
+- sorted by game date, then game id (rows of one game keep their order);
+- in row groups of DuckDB's own size, so a scan splits across threads;
+- written atomically through the lake's store (a nameless file linked into place locally,
+  one PutObject on S3): a reader sees the old file or the new one, never part of one.
+
+It is made again only when its inputs changed. The digest of the inputs (each file's path,
+size and version from one listing: modification time locally, ETag on S3) is in its
+metadata, so a corrected game under the same path counts as a change, and a run that
+changed nothing costs one listing and one footer read per table and writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.lake import schema
+from pipeline.lake.parquet import read_footer, to_parquet_bytes
+from pipeline.lake.store import LocalStore
+
+INPUTS_DIGEST_KEY = "inputs_digest"
+INPUTS_KEY = "inputs"
+# DuckDB's row group size (122,880 rows): its scans give each thread a row group.
+ROW_GROUP_ROWS = 122_880
+# Local reads are CPU-bound (Arrow decodes outside the GIL); S3 reads wait on the network.
+LOCAL_THREADS = max(1, min(8, os.cpu_count() or 1))
+S3_THREADS = 16
+
+
+@dataclass
+class TableCompaction:
+    table: str
+    status: str  # "written", "current" (nothing to do), "removed" or "empty"
+    inputs: int = 0
+    rows: int = 0
+    bytes_written: int = 0
+
+
+@dataclass
+class CompactionResult:
+    season: str
+    tables: dict[str, TableCompaction] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def written(self) -> list[str]:
+        return [t for t, c in self.tables.items() if c.status in ("written", "removed")]
+
+    def summary(self) -> str:
+        counts: dict[str, int] = {}
+        for compaction in self.tables.values():
+            counts[compaction.status] = counts.get(compaction.status, 0) + 1
+        written = [c for c in self.tables.values() if c.status == "written"]
+        rows = sum(c.rows for c in written)
+        size = sum(c.bytes_written for c in written)
+        parts = [f"{counts.get('written', 0)} tables written ({rows:,} rows, {size:,} bytes)"]
+        parts += [f"{n} {status}" for status, n in sorted(counts.items()) if status != "written"]
+        return f"compacted {self.season}: {', '.join(parts)} in {self.seconds:.1f} s"
+
+
+@dataclass
+class Freshness:
+    """Where a (table, season)'s compacted file stands against the files it is made from."""
+
+    table: str
+    season: str
+    state: str  # "current", "behind", "absent" (inputs, no compacted file) or "empty"
+    inputs: int
+    detail: str = ""
+
+
+def input_files(lake, table: str, season: str) -> dict[str, tuple[int, str]]:
+    """The table's files for the season -> (size, version), from one listing."""
+    listing = lake.store.list_versions(lake.layout.table_prefix(table, season))
+    return {path: v for path, v in listing.items() if path.endswith(".parquet")}
+
+
+def inputs_digest(lake, inputs: dict[str, tuple[int, str]]) -> str:
+    lines = sorted(f"{lake.layout.relative(p)}\t{size}\t{v}" for p, (size, v) in inputs.items())
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def compacted_files(lake) -> dict[str, tuple[int, str]]:
+    """Every compacted file in the lake, from one listing."""
+    return lake.store.list_versions(posixpath.dirname(lake.layout.compact_prefix("x")))
+
+
+def compacted_metadata(lake, path: str) -> dict[str, str]:
+    """A compacted file's key-value metadata, from its footer alone."""
+    raw = read_footer(lake.store, path).metadata or {}
+    return {k.decode(): v.decode() for k, v in raw.items()}
+
+
+def freshness(lake, table: str, season: str, compacted: dict | None = None) -> Freshness:
+    """Is the compacted file made from exactly the files the table holds now?"""
+    inputs = input_files(lake, table, season)
+    target = lake.layout.compact_file(table, season)
+    present = target in (compacted if compacted is not None else compacted_files(lake))
+    if not inputs:
+        if present:
+            return Freshness(table, season, "behind", 0, "its per-game files are gone")
+        return Freshness(table, season, "empty", 0)
+    if not present:
+        return Freshness(table, season, "absent", len(inputs), "no compacted file")
+    made = compacted_metadata(lake, target)
+    if made.get(INPUTS_DIGEST_KEY) == inputs_digest(lake, inputs):
+        return Freshness(table, season, "current", len(inputs))
+    return Freshness(
+        table,
+        season,
+        "behind",
+        len(inputs),
+        f"made from {made.get(INPUTS_KEY, '?')} files; the table now has {len(inputs)}, "
+        f"and new or rewritten ones since",
+    )
+
+
+def compact_season(lake, season: str, tables: list[str] | None = None) -> CompactionResult:
+    """Compact every table of the season whose files changed since its compacted file was
+    made. No API request; nothing written for a table whose inputs are unchanged."""
+    started = time.monotonic()
+    result = CompactionResult(season)
+    compacted = compacted_files(lake)
+    for table in tables if tables is not None else schema.tables():
+        result.tables[table] = compact_table(lake, table, season, compacted)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def compact_table(lake, table: str, season: str, compacted: dict | None = None) -> TableCompaction:
+    target = lake.layout.compact_file(table, season)
+    present = target in (compacted if compacted is not None else compacted_files(lake))
+    inputs = input_files(lake, table, season)
+    if not inputs:
+        if present:  # the table's files are gone (a rebuild deletes them): so is its copy
+            lake.delete(target)
+            return TableCompaction(table, "removed")
+        return TableCompaction(table, "empty")
+    digest = inputs_digest(lake, inputs)
+    if present and compacted_metadata(lake, target).get(INPUTS_DIGEST_KEY) == digest:
+        return TableCompaction(table, "current", inputs=len(inputs))
+    data, added = combine(lake, table, sorted(inputs, key=_natural))
+    metadata = {
+        "table": table,
+        "season": season,
+        INPUTS_KEY: len(inputs),
+        INPUTS_DIGEST_KEY: digest,
+        **schema.schema_metadata(schema.table_schema(table), added),
+    }
+    size = lake.write_bytes(
+        target,
+        to_parquet_bytes(data, metadata, compression="zstd", row_group_size=ROW_GROUP_ROWS),
+    )
+    return TableCompaction(table, "written", len(inputs), data.num_rows, size)
+
+
+def combine(lake, table: str, paths: list[str]) -> tuple[pa.Table, dict[str, pa.DataType]]:
+    """The files' rows in one table of the table's schema (plus columns the API added, in
+    the order they first appear), sorted by game date and game id where it has them."""
+    threads = LOCAL_THREADS if isinstance(lake.store, LocalStore) else S3_THREADS
+    with ThreadPoolExecutor(threads) as pool:
+        parts = list(pool.map(lambda path: _read(lake, path), paths))
+    declared = schema.table_schema(table)
+    added: dict[str, pa.DataType] = {}
+    for part in parts:
+        recorded = schema.added_columns(part.schema.metadata)
+        for name in part.column_names:
+            if name not in declared.names and name not in added:
+                added[name] = (
+                    pa.type_for_alias(recorded[name])
+                    if name in recorded
+                    else schema.added_type(table, name)
+                )
+    target = pa.schema([*declared, *(pa.field(n, t) for n, t in added.items())])
+    conformed = [
+        part.replace_schema_metadata(None)
+        if part.schema.remove_metadata().equals(target)  # the usual case: no copy
+        else schema.conform(part, declared, added, where=f"compacting {lake.layout.relative(path)}")
+        for path, part in zip(paths, parts, strict=True)
+    ]
+    data = pa.concat_tables(conformed).combine_chunks()
+    if {"game_date", "game_id"} <= set(data.column_names):
+        data = data.sort_by([("game_date", "ascending"), ("game_id", "ascending")])  # stable
+    return data, added
+
+
+def _read(lake, path: str) -> pa.Table:
+    # Files are small: Arrow's own threads would cost more than they give.
+    return pq.ParquetFile(pa.BufferReader(lake.store.read_bytes(path))).read(use_threads=False)
+
+
+def _natural(path: str) -> tuple[int, str]:
+    """Files in key order (numeric keys of different lengths too): 9 < 10."""
+    stem = posixpath.basename(path)
+    return len(stem), stem
