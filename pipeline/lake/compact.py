@@ -92,6 +92,22 @@ def input_files(lake, table: str, season: str) -> dict[str, tuple[int, str]]:
     return {path: v for path, v in listing.items() if path.endswith(".parquet")}
 
 
+def table_inputs(lake, table: str) -> dict[str, dict[str, tuple[int, str]]]:
+    """Season -> the table's files for it -> (size, version), from one listing."""
+    top = posixpath.dirname(lake.layout.table_prefix(table, "x"))
+    seasons: dict[str, dict[str, tuple[int, str]]] = {}
+    for path, version in lake.store.list_versions(top).items():
+        folder = lake.layout.relative(path).split("/")[1]
+        if path.endswith(".parquet") and folder.startswith("season="):
+            seasons.setdefault(folder[len("season=") :], {})[path] = version
+    return seasons
+
+
+def is_current(lake, path: str, inputs: dict[str, tuple[int, str]]) -> bool:
+    """Was the compacted file at path made from exactly these inputs?"""
+    return compacted_metadata(lake, path).get(INPUTS_DIGEST_KEY) == inputs_digest(lake, inputs)
+
+
 def inputs_digest(lake, inputs: dict[str, tuple[int, str]]) -> str:
     lines = sorted(f"{lake.layout.relative(p)}\t{size}\t{v}" for p, (size, v) in inputs.items())
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
@@ -108,9 +124,11 @@ def compacted_metadata(lake, path: str) -> dict[str, str]:
     return {k.decode(): v.decode() for k, v in raw.items()}
 
 
-def freshness(lake, table: str, season: str, compacted: dict | None = None) -> Freshness:
+def freshness(
+    lake, table: str, season: str, compacted: dict | None = None, inputs: dict | None = None
+) -> Freshness:
     """Is the compacted file made from exactly the files the table holds now?"""
-    inputs = input_files(lake, table, season)
+    inputs = input_files(lake, table, season) if inputs is None else inputs
     target = lake.layout.compact_file(table, season)
     present = target in (compacted if compacted is not None else compacted_files(lake))
     if not inputs:
@@ -153,15 +171,14 @@ def compact_table(lake, table: str, season: str, compacted: dict | None = None) 
             lake.delete(target)
             return TableCompaction(table, "removed")
         return TableCompaction(table, "empty")
-    digest = inputs_digest(lake, inputs)
-    if present and compacted_metadata(lake, target).get(INPUTS_DIGEST_KEY) == digest:
+    if present and is_current(lake, target, inputs):
         return TableCompaction(table, "current", inputs=len(inputs))
     data, added = combine(lake, table, sorted(inputs, key=_natural))
     metadata = {
         "table": table,
         "season": season,
         INPUTS_KEY: len(inputs),
-        INPUTS_DIGEST_KEY: digest,
+        INPUTS_DIGEST_KEY: inputs_digest(lake, inputs),
         **schema.schema_metadata(schema.table_schema(table), added),
     }
     size = lake.write_bytes(
