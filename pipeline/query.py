@@ -69,7 +69,10 @@ def plan_views(lake: Lake, tables: list[str] | None = None, warn=None) -> list[V
     compacted = compact.compacted_files(lake)
     views = []
     for table in tables if tables is not None else lake_tables():
-        view = _games_view(lake) if table == GAMES_VIEW else _table_view(lake, table, compacted, warn)
+        if table == GAMES_VIEW:
+            view = _games_view(lake)
+        else:
+            view = _table_view(lake, table, compacted, warn)
         if view is not None:
             views.append(view)
     return views

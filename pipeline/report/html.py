@@ -63,8 +63,9 @@ def render(report: dict) -> str:
 <section id="rules"><h2>Problems by rule</h2>{_rule_table(report)}</section>
 <section id="problems"><h2>Problems ({len(report["problems"])})</h2>
 {_problem_table(report["problems"])}</section>
-<section id="added-columns"><h2>Columns the API added</h2>
-{_added_table(report.get("tables", {}))}</section>
+<section id="schemas"><h2>Tables and their schemas</h2>
+{_schema_table(report.get("tables", {}))}
+<h3>Columns the API added</h3>{_added_table(report.get("tables", {}))}</section>
 <section id="compaction"><h2>Compacted files</h2>
 {_compaction_table(report.get("compaction", {}))}</section>
 </body></html>
@@ -150,10 +151,23 @@ def _problem_table(problems: list[dict]) -> str:
     )
 
 
+def _schema_table(tables: dict) -> str:
+    rows = "".join(
+        f"<tr><td>{escape(table)}</td><td>{escape(t['schema_version'])}</td>"
+        f"<td class=num>{t['files']}</td><td class=num>{t['files_not_in_schema']}</td>"
+        f"<td>{escape('; '.join(f'{k}: {v}' for k, v in t['examples'].items()))}</td></tr>"
+        for table, t in tables.items()
+    )
+    return (
+        "<table id=schema-table><tr><th>table</th><th>schema version</th><th>files</th>"
+        f"<th>not in the table's schema</th><th>examples</th></tr>{rows}</table>"
+    )
+
+
 def _added_table(tables: dict) -> str:
     rows = "".join(
         f"<tr><td>{escape(table)}</td><td>{escape(column)}</td><td>{escape(a['type'])}</td>"
-        f"<td class=num>{a['files']}</td><td>{escape(a['first_game'])}</td></tr>"
+        f"<td class=num>{a['files']}</td><td>{escape(a['first_file'])}</td></tr>"
         for table, entry in tables.items()
         for column, a in entry["added_columns"].items()
     )
@@ -163,7 +177,7 @@ def _added_table(tables: dict) -> str:
         "<p>Landed as nullable columns and recorded in each file; add them to the "
         "catalogue entry's <code>extra_columns</code> to make them part of the schema.</p>"
         "<table><tr><th>table</th><th>column</th><th>type</th><th>files</th>"
-        f"<th>first game</th></tr>{rows}</table>"
+        f"<th>first file</th></tr>{rows}</table>"
     )
 
 

@@ -68,7 +68,8 @@ def validate_season(
     frames = _check_tables(findings, eps, files, played)
     _check_across(findings, frames, played)
     entity_checks = _check_entities(findings, lake, season, frames, played)
-    tables = _schema_section(files)
+    entity_files, entity_findings = _check_entity_schemas(lake, season)
+    tables = _schema_section({**files, **entity_files}, findings, entity_findings)
     compaction = _compaction_section(lake, season)
 
     scores = game_scores(findings, completeness)
@@ -237,22 +238,45 @@ def _check_entities(
     return report
 
 
-def _schema_section(files: dict[str, list[FileInfo]]) -> dict:
-    """Per table: its schema version, and the columns the API added that the catalogue
-    does not list yet (recorded in the files that have them): new data worth a catalogue
-    entry, not a failure."""
+def _check_entity_schemas(lake: Lake, season: str):
+    """The season-level tables (players, teams, rosters...) against their schemas too.
+    Their files are keyed by player or team, not by game, so their findings stay in the
+    tables section of the report rather than among the games' problems."""
+    findings = Findings()
+    files = {}
+    for endpoint in catalogue.ENTITY_ENDPOINTS:
+        for table in endpoint.tables.values():
+            listing = lake.listing(lake.layout.table_prefix(table, season), fresh=True)
+            paths = sorted(p for p in listing if p.endswith(".parquet"))
+            if paths:
+                files[table] = open_files(lake, paths, None)
+                checks.check_schema(findings, table, files[table])
+    return files, findings
+
+
+def _schema_section(files: dict[str, list[FileInfo]], *findings: Findings) -> dict:
+    """Per table: its schema version, its files whose schema is not the table's, and the
+    columns the API added that the catalogue does not list yet (recorded in the files that
+    have them): new data worth a catalogue entry, not a failure."""
+    differing: dict[str, dict[str, str]] = defaultdict(dict)
+    for found in findings:
+        for problem in found.problems:
+            if problem["rule"] == "schema.drift":
+                differing[problem["dataset"]][problem["game_id"]] = problem["detail"]
     section = {}
     for table, infos in files.items():
         added: dict[str, dict] = {}
         for info in sorted(infos, key=lambda f: f.game_id):
             for column, arrow_type in (json.loads(info.added) if info.added else {}).items():
                 entry = added.setdefault(
-                    column, {"type": arrow_type, "files": 0, "first_game": info.game_id}
+                    column, {"type": arrow_type, "files": 0, "first_file": info.game_id}
                 )
                 entry["files"] += 1
         section[table] = {
             "schema_version": lake_schema.table_version(table),
             "files": len(infos),
+            "files_not_in_schema": len(differing[table]),
+            "examples": dict(sorted(differing[table].items())[: checks.MAX_EXAMPLES]),
             "added_columns": added,
         }
     return section
