@@ -119,14 +119,16 @@ def test_a_replaced_game_file_triggers_recompaction(lake):
 
     result = compact.compact_season(lake, SEASON)
     assert result.written == ["box_traditional_players"]
+    assert result.tables["box_traditional_players"].files_read == 1  # only the changed game
     compacted = pq.read_table(lake.layout.compact_file("box_traditional_players", SEASON))
     rows = [r for r in compacted.to_pylist() if r["game_id"] == game_id]
     assert rows[0]["points"] == points[0]
+    assert compacted.to_pylist() == expected_rows(lake, "box_traditional_players")
     assert compact.freshness(lake, "box_traditional_players", SEASON).state == "current"
 
 
 def test_a_new_game_and_a_removed_table_follow(lake):
-    path = per_game_files(lake, "summary_arena")[-1]
+    path = per_game_files(lake, "summary_arena")[4]
     moved = path.with_suffix(".bak")
     path.rename(moved)  # as if this game had not landed yet
     assert compact.compact_season(lake, SEASON).written == ["summary_arena"]
@@ -134,7 +136,10 @@ def test_a_new_game_and_a_removed_table_follow(lake):
         per_game_files(lake, "summary_arena")
     )
     moved.rename(path)  # it lands
-    assert compact.compact_season(lake, SEASON).written == ["summary_arena"]
+    result = compact.compact_season(lake, SEASON)
+    assert result.written == ["summary_arena"] and result.tables["summary_arena"].files_read == 1
+    compacted = pq.read_table(lake.layout.compact_file("summary_arena", SEASON))
+    assert compacted.to_pylist() == expected_rows(lake, "summary_arena")
     assert compact.freshness(lake, "summary_arena", SEASON).state == "current"
     shutil.rmtree(pathlib.Path(lake.layout.table_prefix("summary_arena", SEASON)))  # a rebuild
     assert compact.compact_season(lake, SEASON).written == ["summary_arena"]

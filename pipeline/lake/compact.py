@@ -16,27 +16,36 @@ request each on S3. So at the end of a season run each table's files are copied 
 It is made again only when its inputs changed. The digest of the inputs (each file's path,
 size and version from one listing: modification time locally, ETag on S3) is in its
 metadata, so a corrected game under the same path counts as a change, and a run that
-changed nothing costs one listing and one footer read per table and writes nothing.
+changed nothing costs one listing and one footer read per table and writes nothing. Each
+input's version is kept as well, so a per-game table is updated from its previous
+compacted file and the files that changed since, not all 1,320 files again.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import os
 import posixpath
 import time
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.lake import schema
-from pipeline.lake.parquet import read_footer, to_parquet_bytes
+from pipeline.lake.parquet import read_footer, read_parquet_bytes, to_parquet_bytes
 from pipeline.lake.store import LocalStore
 
 INPUTS_DIGEST_KEY = "inputs_digest"
 INPUTS_KEY = "inputs"
+# Each input's (size, version), zlib-compressed JSON in base64: what lets the next
+# compaction read only the files that changed.
+INPUT_VERSIONS_KEY = "input_versions"
 # DuckDB's row group size (122,880 rows): its scans give each thread a row group.
 ROW_GROUP_ROWS = 122_880
 # Local reads are CPU-bound (Arrow decodes outside the GIL); S3 reads wait on the network.
@@ -51,6 +60,7 @@ class TableCompaction:
     inputs: int = 0
     rows: int = 0
     bytes_written: int = 0
+    files_read: int = 0  # per-game files read: all of them, or only those that changed
 
 
 @dataclass
@@ -171,35 +181,94 @@ def compact_table(lake, table: str, season: str, compacted: dict | None = None) 
             lake.delete(target)
             return TableCompaction(table, "removed")
         return TableCompaction(table, "empty")
-    if present and is_current(lake, target, inputs):
+    made = compacted_metadata(lake, target) if present else {}
+    if made.get(INPUTS_DIGEST_KEY) == inputs_digest(lake, inputs):
         return TableCompaction(table, "current", inputs=len(inputs))
-    data, added = combine(lake, table, sorted(inputs, key=_natural))
+    folder = lake.layout.table_prefix(table, season) + "/"
+    versions = {path[len(folder) :]: list(v) for path, v in inputs.items()}
+    changes = _changes(table, made, versions)
+    if changes is None:  # no usable previous copy: every file
+        to_read, kept = sorted(inputs, key=_natural), []
+    else:  # the previous copy, less the games that changed, plus their files
+        changed, gone = changes
+        to_read = [folder + name for name in sorted(changed, key=_natural)]
+        kept = [("the previous compacted file", _previous_rows(lake, target, changed + gone))]
+    fresh = _read_all(lake, to_read)
+    parts = kept + [(lake.layout.relative(p), t) for p, t in zip(to_read, fresh, strict=True)]
+    data, added = combine(table, parts)
     metadata = {
         "table": table,
         "season": season,
         INPUTS_KEY: len(inputs),
         INPUTS_DIGEST_KEY: inputs_digest(lake, inputs),
+        INPUT_VERSIONS_KEY: _pack(versions),
         **schema.schema_metadata(schema.table_schema(table), added),
     }
     size = lake.write_bytes(
         target,
         to_parquet_bytes(data, metadata, compression="zstd", row_group_size=ROW_GROUP_ROWS),
     )
-    return TableCompaction(table, "written", len(inputs), data.num_rows, size)
+    return TableCompaction(table, "written", len(inputs), data.num_rows, size, len(to_read))
 
 
-def combine(lake, table: str, paths: list[str]) -> tuple[pa.Table, dict[str, pa.DataType]]:
-    """The files' rows in one table of the table's schema (plus columns the API added, in
-    the order they first appear), sorted by game date and game id where it has them."""
+def _changes(table: str, made: dict, versions: dict) -> tuple[list, list] | None:
+    """(files new or rewritten, files gone) since the previous compacted file, when it can
+    be updated in place: a per-game table (its rows carry their file's game_id), the same
+    table schema, and fewer than half its files changed. None: compact every file."""
+    if "game_id" not in schema.table_schema(table).names:
+        return None
+    if made.get(schema.TABLE_SCHEMA_KEY) != schema.table_version(table):
+        return None
+    previous = _unpack(made.get(INPUT_VERSIONS_KEY))
+    if previous is None:
+        return None
+    changed = [name for name, version in versions.items() if previous.get(name) != version]
+    gone = [name for name in previous if name not in versions]
+    if len(changed) + len(gone) > len(versions) // 2:
+        return None
+    return changed, gone
+
+
+def _previous_rows(lake, target: str, names: list[str]) -> pa.Table:
+    """The previous compacted file's rows, less those of the named games' files."""
+    previous = read_parquet_bytes(lake.store.read_bytes(target))
+    games = pa.array(sorted({posixpath.basename(n).split(".")[0] for n in names}), pa.string())
+    return previous.filter(pc.invert(pc.is_in(previous.column("game_id"), value_set=games)))
+
+
+def _pack(versions: dict) -> str:
+    text = json.dumps(versions, separators=(",", ":"), sort_keys=True)
+    return base64.b64encode(zlib.compress(text.encode(), 9)).decode()
+
+
+def _unpack(packed: str | None) -> dict | None:
+    if not packed:
+        return None
+    try:
+        return json.loads(zlib.decompress(base64.b64decode(packed)))
+    except (ValueError, zlib.error):
+        return None
+
+
+def _read_all(lake, paths: list[str]) -> list[pa.Table]:
     threads = LOCAL_THREADS if isinstance(lake.store, LocalStore) else S3_THREADS
     with ThreadPoolExecutor(threads) as pool:
-        parts = list(pool.map(lambda path: _read(lake, path), paths))
+        return list(pool.map(lambda path: _read(lake, path), paths))
+
+
+def combine(table: str, parts: list[tuple[str, pa.Table]]) -> tuple[pa.Table, dict]:
+    """The parts' rows in one table of the table's schema (plus columns the API added, in
+    the order they first appear), sorted by game date and game id where it has them.
+    Each part is (what it is, for errors; its rows)."""
     declared = schema.table_schema(table)
+    known = set(declared.names)
     added: dict[str, pa.DataType] = {}
-    for part in parts:
+    for _, part in parts:
+        if known.issuperset(part.column_names):
+            continue  # the usual case: nothing beyond the table's schema
         recorded = schema.added_columns(part.schema.metadata)
         for name in part.column_names:
-            if name not in declared.names and name not in added:
+            if name not in known and name not in added:
                 added[name] = (
                     pa.type_for_alias(recorded[name])
                     if name in recorded
@@ -209,8 +278,8 @@ def combine(lake, table: str, paths: list[str]) -> tuple[pa.Table, dict[str, pa.
     conformed = [
         part.replace_schema_metadata(None)
         if part.schema.remove_metadata().equals(target)  # the usual case: no copy
-        else schema.conform(part, declared, added, where=f"compacting {lake.layout.relative(path)}")
-        for path, part in zip(paths, parts, strict=True)
+        else schema.conform(part, declared, added, where=f"compacting {label}")
+        for label, part in parts
     ]
     data = pa.concat_tables(conformed).combine_chunks()
     if {"game_date", "game_id"} <= set(data.column_names):
