@@ -154,3 +154,22 @@ def test_plan_then_run_against_the_simulator(empty_folder, sim):
     assert len(requests_in(sim.log_path)) > before
     games = list((lake / "box_traditional_players" / "season=2024-25").rglob("*.parquet"))
     assert len(games) == 2, games
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_critical_stop_exits_7(empty_folder, sim, workers):
+    """The lake cannot be written (a file where its raw/ folder should be): the first write
+    is a StorageError, the run stops, and nba-backfill tells it from a failure. With two
+    workers the error happens in a forked task process."""
+    lake = empty_folder.parent / "lake"
+    lake.mkdir()
+    (lake / "raw").write_text("not a folder")
+    result = run_tool(
+        NBA_BACKFILL,
+        ["run", *WEEK, "--limit", "2", "--lake-root", str(lake), "--workers", workers],
+        cwd=empty_folder,
+        env={"NBA_API_BASE_URL": sim.base_url, "NBA_RATE_LIMIT_SECONDS": "0"},
+    )
+    assert "critical: StorageError" in result.stderr, result.stderr[-3000:]
+    assert result.returncode == 7, result.stderr[-3000:]
+    assert "nba-backfill: exit 7: critical stop (the lake cannot be written)" in result.stderr
