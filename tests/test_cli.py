@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 import pathlib
+import signal
 import socket
 import subprocess
 import sys
 
+import luigi
 import pytest
 
+from pipeline.errors import StorageError
 from pipeline.sim import SimServer
 from tests.runner import REPO, requests_in
 
@@ -173,3 +176,34 @@ def test_critical_stop_exits_7(empty_folder, sim, workers):
     assert "critical: StorageError" in result.stderr, result.stderr[-3000:]
     assert result.returncode == 7, result.stderr[-3000:]
     assert "nba-backfill: exit 7: critical stop (the lake cannot be written)" in result.stderr
+
+
+class ForeignTask(luigi.Task):
+    """Another package's task, run in the same worker as ours."""
+
+    def complete(self):
+        return False
+
+    def run(self):
+        raise StorageError("not our task")
+
+
+def test_critical_handler_is_scoped_to_our_tasks(caplog):
+    """A CriticalError in a task that is not ours is that task's failure, not a stop."""
+    import pipeline  # noqa: F401 - installs the handler, as any use of the package does
+
+    settings = luigi.configuration.get_config()
+    keep_alive = settings.get("worker", "keep_alive", None)
+    settings.set("worker", "keep_alive", "false")  # no retry wait in this process
+    before = signal.getsignal(signal.SIGUSR1)  # the worker installs its own; put ours back
+    try:
+        with caplog.at_level("INFO", logger="pipeline.tasks"):
+            result = luigi.build([ForeignTask()], local_scheduler=True, detailed_summary=True)
+    finally:
+        signal.signal(signal.SIGUSR1, before)
+        if keep_alive is None:
+            settings.remove_option("worker", "keep_alive")
+        else:
+            settings.set("worker", "keep_alive", keep_alive)
+    assert result.status == luigi.LuigiStatusCode.FAILED
+    assert not [r for r in caplog.records if r.name == "pipeline.tasks"], caplog.text

@@ -53,6 +53,8 @@ def _our_task_classes() -> list[type[luigi.Task]]:
     found, stack = [], [luigi.Task]
     while stack:
         for sub in stack.pop().__subclasses__():
+            if issubclass(sub, luigi.Config):  # settings sections never run
+                continue
             if sub.__module__.startswith(OUR_MODULES):
                 found.append(sub)
             else:  # luigi's own bases (ExternalTask, WrapperTask, ...): look below them
