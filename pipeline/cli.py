@@ -33,7 +33,6 @@ from pipeline.tasks.seasons import season_range
 DONE = 0
 BAD_INPUT = 2
 CRITICAL_STOP = 7
-INTERNAL_ERROR = 8
 API_UNREACHABLE = 9
 MEANINGS = {
     0: "done",
@@ -79,17 +78,19 @@ class Command:
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     seasons = parser.add_argument_group("seasons (one, or a range)")
-    seasons.add_argument("--season", help="YYYY-YY, e.g. 2024-25 (env NBA_TARGET_SEASON)")
-    seasons.add_argument("--start-season", help="first season of a range (SeasonRange)")
-    seasons.add_argument("--end-season", help="last season of a range")
+    seasons.add_argument("--season", metavar="YYYY-YY", help="e.g. 2024-25 (env NBA_TARGET_SEASON)")
+    seasons.add_argument("--start-season", metavar="YYYY-YY", help="first of a range (SeasonRange)")
+    seasons.add_argument("--end-season", metavar="YYYY-YY", help="last season of a range")
     scope = parser.add_argument_group("what to fetch")
-    scope.add_argument("--start-date", help="only games on or after YYYY-MM-DD")
-    scope.add_argument("--end-date", help="only games on or before YYYY-MM-DD")
+    scope.add_argument("--start-date", metavar="YYYY-MM-DD", help="only games on or after")
+    scope.add_argument("--end-date", metavar="YYYY-MM-DD", help="only games on or before")
     scope.add_argument(
-        "--season-types", help="comma-separated: " + ", ".join(endpoints.SEASON_TYPES)
+        "--season-types",
+        metavar="TYPES",
+        help="comma-separated: " + ", ".join(endpoints.SEASON_TYPES),
     )
-    scope.add_argument("--limit", type=int, help="at most N games a season (0: all)")
-    for group in endpoints.GROUPS:
+    scope.add_argument("--limit", type=int, metavar="N", help="at most N games a season (0: all)")
+    for group in endpoints.GROUPS:  # the catalogue's dataset groups, as SeasonBackfill has them
         scope.add_argument(
             f"--no-{group.replace('_', '-')}",
             dest=f"no_{group}",
@@ -102,22 +103,40 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         help="ask again for what the API answered 'no data' for",
     )
     api = parser.add_argument_group("stats.nba.com")
-    api.add_argument("--nba-base-url", help="URL template (env NBA_API_BASE_URL)")
-    api.add_argument("--rate-limit", type=float, help="seconds between requests, per host")
-    api.add_argument("--max-retries", type=int, help="in-task retries of transient errors")
+    api.add_argument("--nba-base-url", metavar="URL", help="template (env NBA_API_BASE_URL)")
+    api.add_argument(
+        "--rate-limit", type=float, metavar="SECONDS", help="between requests, per host"
+    )
+    api.add_argument(
+        "--max-retries", type=int, metavar="N", help="in-task retries of transient errors"
+    )
+    add_lake_options(parser)
+    add_luigi_options(parser)
 
 
 def add_validate_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--season", help="YYYY-YY, e.g. 2024-25", required=True)
+    parser.add_argument("--season", metavar="YYYY-YY", required=True, help="e.g. 2024-25")
+    add_lake_options(parser)
+    add_luigi_options(parser)
 
 
-def add_common_options(parser: argparse.ArgumentParser) -> None:
-    common = parser.add_argument_group("lake, logs and Luigi")
-    common.add_argument("--lake-root", help="a folder or s3://bucket/prefix (env LAKE_ROOT)")
-    common.add_argument("--log-format", choices=["text", "json"], help="env LOG_FORMAT")
-    common.add_argument("--workers", type=int, help="Luigi worker processes (1)")
-    common.add_argument("--scheduler-host", help="luigid's host (default: a local scheduler)")
-    common.add_argument("--scheduler-port", type=int, help="luigid's port (8082)")
+def add_lake_options(parser: argparse.ArgumentParser) -> None:
+    lake = parser.add_argument_group("lake and logs")
+    lake.add_argument(
+        "--lake-root", metavar="ROOT", help="a folder or s3://bucket/prefix (env LAKE_ROOT)"
+    )
+    lake.add_argument("--log-format", choices=["text", "json"], help="env LOG_FORMAT")
+
+
+def add_luigi_options(parser: argparse.ArgumentParser) -> None:
+    luigi_options = parser.add_argument_group("Luigi")
+    luigi_options.add_argument("--workers", type=int, metavar="N", help="worker processes (1)")
+    luigi_options.add_argument(
+        "--scheduler-host", metavar="HOST", help="luigid (default: local scheduler)"
+    )
+    luigi_options.add_argument(
+        "--scheduler-port", type=int, metavar="PORT", help="luigid's port (8082)"
+    )
 
 
 def season_tasks(args: argparse.Namespace, *, dry_run: bool = False) -> list[luigi.Task]:
@@ -177,6 +196,10 @@ def make(task_class: type[luigi.Task], **values) -> luigi.Task:
     """Build a task as `luigi` would from its command line: strings go through each
     parameter's own parse (so a bad value is the same bad input either way)."""
     params = dict(task_class.get_params())
+    unknown = sorted(values.keys() - params.keys())
+    if unknown:
+        option = unknown[0].replace("_", "-")
+        raise config.BadInput(f"--{option} does not apply to {task_class.__name__}")
     return task_class(
         **{
             name: params[name].parse(value) if isinstance(value, str) else value
@@ -247,7 +270,6 @@ def parser() -> argparse.ArgumentParser:
             name, help=command.help, description=command.help, epilog=EPILOG
         )
         command.add_options(sub)
-        add_common_options(sub)
         sub.set_defaults(execute=command.execute)
     return top
 
@@ -268,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         code = luigi.retcodes.retcode().already_running
     except Exception:
         traceback.print_exc()
-        code = INTERNAL_ERROR
+        code = luigi.retcodes.retcode().unhandled_exception
     if code != DONE:
         print(f"nba-backfill: exit {code}: {MEANINGS.get(code, 'see [retcode]')}", file=sys.stderr)
     return code
