@@ -57,7 +57,8 @@ def test_noop_rerun_of_a_complete_season_costs_one_request_per_500_targets(s3_bu
     # bound holds however busy the shared machine is. bench/ reports wall-clock time.
     started = time.process_time()
     with lake_root(lake.root):
-        state = SeasonBackfill(season=SEASON).state()  # what complete() and run() ask
+        work = SeasonBackfill(season=SEASON).work
+        state = vars(work.state(work.game_work()))  # what complete() and run() ask
     elapsed = time.process_time() - started
 
     assert len(state["done"]) == len(games) * len(GAME_ENDPOINTS)
@@ -77,7 +78,8 @@ def test_half_done_season_schedules_exactly_the_missing_half(s3_bucket):
     seed_objects(s3_bucket, partial)
 
     with lake_root(lake.root):
-        state = SeasonBackfill(season=SEASON).state()
+        work = SeasonBackfill(season=SEASON).work
+        state = vars(work.state(work.game_work()))
 
     scheduled = {(e.key, item.key) for e, item in state["missing"]}
     assert scheduled == {(e.key, g.game_id) for e in GAME_ENDPOINTS for g in missing}

@@ -1,9 +1,9 @@
-"""The lake: layout + store + a listing cache. Tasks only ever talk to a Lake."""
+"""The lake: layout + store + a listing cache. Tasks only ever talk to a Lake (one per
+root per process, held by pipeline.runtime)."""
 
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 
@@ -83,24 +83,3 @@ class Lake:
     def delete(self, path: str) -> None:
         self.store.delete(path)
         self._known.discard(path)
-
-
-_lakes: dict[str, Lake] = {}
-
-
-def lake_at(root: str) -> Lake:
-    """One Lake per root per process, so its listing cache is shared by every task."""
-    if root not in _lakes:
-        _lakes[root] = Lake(root)
-    return _lakes[root]
-
-
-def _forget_inherited_listings() -> None:
-    # A task process forked by Luigi's worker must not answer "missing" from listings its
-    # parent made before other workers wrote those files.
-    for lake in _lakes.values():
-        lake._lock = threading.Lock()  # the parent's lock may have been held at fork time
-        lake.forget_listings()
-
-
-os.register_at_fork(after_in_child=_forget_inherited_listings)

@@ -32,7 +32,8 @@ class Endpoint:
     scope: str  # "game", "player", "team" or "season": what one request covers
     tables: dict[str, str]  # nba_api dataset name -> lake table name
     required: tuple[str, ...] = ()  # datasets that must have rows, or the body is empty
-    group: str = ""  # the older CLI's on/off switch this endpoint belongs to
+    group: str = ""  # the dataset switch this endpoint belongs to (--no-<group>)
+    optional: bool = False  # off unless switched on (--<group>)
     first_season_year: int = 1946
     extra_params: dict = field(default_factory=dict)
     key_param: str = "game_id"  # the nba_api argument that takes the item's key
@@ -154,8 +155,14 @@ GAME_FINDER = Endpoint(
 GAME_ENDPOINTS: tuple[Endpoint, ...] = (BOX_TRADITIONAL, BOX_ADVANCED, PLAY_BY_PLAY, GAME_SUMMARY)
 ENTITY_ENDPOINTS: tuple[Endpoint, ...] = (PLAYER_INFO, TEAM_INFO, TEAM_ROSTER)
 ALL: dict[str, Endpoint] = {e.key: e for e in (*GAME_ENDPOINTS, *ENTITY_ENDPOINTS, GAME_FINDER)}
-# The switches the older CLI offered, and which endpoints each one turns off.
-GROUPS = ("box_scores", "play_by_play", "game_summary", "player_info", "team_info")
+# The dataset switches, in catalogue order: each group of endpoints is on by default
+# (switched off with --no-<group>) or, if its endpoints are optional, off unless --<group>.
+GROUPS: tuple[str, ...] = tuple(
+    dict.fromkeys(e.group for e in (*GAME_ENDPOINTS, *ENTITY_ENDPOINTS))
+)
+OPTIONAL_GROUPS: frozenset[str] = frozenset(
+    g for g in GROUPS if all(e.optional for e in ALL.values() if e.group == g)
+)
 
 # stats.nba.com's names for the season types we cover, in discovery order. The NBA Cup
 # final (006) is reached with "IST"; the other Cup games are regular-season games.

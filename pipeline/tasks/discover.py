@@ -2,38 +2,40 @@
 
 from __future__ import annotations
 
-import luigi
-
+from pipeline import runtime
 from pipeline.config import SeasonParameter
 from pipeline.lake.parquet import to_parquet_bytes
 from pipeline.nba import endpoints
-from pipeline.nba.client import client
 from pipeline.nba.games import index_from_finder
-from pipeline.tasks.common import current_lake, lake_target
+from pipeline.tasks.common import PipelineTask, lake_target
 
 
-class DiscoverGames(luigi.Task):
+class DiscoverGames(PipelineTask):
     """Every game of a season, all season types, from LeagueGameFinder (4 requests)."""
 
     season = SeasonParameter()
     resources = {"nba_api": 1}
 
     def output(self):
-        return lake_target(current_lake().layout.game_index(self.season))
+        return lake_target(runtime.lake().layout.game_index(self.season))
 
     def complete(self):
-        lake = current_lake()
+        lake = runtime.lake()
         return lake.exists(lake.layout.game_index(self.season))
 
     def run(self):
-        lake = current_lake()
+        lake = runtime.lake()
         rows: list[dict] = []
         for season_type in endpoints.SEASON_TYPES:
-            fetched = client().fetch(
-                endpoints.GAME_FINDER,
-                **endpoints.GAME_FINDER.nba_kwargs(
-                    season_nullable=self.season, season_type_nullable=season_type
-                ),
+            fetched = (
+                runtime.current()
+                .client()
+                .fetch(
+                    endpoints.GAME_FINDER,
+                    **endpoints.GAME_FINDER.nba_kwargs(
+                        season_nullable=self.season, season_type_nullable=season_type
+                    ),
+                )
             )
             rows.extend(fetched.tables["game_finder"].to_pylist())
             key = season_type.replace(" ", "_")
