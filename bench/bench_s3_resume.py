@@ -151,7 +151,7 @@ def main() -> list[dict]:
         step = max(1, len(paths) // args.sample)
         sample = paths[::step][: args.sample]
         t = time.monotonic()
-        assert all(S3Target(p, client=client).exists() for p in sample)
+        assert all(S3Target(p, client=client.luigi_client).exists() for p in sample)
         rows.append(
             (
                 f"S3Target.exists, present (sample {len(sample):,})",
@@ -165,7 +165,7 @@ def main() -> list[dict]:
         missing = [p.replace("season=2024-25", "season=2023-24") for p in sample]
         missing = missing[: args.missing_sample]
         t = time.monotonic()
-        assert not any(S3Target(p, client=client).exists() for p in missing)
+        assert not any(S3Target(p, client=client.luigi_client).exists() for p in missing)
         rows.append(
             (
                 f"S3Target.exists, missing (sample {len(missing):,})",

@@ -320,8 +320,9 @@ def write_game_index(lake, games: list[Game], season: str = "2024-25") -> None:
 def season_keys(lake, games: list[Game], *, raw: bool = True) -> list[str]:
     """Bucket keys of every table file (and raw body) the season's game endpoints write."""
     from pipeline.ingest import game_item, raw_path, table_paths
+    from pipeline.lake.s3.store import split
 
-    bucket_prefix = len(f"s3://{s3.split(lake.root)[0]}/")
+    bucket_prefix = len(f"s3://{split(lake.root)[0]}/")
     keys = []
     for endpoint in GAME_ENDPOINTS:
         for game in games:

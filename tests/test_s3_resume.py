@@ -8,6 +8,7 @@ import time
 import luigi
 
 from pipeline.lake import Lake, s3
+from pipeline.lake.targets import make_target
 from pipeline.nba.endpoints import GAME_ENDPOINTS
 from pipeline.tasks.season import SeasonBackfill
 from tests import s3_server
@@ -95,8 +96,8 @@ def test_luigis_per_target_check_costs_a_request_per_present_target_four_per_mis
     sent = requests_of(s3.shared_client())
 
     for path in paths[:50]:
-        assert s3.s3_target(path).exists()
+        assert make_target(path).exists()
     assert len(sent) == 50  # one HEAD each, present
     sent.clear()
-    assert not s3.s3_target(paths[0] + ".missing").exists()
+    assert not make_target(paths[0] + ".missing").exists()
     assert len(sent) == 4  # HEAD, two GETs for directory markers, one LIST

@@ -8,7 +8,10 @@ import luigi.format
 
 def make_target(path: str) -> luigi.Target:
     if path.startswith("s3://"):
-        from pipeline.lake.s3 import s3_target
+        from luigi.contrib.s3 import S3Target
 
-        return s3_target(path)
+        from pipeline.lake.s3 import shared_client
+
+        # Binary (format=Nop), as Parquet needs; one luigi client per process for all targets.
+        return S3Target(path, format=luigi.format.Nop, client=shared_client().luigi_client)
     return luigi.LocalTarget(path, format=luigi.format.Nop)

@@ -32,7 +32,7 @@ def preflight_once(root: str) -> None:
     if root in _preflighted:
         return
     from pipeline.errors import StorageError
-    from pipeline.lake.s3 import preflight
+    from pipeline.lake.s3.preflight import preflight
 
     try:
         preflight(root)
