@@ -7,7 +7,9 @@ import time
 
 import luigi
 
-from pipeline.lake import Lake, s3
+from pipeline import runtime
+from pipeline.lake import Lake
+from pipeline.lake.targets import make_target
 from pipeline.nba.endpoints import GAME_ENDPOINTS
 from pipeline.tasks.season import SeasonBackfill
 from tests import s3_server
@@ -51,7 +53,7 @@ def test_noop_rerun_of_a_complete_season_costs_one_request_per_500_targets(s3_bu
     games = simulated_games(1320, SEASON)
     lake = season_lake(s3_bucket, games, done=games)
     targets = len(games) * sum(len(e.tables) for e in GAME_ENDPOINTS)
-    sent = requests_of(s3.shared_client())
+    sent = requests_of(runtime.current().s3_client())
 
     # CPU time of this process: our side AND moto's (it runs in a thread here), so the
     # bound holds however busy the shared machine is. bench/ reports wall-clock time.
@@ -94,11 +96,11 @@ def test_luigis_per_target_check_costs_a_request_per_present_target_four_per_mis
     season = simulated_games(10, SEASON)
     lake = season_lake(s3_bucket, season, done=season)
     paths = [f"s3://{s3_bucket}/{key}" for key in season_keys(lake, season, raw=False)]
-    sent = requests_of(s3.shared_client())
+    sent = requests_of(runtime.current().s3_client())
 
     for path in paths[:50]:
-        assert s3.s3_target(path).exists()
+        assert make_target(path).exists()
     assert len(sent) == 50  # one HEAD each, present
     sent.clear()
-    assert not s3.s3_target(paths[0] + ".missing").exists()
+    assert not make_target(paths[0] + ".missing").exists()
     assert len(sent) == 4  # HEAD, two GETs for directory markers, one LIST
