@@ -167,6 +167,12 @@ def run_started() -> str:
     return os.environ.setdefault("BACKFILL_RUN_STARTED", now)
 
 
+def run_stamp() -> str:
+    """run_started() as a path-friendly stamp: 20261130T204100Z."""
+    started = dt.datetime.fromisoformat(run_started())
+    return started.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
 def override(section: str, key: str, value) -> None:
     """Set a config value for this process and the workers it forks."""
     if value is not None:

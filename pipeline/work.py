@@ -19,18 +19,30 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from pipeline import config, runtime
+from pipeline import config, gamelog, runtime
 from pipeline.errors import BadInput
-from pipeline.ingest import Item, entity_item, game_item, is_dead_lettered, is_done
+from pipeline.ingest import (
+    Item,
+    entity_item,
+    game_item,
+    is_dead_lettered,
+    is_done,
+    raw_path,
+    season_item,
+    table_paths,
+)
 from pipeline.lake import Lake
 from pipeline.lake.parquet import to_parquet_bytes
 from pipeline.nba import endpoints
 from pipeline.nba.endpoints import Endpoint
-from pipeline.nba.games import Game, select_games
+from pipeline.nba.games import Game, games_from_index, season_over, select_games
 
 Work = list[tuple[Endpoint, Item]]
 # Players are known once the traditional box scores of the run's games exist.
 PLAYER_SOURCE = endpoints.BOX_TRADITIONAL
+# What the game logs check, and what a stat correction can touch: every box score.
+CHECKED = endpoints.BOX_TRADITIONAL
+GAME_LOGS = {"player": endpoints.GAME_LOG_PLAYERS, "team": endpoints.GAME_LOG_TEAMS}
 
 
 def switch_name(group: str) -> str:
@@ -81,6 +93,20 @@ class Scope:
     def game_endpoints(self) -> list[Endpoint]:
         return endpoints.endpoints_for(self.year, self.groups_off)
 
+    def season_endpoints(self) -> list[Endpoint]:
+        return [e for e in endpoints.SEASON_ENDPOINTS if e.group not in self.groups_off]
+
+    def checks_game_logs(self) -> bool:
+        return CHECKED in self.game_endpoints() and GAME_LOGS["player"] in self.season_endpoints()
+
+    def correctable_endpoints(self) -> list[Endpoint]:
+        """The per-game endpoints a stat correction can change: the box scores."""
+        return [
+            e
+            for e in self.game_endpoints()
+            if e.api_name.startswith("boxscore") and e is not endpoints.GAME_SUMMARY
+        ]
+
     def entity_endpoints(self, kind: str) -> list[Endpoint]:
         return [
             e
@@ -110,11 +136,19 @@ class State:
 class SeasonWork:
     """The (endpoint, item) work of one season's scope, and its state in the lake."""
 
-    def __init__(self, lake: Lake, scope: Scope, dead_letters_since: str | None = None):
+    def __init__(
+        self,
+        lake: Lake,
+        scope: Scope,
+        dead_letters_since: str | None = None,
+        as_of: str | None = None,
+    ):
         self.lake = lake
         self.scope = scope
         # Under --retry-dead-letters only dead letters written by this run count as settled.
         self.dead_letters_since = dead_letters_since
+        # This run's stamp: a season in progress is looked at afresh once per run.
+        self.as_of = as_of or config.run_stamp()
 
     @property
     def season(self) -> str:
@@ -122,6 +156,39 @@ class SeasonWork:
 
     def has_index(self) -> bool:
         return self.lake.exists(self.lake.layout.game_index(self.season))
+
+    # --- a season in progress -----------------------------------------------------------
+
+    def index_final(self) -> bool:
+        """The stored index is of a season that is over: it is never asked for again."""
+        path = self.lake.layout.game_index(self.season)
+        return self.lake.exists(path) and self.lake.read_metadata(path).get("final") == "true"
+
+    def discovery_as_of(self) -> str:
+        """ "" once the season is over (one final index), else this run's stamp: a season in
+        progress is discovered again by every run, so its new games are picked up."""
+        return "" if self.index_final() else self.as_of
+
+    def index_current(self) -> bool:
+        as_of = self.discovery_as_of()
+        if not as_of:
+            return True
+        return self.lake.exists(self.lake.layout.game_index_snapshot(self.season, as_of))
+
+    def write_index(self, index: pa.Table, as_of: str) -> None:
+        """Store a discovery: its snapshot (kept), and the season's current index."""
+        final = season_over(games_from_index(index))
+        meta = {
+            "endpoint": "leaguegamefinder",
+            "season": self.season,
+            "as_of": as_of,
+            "final": str(final).lower(),
+        }
+        data = to_parquet_bytes(index, meta)
+        if as_of:
+            self.lake.write_bytes(self.lake.layout.game_index_snapshot(self.season, as_of), data)
+        self.lake.write_bytes(self.lake.layout.game_index(self.season), data)
+        runtime.current().game_indexes.pop(self.lake.layout.game_index(self.season), None)
 
     def all_games(self) -> dict[str, Game]:
         return runtime.current().season_games(self.lake, self.season)
@@ -211,12 +278,108 @@ class SeasonWork:
         """Everything the run covers that can be listed now (players once they are known)."""
         if not self.has_index():
             return []
-        work = self.game_work() + self.team_work()
+        work = self.game_work() + self.team_work() + self.season_work(logs=False)
+        work += self.season_work(logs=True)
         if self.scope.wants_players():
             ids = self.player_ids()
             if ids is not None:
                 work += self.player_work(ids)
         return work
+
+    def season_items(self, endpoint: Endpoint) -> list[Item]:
+        if endpoint in GAME_LOGS.values():
+            return [season_item(endpoint, self.season, t) for t in self.scope.season_types]
+        return [season_item(endpoint, self.season)]
+
+    def season_work(self, *, logs: bool) -> Work:
+        """Season-level answers: PlayerIndex (logs=False), or the game logs (logs=True)."""
+        return [
+            (e, item)
+            for e in self.scope.season_endpoints()
+            if (e in GAME_LOGS.values()) == logs
+            for item in self.season_items(e)
+        ]
+
+    def fetched_this_run(self, endpoint: Endpoint, item: Item) -> bool:
+        path = table_paths(self.lake, endpoint, item)[0][0]
+        stamp = self.lake.read_metadata(path).get("ingested_at", "")
+        return stamp >= config.run_started()
+
+    def stale_season_work(self, work: Work) -> Work:
+        """Season-level answers stored by an earlier run of a season still in progress."""
+        if self.index_final():
+            return []
+        return [
+            (e, item)
+            for e, item in work
+            if is_done(self.lake, e, item) and not self.fetched_this_run(e, item)
+        ]
+
+    def supersede(self, work: Work) -> list[str]:
+        """Move the stored files of this work (tables and raw body) aside, to
+        superseded/<run stamp>/, so the work is fetched again and nothing is lost."""
+        moved = []
+        for endpoint, item in work:
+            paths = [p for p, _ in table_paths(self.lake, endpoint, item)]
+            for path in [raw_path(self.lake, endpoint, item), *paths]:
+                if self.lake.exists(path):
+                    moved.append(self.lake.supersede(path, self.as_of))
+        return moved
+
+    # --- the check against the game logs -------------------------------------------------
+
+    def check_done(self) -> bool:
+        """The game-log check is done for good (season over) or by this run."""
+        path = self.lake.layout.game_log_check(self.season)
+        if not self.lake.exists(path):
+            return False
+        check = self.lake.read_json(path)
+        return check.get("final") or check.get("as_of") == self.as_of
+
+    def compare_with_logs(self) -> list[gamelog.Difference]:
+        """Every game of the run whose stored box score differs from the game logs."""
+        games = {item.key: item for e, item in self.game_work() if e is CHECKED}
+        differences = []
+        for side, log_endpoint in GAME_LOGS.items():
+            logs = [
+                self.lake.read_table(path)
+                for e, item in self.season_work(logs=True)
+                if e is log_endpoint and is_done(self.lake, e, item)
+                for path, _ in table_paths(self.lake, e, item)
+            ]
+            table = CHECKED.tables["PlayerStats" if side == "player" else "TeamStats"]
+            boxes = [
+                self.lake.read_table(
+                    self.lake.layout.table_file(table, self.season, item.month, item.key)
+                )
+                for e, item in self.game_work()
+                if e is CHECKED and is_done(self.lake, e, item)
+            ]
+            if not logs or not boxes:
+                continue
+            log = pa.concat_tables(logs, promote_options="permissive")
+            box = pa.concat_tables(boxes, promote_options="permissive")
+            differences += [d for d in gamelog.compare(log, box, side) if d.game_id in games]
+        return differences
+
+    def correction_work(self, game_ids: set[str]) -> Work:
+        return [
+            (e, item)
+            for e, item in self.game_work()
+            if item.key in game_ids and e in self.scope.correctable_endpoints()
+        ]
+
+    def write_check(self, corrected: list[str], differences: list[gamelog.Difference]) -> dict:
+        check = {
+            "season": self.season,
+            "as_of": self.as_of,
+            "final": self.index_final(),
+            "checked_games": len({i.key for e, i in self.game_work() if e is CHECKED}),
+            "corrected_games": sorted(corrected),
+            "unresolved": [d.as_dict() for d in differences],
+        }
+        self.lake.write_json(self.lake.layout.game_log_check(self.season), check)
+        return check
 
     # --- where it stands ----------------------------------------------------------------
 
@@ -238,10 +401,14 @@ class SeasonWork:
         return state
 
     def is_complete(self) -> bool:
-        """The index exists, every game and team is settled, and so are the players."""
-        if not self.has_index():
+        """The index is current, every game and team is settled, the game logs have been
+        checked, and the players are settled."""
+        if not self.index_current() or not self.has_index():
             return False
-        if not self.state(self.game_work() + self.team_work()).complete:
+        work = self.game_work() + self.team_work() + self.season_work(logs=False)
+        if not self.state(work).complete:
+            return False
+        if self.scope.checks_game_logs() and not self.check_done():
             return False
         if not self.scope.wants_players():
             return True

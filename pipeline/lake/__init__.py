@@ -65,6 +65,11 @@ class Lake:
     def read_table(self, path: str) -> pa.Table:
         return read_parquet_bytes(self.store.read_bytes(path))
 
+    def read_metadata(self, path: str) -> dict[str, str]:
+        """A Parquet file's key-value metadata (ingested_at, final, ...)."""
+        schema = self.read_table(path).schema
+        return {k.decode(): v.decode() for k, v in (schema.metadata or {}).items()}
+
     def write_raw(self, path: str, body: str) -> int:
         return self.write_bytes(path, gzip_text(body))
 
@@ -82,4 +87,14 @@ class Lake:
 
     def delete(self, path: str) -> None:
         self.store.delete(path)
-        self._known.discard(path)
+        with self._lock:
+            self._known.discard(path)
+            for _, paths in self._listings.values():
+                paths.discard(path)
+
+    def supersede(self, path: str, run_id: str) -> str:
+        """Keep a file that is about to be replaced: it moves to superseded/<run id>/."""
+        kept = self.layout.superseded(path, run_id)
+        self.write_bytes(kept, self.store.read_bytes(path))
+        self.delete(path)
+        return kept

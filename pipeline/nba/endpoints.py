@@ -15,7 +15,9 @@ from nba_api.stats.endpoints import (
     commonplayerinfo,
     commonteamroster,
     leaguegamefinder,
+    leaguegamelog,
     playbyplayv3,
+    playerindex,
     teaminfocommon,
 )
 
@@ -38,6 +40,7 @@ class Endpoint:
     extra_params: dict = field(default_factory=dict)
     key_param: str = "game_id"  # the nba_api argument that takes the item's key
     season_param: str | None = None  # the nba_api argument that takes the season, if any
+    lake_wide: bool = False  # one file per key for the whole lake, not one per season
 
     def nba_kwargs(self, **ids) -> dict:
         """Keyword arguments for the nba_api class (ids by our names -> nba_api's names)."""
@@ -45,7 +48,7 @@ class Endpoint:
 
     def item_kwargs(self, key: str, season: str) -> dict:
         """nba_api arguments for one item (a game, player or team) of a season."""
-        ids = {self.key_param: key}
+        ids = {self.key_param: key} if self.key_param else {}
         if self.season_param:
             ids[self.season_param] = season
         return self.nba_kwargs(**ids)
@@ -115,6 +118,8 @@ PLAYER_INFO = Endpoint(
     required=("CommonPlayerInfo",),
     group="player_info",
     key_param="player_id",
+    # No season argument: a bio is the same whatever season asks, so it is fetched once.
+    lake_wide=True,
 )
 
 TEAM_INFO = Endpoint(
@@ -141,6 +146,46 @@ TEAM_ROSTER = Endpoint(
     season_param="season",
 )
 
+# Season-level answers, one request per season (type). The game logs check every stored
+# box score of the season (pipeline/gamelog.py); PlayerIndex gives each player's team,
+# jersey, position, height, weight, college, country and draft for that season.
+GAME_LOG_PLAYERS = Endpoint(
+    key="game_log_players",
+    api_name="leaguegamelog",
+    nba_class=leaguegamelog.LeagueGameLog,
+    scope="season",
+    tables={"LeagueGameLog": "game_log_players"},
+    group="box_scores",
+    key_param="season_type_all_star",
+    season_param="season",
+    extra_params={"player_or_team_abbreviation": "P", "league_id": "00"},
+)
+
+GAME_LOG_TEAMS = Endpoint(
+    key="game_log_teams",
+    api_name="leaguegamelog",
+    nba_class=leaguegamelog.LeagueGameLog,
+    scope="season",
+    tables={"LeagueGameLog": "game_log_teams"},
+    group="box_scores",
+    key_param="season_type_all_star",
+    season_param="season",
+    extra_params={"player_or_team_abbreviation": "T", "league_id": "00"},
+)
+
+PLAYER_INDEX = Endpoint(
+    key="player_index",
+    api_name="playerindex",
+    nba_class=playerindex.PlayerIndex,
+    scope="season",
+    tables={"PlayerIndex": "player_index"},
+    required=("PlayerIndex",),
+    group="player_info",
+    key_param="",
+    season_param="season",
+    extra_params={"league_id": "00"},
+)
+
 # Discovery: called once per season type, not per game.
 GAME_FINDER = Endpoint(
     key="game_finder",
@@ -154,7 +199,10 @@ GAME_FINDER = Endpoint(
 
 GAME_ENDPOINTS: tuple[Endpoint, ...] = (BOX_TRADITIONAL, BOX_ADVANCED, PLAY_BY_PLAY, GAME_SUMMARY)
 ENTITY_ENDPOINTS: tuple[Endpoint, ...] = (PLAYER_INFO, TEAM_INFO, TEAM_ROSTER)
-ALL: dict[str, Endpoint] = {e.key: e for e in (*GAME_ENDPOINTS, *ENTITY_ENDPOINTS, GAME_FINDER)}
+SEASON_ENDPOINTS: tuple[Endpoint, ...] = (PLAYER_INDEX, GAME_LOG_PLAYERS, GAME_LOG_TEAMS)
+ALL: dict[str, Endpoint] = {
+    e.key: e for e in (*GAME_ENDPOINTS, *ENTITY_ENDPOINTS, *SEASON_ENDPOINTS, GAME_FINDER)
+}
 # The dataset switches, in catalogue order: each group of endpoints is on by default
 # (switched off with --no-<group>) or, if its endpoints are optional, off unless --<group>.
 GROUPS: tuple[str, ...] = tuple(

@@ -116,6 +116,9 @@ def count_events(events: list[dict]) -> dict:
         "bytes_stored": totals["bytes_stored"],
         "rows": totals["rows"],
         "failures_by_class": {k: dict(v) for k, v in failures.items() if v},
+        "corrected_games": sorted(
+            {str(e["game_id"]) for e in events if e.get("event_type") == "corrected"}
+        ),
     }
 
 
@@ -196,6 +199,7 @@ def build(run, ended: float) -> dict:
         bytes_stored=counted["bytes_stored"],
         rows=counted["rows"],
         failures_by_class=counted["failures_by_class"],
+        corrected_games=counted["corrected_games"],
         dead_letters=ledger,
         config=config_snapshot(run.coverage),
     )
@@ -220,6 +224,12 @@ def short_text(summary: dict) -> str:
         )
     elif state.get("game_index") is False:
         lines.append("  lake now: no game index (discovery did not finish)")
+    if summary.get("corrected_games"):
+        corrected = summary["corrected_games"]
+        lines.append(
+            f"  stat corrections: {len(corrected)} game(s) fetched again, previous files kept "
+            f"under superseded/: {', '.join(corrected[:10])}"
+        )
     for kind, classes in summary["failures_by_class"].items():
         lines.append(f"  {kind}: " + ", ".join(f"{k} x{v}" for k, v in sorted(classes.items())))
     if summary.get("summary_path"):

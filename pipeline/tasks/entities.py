@@ -12,7 +12,7 @@ import luigi
 
 from pipeline import runtime
 from pipeline.config import SeasonParameter
-from pipeline.ingest import Item, entity_item
+from pipeline.ingest import Item, entity_item, season_item, season_type_of_key
 from pipeline.nba import endpoints
 from pipeline.tasks.common import PipelineTask, lake_target
 from pipeline.tasks.fetch import FetchTask, join_keys
@@ -26,6 +26,20 @@ class EntityEndpoint(FetchTask):
 
     def items(self) -> list[Item]:
         return [entity_item(self._endpoint, self.season, k) for k in self.key.split(",")]
+
+
+class SeasonEndpoint(FetchTask):
+    """A season-level answer: PlayerIndex, or a game log of one season type."""
+
+    season = SeasonParameter()
+    endpoint = luigi.ChoiceParameter(choices=[e.key for e in endpoints.SEASON_ENDPOINTS])
+    key = luigi.Parameter(batch_method=join_keys)
+
+    def items(self) -> list[Item]:
+        return [
+            season_item(self._endpoint, self.season, season_type_of_key(k))
+            for k in self.key.split(",")
+        ]
 
 
 class DiscoverPlayers(PipelineTask):

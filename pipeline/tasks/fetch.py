@@ -134,20 +134,30 @@ class DeadLetter(luigi.ExternalTask):
         return False
 
 
-def fetch_task(endpoint: endpoints.Endpoint, item: Item, retry_dead_letters: bool) -> FetchTask:
-    """The task that lands one (endpoint, item)."""
-    from pipeline.tasks.entities import EntityEndpoint
+def fetch_task(
+    endpoint: endpoints.Endpoint, item: Item, season: str, retry_dead_letters: bool
+) -> FetchTask:
+    """The task that lands one (endpoint, item) for a season's run (a lake-wide item, such
+    as a bio, has no season of its own)."""
+    from pipeline.tasks.entities import EntityEndpoint, SeasonEndpoint
     from pipeline.tasks.game import GameEndpoint
 
+    if endpoint.scope == "season":
+        return SeasonEndpoint(
+            season=season,
+            endpoint=endpoint.key,
+            key=item.key,
+            retry_dead_letters=retry_dead_letters,
+        )
     if endpoint.scope == "game":
         return GameEndpoint(
-            season=item.season,
+            season=season,
             endpoint=endpoint.key,
             game_id=item.key,
             retry_dead_letters=retry_dead_letters,
         )
     return EntityEndpoint(
-        season=item.season,
+        season=season,
         endpoint=endpoint.key,
         key=item.key,
         retry_dead_letters=retry_dead_letters,

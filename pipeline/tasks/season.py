@@ -97,7 +97,9 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
     # --- luigi --------------------------------------------------------------------------
 
     def requires(self):
-        return [] if self.dry_run else DiscoverGames(season=self.season)
+        if self.dry_run:
+            return []
+        return DiscoverGames(season=self.season, as_of=self.work.discovery_as_of())
 
     def complete(self):
         # Luigi asks this first in the launching process: from here on the run is summarised
@@ -116,7 +118,10 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
             return
         work = self.work
         work.lake.forget_listings()
-        covered = work.game_work() + work.team_work()
+        # A season in progress: its season-level answers are asked for again by each run.
+        season_level = work.season_work(logs=False)
+        work.supersede(work.stale_season_work(season_level))
+        covered = work.game_work() + work.team_work() + season_level
         yield from self.fetch_missing(covered)
         if work.scope.wants_players():
             games = work.player_source_games()
@@ -126,6 +131,9 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
             players = work.player_work(work.player_ids() or [])
             yield from self.fetch_missing(players)
             covered += players
+        if work.scope.checks_game_logs() and not work.check_done():
+            yield from self.check_game_logs()
+            covered += work.season_work(logs=True)
         report, html_path = work.write_report()
         summary = report.get("summary", {})
         print(
@@ -139,10 +147,32 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
             # run exits with [retcode] missing_data so nobody mistakes it for whole.
             yield [DeadLetter(season=self.season, endpoint=e.key, key=item.key) for e, item in dead]
 
+    def check_game_logs(self):
+        """Fetch the season's game logs, compare them with the stored box scores, and fetch
+        again (once) every game that differs: a stat correction. What still differs after
+        that is reported, and the run moves on."""
+        work = self.work
+        logs = work.season_work(logs=True)
+        work.supersede(work.stale_season_work(logs))
+        yield from self.fetch_missing(logs)
+        differing = sorted({d.game_id for d in work.compare_with_logs()})
+        unresolved = []
+        if differing:
+            corrections = work.correction_work(set(differing))
+            work.supersede(corrections)
+            for game_id in differing:
+                observe.record({"event_type": "corrected", "game_id": game_id})
+            yield from self.fetch_missing(corrections)
+            unresolved = work.compare_with_logs()
+        work.write_check(differing, unresolved)
+
     def fetch_missing(self, work: Work):
         """Yield (as dynamic dependencies) fetch tasks for the work not yet in the lake."""
         state = self.work.state(work)
         observe.report_progress(self, state.counts())
         if state.missing:
-            yield [fetch_task(e, item, self.retry_dead_letters) for e, item in state.missing]
+            yield [
+                fetch_task(e, item, self.season, self.retry_dead_letters)
+                for e, item in state.missing
+            ]
             self.work.lake.forget_listings()
