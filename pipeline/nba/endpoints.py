@@ -10,8 +10,12 @@ from dataclasses import dataclass, field
 
 from nba_api.stats.endpoints import (
     boxscoreadvancedv3,
+    boxscorefourfactorsv3,
+    boxscoremiscv3,
+    boxscorescoringv3,
     boxscoresummaryv3,
     boxscoretraditionalv3,
+    boxscoreusagev3,
     commonplayerinfo,
     commonteamroster,
     leaguegamefinder,
@@ -76,6 +80,51 @@ BOX_ADVANCED = Endpoint(
     tables={"PlayerStats": "box_advanced_players", "TeamStats": "box_advanced_teams"},
     required=("PlayerStats", "TeamStats"),
     group="box_scores",
+)
+
+# Optional box scores that users of other tools collect: off unless switched on.
+BOX_FOUR_FACTORS = Endpoint(
+    key="box_four_factors",
+    api_name="boxscorefourfactorsv3",
+    nba_class=boxscorefourfactorsv3.BoxScoreFourFactorsV3,
+    scope="game",
+    tables={"PlayerStats": "box_four_factors_players", "TeamStats": "box_four_factors_teams"},
+    required=("PlayerStats", "TeamStats"),
+    group="box_four_factors",
+    optional=True,
+)
+
+BOX_MISC = Endpoint(
+    key="box_misc",
+    api_name="boxscoremiscv3",
+    nba_class=boxscoremiscv3.BoxScoreMiscV3,
+    scope="game",
+    tables={"PlayerStats": "box_misc_players", "TeamStats": "box_misc_teams"},
+    required=("PlayerStats", "TeamStats"),
+    group="box_misc",
+    optional=True,
+)
+
+BOX_SCORING = Endpoint(
+    key="box_scoring",
+    api_name="boxscorescoringv3",
+    nba_class=boxscorescoringv3.BoxScoreScoringV3,
+    scope="game",
+    tables={"PlayerStats": "box_scoring_players", "TeamStats": "box_scoring_teams"},
+    required=("PlayerStats", "TeamStats"),
+    group="box_scoring",
+    optional=True,
+)
+
+BOX_USAGE = Endpoint(
+    key="box_usage",
+    api_name="boxscoreusagev3",
+    nba_class=boxscoreusagev3.BoxScoreUsageV3,
+    scope="game",
+    tables={"PlayerStats": "box_usage_players", "TeamStats": "box_usage_teams"},
+    required=("PlayerStats", "TeamStats"),
+    group="box_usage",
+    optional=True,
 )
 
 PLAY_BY_PLAY = Endpoint(
@@ -197,7 +246,16 @@ GAME_FINDER = Endpoint(
 )
 
 
-GAME_ENDPOINTS: tuple[Endpoint, ...] = (BOX_TRADITIONAL, BOX_ADVANCED, PLAY_BY_PLAY, GAME_SUMMARY)
+GAME_ENDPOINTS: tuple[Endpoint, ...] = (
+    BOX_TRADITIONAL,
+    BOX_ADVANCED,
+    PLAY_BY_PLAY,
+    GAME_SUMMARY,
+    BOX_FOUR_FACTORS,
+    BOX_MISC,
+    BOX_SCORING,
+    BOX_USAGE,
+)
 ENTITY_ENDPOINTS: tuple[Endpoint, ...] = (PLAYER_INFO, TEAM_INFO, TEAM_ROSTER)
 SEASON_ENDPOINTS: tuple[Endpoint, ...] = (PLAYER_INDEX, GAME_LOG_PLAYERS, GAME_LOG_TEAMS)
 ALL: dict[str, Endpoint] = {
