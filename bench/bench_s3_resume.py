@@ -33,11 +33,13 @@ from luigi.contrib.s3 import S3Target
 from pipeline import runtime
 from pipeline.ingest import game_item, is_dead_lettered, is_done
 from pipeline.lake import Lake
-from pipeline.nba.endpoints import GAME_ENDPOINTS
+from pipeline.nba.endpoints import endpoints_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for tests/
 from bench.harness import figure  # noqa: E402
 from tests.s3_server import FAKE_ENV, season_keys, simulated_games  # noqa: E402
+
+GAME_ENDPOINTS = endpoints_for(2024)  # what a default run of a modern season fetches
 
 BUCKET = "hoopstat-haus-bronze"
 ROOT = f"s3://{BUCKET}/historical-backfill"

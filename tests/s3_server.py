@@ -35,8 +35,10 @@ from moto.server import ThreadedMotoServer
 
 from pipeline import runtime
 from pipeline.lake.parquet import to_parquet_bytes
-from pipeline.nba.endpoints import GAME_ENDPOINTS
+from pipeline.nba.endpoints import endpoints_for
 from pipeline.nba.games import INDEX_SCHEMA, Game
+
+GAME_ENDPOINTS = endpoints_for(2024)  # what a default run of a modern season fetches
 
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",

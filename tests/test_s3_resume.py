@@ -10,10 +10,12 @@ import luigi
 from pipeline import runtime
 from pipeline.lake import Lake
 from pipeline.lake.targets import make_target
-from pipeline.nba.endpoints import GAME_ENDPOINTS
+from pipeline.nba.endpoints import endpoints_for
 from pipeline.tasks.season import SeasonBackfill
 from tests import s3_server
 from tests.s3_server import season_keys, seed_objects, simulated_games, write_game_index
+
+GAME_ENDPOINTS = endpoints_for(2024)  # what a default run of a modern season fetches
 
 s3_endpoint = s3_server.s3_endpoint  # fixtures: the session's moto server, a fresh bucket
 s3_bucket = s3_server.s3_bucket

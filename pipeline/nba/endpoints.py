@@ -287,8 +287,9 @@ def get(key: str) -> Endpoint:
     return ALL[key]
 
 
-def endpoints_for(season_year: int, groups_off: frozenset[str] = frozenset()) -> list[Endpoint]:
-    """The per-game endpoints that apply to a season, less the groups switched off."""
+def endpoints_for(season_year: int, groups_off: frozenset[str] = OPTIONAL_GROUPS) -> list[Endpoint]:
+    """The per-game endpoints that apply to a season, less the groups switched off (by
+    default, the optional ones)."""
     return [
         e
         for e in GAME_ENDPOINTS

@@ -72,6 +72,10 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
     max_retries = luigi.OptionalIntParameter(default=None, significant=False)
     s3_bucket = luigi.OptionalParameter(default=None, significant=False)
     s3_prefix = luigi.OptionalParameter(default=None, significant=False)
+    # A range lists each season's work only when that season runs (SeasonRange explains).
+    list_work = luigi.BoolParameter(
+        default=True, significant=False, parsing=luigi.BoolParameter.EXPLICIT_PARSING
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,7 +103,15 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
     def requires(self):
         if self.dry_run:
             return []
-        return DiscoverGames(season=self.season, as_of=self.work.discovery_as_of())
+        work = self.work
+        discovery = DiscoverGames(season=self.season, as_of=work.discovery_as_of())
+        if not self.list_work or not discovery.complete():
+            return discovery  # the rest is yielded by run() once the index exists
+        # The index exists: list the work here, so that every host running this same command
+        # against one luigid schedules the same fetch tasks, and so may run them (luigid hands
+        # a task only to a worker that scheduled it; tasks yielded by run() are the runner's).
+        todo = work.state(work.game_work() + work.team_work() + work.season_work(logs=False))
+        return [discovery, *self.fetch_tasks(todo.missing)]
 
     def complete(self):
         # Luigi asks this first in the launching process: from here on the run is summarised
@@ -171,8 +183,8 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
         state = self.work.state(work)
         observe.report_progress(self, state.counts())
         if state.missing:
-            yield [
-                fetch_task(e, item, self.season, self.retry_dead_letters)
-                for e, item in state.missing
-            ]
+            yield self.fetch_tasks(state.missing)
             self.work.lake.forget_listings()
+
+    def fetch_tasks(self, work: Work) -> list:
+        return [fetch_task(e, item, self.season, self.retry_dead_letters) for e, item in work]

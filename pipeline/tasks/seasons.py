@@ -50,7 +50,7 @@ class SeasonRange(SeasonChoices, PipelineTask):
     def season_tasks(self) -> list[SeasonBackfill]:
         tasks = []
         for rank, season in enumerate(self.seasons):
-            task = SeasonBackfill(season=season, **self.choices())
+            task = SeasonBackfill(season=season, list_work=False, **self.choices())
             task.priority = len(self.seasons) - rank  # oldest first
             tasks.append(task)
         return tasks
