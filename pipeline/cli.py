@@ -26,9 +26,11 @@ import luigi.retcodes
 
 import pipeline
 from pipeline import config
+from pipeline.errors import BadInput, exit_on_bad_input
 from pipeline.nba import endpoints
 from pipeline.tasks import critical
 from pipeline.tasks.seasons import season_range
+from pipeline.work import switch_name
 
 DONE = 0
 BAD_INPUT = 2
@@ -60,7 +62,7 @@ SETTINGS = {
 }
 # What a season run covers: SeasonBackfill's (and SeasonRange's) own parameters.
 SCOPE = ("start_date", "end_date", "season_types", "limit", "retry_dead_letters") + tuple(
-    f"no_{group}" for group in endpoints.GROUPS
+    switch_name(group) for group in endpoints.GROUPS
 )
 
 
@@ -90,12 +92,13 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         help="comma-separated: " + ", ".join(endpoints.SEASON_TYPES),
     )
     scope.add_argument("--limit", type=int, metavar="N", help="at most N games a season (0: all)")
-    for group in endpoints.GROUPS:  # the catalogue's dataset groups, as SeasonBackfill has them
+    for group in endpoints.GROUPS:  # the catalogue's dataset switches, as SeasonBackfill's
+        optional = group in endpoints.OPTIONAL_GROUPS
         scope.add_argument(
-            f"--no-{group.replace('_', '-')}",
-            dest=f"no_{group}",
+            "--" + switch_name(group).replace("_", "-"),
+            dest=switch_name(group),
             action="store_true",
-            help=f"skip the {group.replace('_', ' ')} datasets",
+            help=f"{'add' if optional else 'leave out'} the {group.replace('_', ' ')} datasets",
         )
     scope.add_argument(
         "--retry-dead-letters",
@@ -145,10 +148,10 @@ def season_tasks(args: argparse.Namespace, *, dry_run: bool = False) -> list[lui
     ranged = given(args, ("start_season", "end_season"))
     if ranged:
         if args.season is not None:
-            raise config.BadInput("give --season, or --start-season and --end-season, not both")
+            raise BadInput("give --season, or --start-season and --end-season, not both")
         missing = {"start_season", "end_season"} - ranged.keys()
         if missing:
-            raise config.BadInput(f"--{missing.pop().replace('_', '-')} is missing")
+            raise BadInput(f"--{missing.pop().replace('_', '-')} is missing")
         if not dry_run:
             return [make(pipeline.SeasonRange, **ranged, **scope)]
         # The plan of a range is each season's plan (SeasonRange itself starts a run).
@@ -199,7 +202,7 @@ def make(task_class: type[luigi.Task], **values) -> luigi.Task:
     unknown = sorted(values.keys() - params.keys())
     if unknown:
         option = unknown[0].replace("_", "-")
-        raise config.BadInput(f"--{option} does not apply to {task_class.__name__}")
+        raise BadInput(f"--{option} does not apply to {task_class.__name__}")
     return task_class(
         **{
             name: params[name].parse(value) if isinstance(value, str) else value
@@ -276,24 +279,26 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    try:
-        apply_settings(args)
-        code = args.execute(args)
-    except config.BadInput as exc:
-        if not isinstance(exc, SystemExit):  # today's BadInput prints itself when raised
-            print(f"error: {exc}", file=sys.stderr)
-        return BAD_INPUT
-    except luigi.parameter.ParameterException as exc:  # a missing or malformed parameter
-        print(f"error: {exc}", file=sys.stderr)
-        return BAD_INPUT
-    except luigi.interface.PidLockAlreadyTakenExit:
-        code = luigi.retcodes.retcode().already_running
-    except Exception:
-        traceback.print_exc()
-        code = luigi.retcodes.retcode().unhandled_exception
+    with exit_on_bad_input():  # BadInput: its one line on stderr, exit code 2
+        code = execute(args)
     if code != DONE:
         print(f"nba-backfill: exit {code}: {MEANINGS.get(code, 'see [retcode]')}", file=sys.stderr)
     return code
+
+
+def execute(args: argparse.Namespace) -> int:
+    try:
+        apply_settings(args)
+        return args.execute(args)
+    except BadInput:
+        raise
+    except luigi.parameter.ParameterException as exc:  # a missing or malformed parameter
+        raise BadInput(str(exc)) from None
+    except luigi.interface.PidLockAlreadyTakenExit:
+        return luigi.retcodes.retcode().already_running
+    except Exception:
+        traceback.print_exc()
+        return luigi.retcodes.retcode().unhandled_exception
 
 
 if __name__ == "__main__":

@@ -1,13 +1,13 @@
 """Critical errors stop the whole run at once (issue 5).
 
-A CriticalError (storage denied, disk full, invalid configuration) fails every task the same
-way, so going on would only fail the rest of the season one task at a time. Luigi's worker
-stops asking for work on SIGUSR1 (`Worker.handle_interrupt`, installed unless
+A CriticalError (storage denied, disk full) fails every task the same way, so going on
+would only fail the rest of the season one task at a time. Luigi's worker stops asking for
+work on SIGUSR1 (`Worker.handle_interrupt`, installed unless
 `[worker] no_install_shutdown_handler`): it lets running tasks end, does not wait out
 keep-alive, and exits with `[retcode] task_failed`.
 
-`install()` (called once, from pipeline/__init__.py) puts the handler on our task classes
-only. Luigi fires FAILURE in the process that ran the task: the worker itself with
+`install()` (called once, from pipeline/__init__.py) puts the handler on our tasks' base
+class only. Luigi fires FAILURE in the process that ran the task: the worker itself with
 `--workers 1`, a forked task process (whose parent is the worker) with more.
 
 A launcher that wants to know about the stop (`nba-backfill` exits 7, or 9 for
@@ -31,35 +31,17 @@ import luigi
 import luigi.worker
 
 from pipeline.errors import CriticalError
+from pipeline.tasks.common import PipelineTask
 
 log = logging.getLogger("pipeline.tasks")
 
 STOPS_ENV = "BACKFILL_CRITICAL_STOPS_PATH"
-OUR_MODULES = "pipeline."
 
 
 def install() -> None:
-    """Stop the run on a CriticalError in any task class of this package (idempotent).
-
-    The handler goes on our classes nearest luigi.Task (a handler on a class fires for its
-    subclasses too, so registering a subclass as well would fire it twice); other packages'
-    tasks run in the same worker are left alone. Call it after the task modules are imported.
-    """
-    for cls in _our_task_classes():
-        cls.event_handler(luigi.Event.FAILURE)(stop_on_critical)
-
-
-def _our_task_classes() -> list[type[luigi.Task]]:
-    found, stack = [], [luigi.Task]
-    while stack:
-        for sub in stack.pop().__subclasses__():
-            if issubclass(sub, luigi.Config):  # settings sections never run
-                continue
-            if sub.__module__.startswith(OUR_MODULES):
-                found.append(sub)
-            else:  # luigi's own bases (ExternalTask, WrapperTask, ...): look below them
-                stack.append(sub)
-    return found
+    """Stop the run on a CriticalError in any of our tasks (idempotent). On their common
+    base only: other packages' tasks run by the same worker are left alone."""
+    PipelineTask.event_handler(luigi.Event.FAILURE)(stop_on_critical)
 
 
 def _worker_pid() -> int:
