@@ -150,13 +150,18 @@ def test_plan_then_run_against_the_simulator(empty_folder, sim):
     assert len(requests_in(sim.log_path)) == before, "the plan made requests"
     assert not lake.exists(), "the plan wrote to the lake"
 
+    # Players and teams off (switches derived from the catalogue's groups): fewer requests.
     run = run_tool(
-        NBA_BACKFILL, ["run", *WEEK, "--limit", "2", *lake_option], cwd=empty_folder, env=env
+        NBA_BACKFILL,
+        ["run", *WEEK, "--limit", "2", "--no-player-info", "--no-team-info", *lake_option],
+        cwd=empty_folder,
+        env=env,
     )
     assert run.returncode == 0, run.stderr[-3000:]
     assert len(requests_in(sim.log_path)) > before
     games = list((lake / "box_traditional_players" / "season=2024-25").rglob("*.parquet"))
     assert len(games) == 2, games
+    assert not (lake / "teams").exists() and not (lake / "players").exists()
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
