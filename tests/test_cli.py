@@ -113,6 +113,17 @@ def test_unreachable_api_fails_the_run_from_any_folder(empty_folder, command):
     assert result.returncode in expected, output[-3000:]
 
 
+def test_a_users_luigi_cfg_overrides_the_packaged_defaults(empty_folder):
+    (empty_folder / "luigi.cfg").write_text(FAST + "[retcode]\ntask_failed = 11\n")
+    result = run_tool(
+        LUIGI,  # nba-backfill's own codes for a critical stop (9 here, one day) are not [retcode]
+        ["--module", "pipeline", "SeasonBackfill", "--local-scheduler", "--limit", "2"],
+        cwd=empty_folder,
+        env={"NBA_API_BASE_URL": refused_url(), "LAKE_ROOT": str(empty_folder.parent / "lake")},
+    )
+    assert result.returncode == 11, result.stderr[-3000:]
+
+
 @pytest.mark.parametrize("tool", [NBA_BACKFILL, LUIGI], ids=["nba-backfill", "luigi"])
 def test_bad_season_is_one_line_and_exit_2(empty_folder, tool):
     prefix = ["run"] if tool == NBA_BACKFILL else ["--module", "pipeline", "SeasonBackfill"]
