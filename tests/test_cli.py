@@ -7,6 +7,7 @@ from such a folder printed FAILED and exited 0.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pathlib
 import signal
@@ -17,8 +18,10 @@ import sys
 import luigi
 import pytest
 
-from pipeline.errors import StorageError
+from pipeline import cli
+from pipeline.errors import CriticalError, StorageError
 from pipeline.sim import SimServer
+from pipeline.tasks.common import PipelineTask
 from tests.runner import REPO, requests_in
 
 BIN = pathlib.Path(sys.executable).parent
@@ -204,22 +207,49 @@ class ForeignTask(luigi.Task):
         raise StorageError("not our task")
 
 
-def test_critical_handler_is_scoped_to_our_tasks(caplog):
-    """A CriticalError in a task that is not ours is that task's failure, not a stop."""
-    import pipeline  # noqa: F401 - installs the handler, as any use of the package does
+class ApiUnreachableError(CriticalError):
+    """Named as the error the client raises when stats.nba.com does not answer this host."""
 
+
+class UnreachableTask(PipelineTask):
+    """One of ours (our tasks' base) meeting that error."""
+
+    def complete(self):
+        return False
+
+    def run(self):
+        raise ApiUnreachableError("stats.nba.com did not answer")
+
+
+@contextlib.contextmanager
+def in_process_worker():
+    """luigi.build in this process: no keep-alive wait, and the test's SIGUSR1 handler back
+    afterwards (Luigi's worker installs its own)."""
     settings = luigi.configuration.get_config()
     keep_alive = settings.get("worker", "keep_alive", None)
-    settings.set("worker", "keep_alive", "false")  # no retry wait in this process
-    before = signal.getsignal(signal.SIGUSR1)  # the worker installs its own; put ours back
+    settings.set("worker", "keep_alive", "false")
+    before = signal.getsignal(signal.SIGUSR1)
     try:
-        with caplog.at_level("INFO", logger="pipeline.tasks"):
-            result = luigi.build([ForeignTask()], local_scheduler=True, detailed_summary=True)
+        yield
     finally:
         signal.signal(signal.SIGUSR1, before)
         if keep_alive is None:
             settings.remove_option("worker", "keep_alive")
         else:
             settings.set("worker", "keep_alive", keep_alive)
+
+
+def test_critical_handler_is_scoped_to_our_tasks(caplog):
+    """A CriticalError in a task that is not ours is that task's failure, not a stop."""
+    with in_process_worker(), caplog.at_level("INFO", logger="pipeline.tasks"):
+        result = luigi.build([ForeignTask()], local_scheduler=True, detailed_summary=True)
     assert result.status == luigi.LuigiStatusCode.FAILED
     assert not [r for r in caplog.records if r.name == "pipeline.tasks"], caplog.text
+
+
+def test_unreachable_api_stop_exits_9(caplog):
+    args = cli.parser().parse_args(["validate", "--season", "2024-25"])
+    with in_process_worker(), caplog.at_level("INFO", logger="pipeline.tasks"):
+        code = cli.build([UnreachableTask()], args)
+    assert "critical: ApiUnreachableError: stats.nba.com did not answer" in caplog.text
+    assert code == cli.API_UNREACHABLE == 9
