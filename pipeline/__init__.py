@@ -11,7 +11,7 @@ defaults.apply()
 
 from pipeline.tasks import critical
 from pipeline.tasks.discover import DiscoverGames
-from pipeline.tasks.entities import DiscoverPlayers, EntityEndpoint
+from pipeline.tasks.entities import DiscoverPlayers, EntityEndpoint, SeasonEndpoint
 from pipeline.tasks.fetch import DeadLetter
 from pipeline.tasks.game import GameEndpoint
 from pipeline.tasks.season import SeasonBackfill
@@ -28,6 +28,7 @@ __all__ = [
     "EntityEndpoint",
     "GameEndpoint",
     "SeasonBackfill",
+    "SeasonEndpoint",
     "SeasonRange",
     "ValidateSeason",
 ]

@@ -169,7 +169,7 @@ COMMANDS: dict[str, Command] = {
     "run": Command(
         "backfill one season (--season) or a range (--start-season/--end-season)",
         add_run_options,
-        lambda args: build(season_tasks(args), args),
+        lambda args: run(season_tasks(args), args),
     ),
     "plan": Command(
         "print what `run` would fetch and its ETA: no request, no write",
@@ -216,6 +216,18 @@ def apply_settings(args: argparse.Namespace) -> None:
     for name, value in given(args, SETTINGS).items():
         section, key = SETTINGS[name]
         settings.set(section, key, str(value))
+
+
+def run(tasks: list[luigi.Task], args: argparse.Namespace) -> int:
+    """Discovery first, as a build of its own: once the game index exists, a season lists
+    its work in requires(), so every host running this same command against one luigid
+    schedules, and shares, all of it."""
+    discoveries = [t.discovery() for t in tasks if isinstance(t, pipeline.SeasonBackfill)]
+    if discoveries:
+        code = build(discoveries, args)
+        if code != DONE:
+            return code
+    return build(tasks, args)
 
 
 def build(tasks: list[luigi.Task], args: argparse.Namespace) -> int:
