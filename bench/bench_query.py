@@ -38,7 +38,8 @@ import duckdb
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # the repo root
 from bench.harness import REPO, backfill_env, figure, luigi_command, simulator, timed  # noqa: E402
-from pipeline.lake import Lake, compact, s3  # noqa: E402
+from pipeline import runtime  # noqa: E402
+from pipeline.lake import Lake, compact  # noqa: E402
 from tests.s3_server import FAKE_ENV, FaultProxy  # noqa: E402
 
 SEASON = "2024-25"
@@ -172,7 +173,7 @@ def main() -> list[dict]:
         import luigi
 
         luigi.configuration.get_config().set("s3", "endpoint_url", moto_url)
-        s3.reset_client()
+        runtime.reset()
         on_s3 = Lake(f"s3://{BUCKET}/compacted")
         started = time.perf_counter()
         s3_compaction = compact.compact_table(on_s3, TABLE, SEASON)

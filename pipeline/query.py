@@ -89,20 +89,21 @@ def _games_view(lake: Lake) -> View | None:
 def _table_view(lake: Lake, table: str, compacted: dict, warn) -> View | None:
     endpoint, _ = schema.source(table)
     view = View(table, monthly=endpoint.scope == "game")
-    seasons = compact.table_inputs(lake, table)
+    seasons = compact.table_inputs(lake, table)  # {None: ...} for a lake-wide table
     # A compacted file stands alone too (a lake published without its per-game files).
     for path in compacted:
         if path.startswith(lake.layout.compact_prefix(table) + "/season="):
-            season = lake.layout.relative(path).split("/")[2][len("season=") :]
-            seasons.setdefault(season, {})
-    for season, inputs in sorted(seasons.items()):
-        target = lake.layout.compact_file(table, season)
+            seasons.setdefault(lake.layout.relative(path).split("/")[2][len("season=") :], {})
+    for season, inputs in sorted(seasons.items(), key=lambda item: item[0] or ""):
+        target = compact.compacted_path(lake, table, season)
         if target in compacted and (not inputs or compact.is_current(lake, target, inputs)):
             view.compacted.append(target)
             continue
+        if not inputs:
+            continue
         if target in compacted and warn:
             warn(
-                f"{table} {season}: the compacted file is behind its per-game files; "
+                f"{table} {season or ''}: the compacted file is behind its per-game files; "
                 f"reading those instead (the next season run compacts it again)"
             )
         folder = lake.layout.table_prefix(table, season)
@@ -148,15 +149,14 @@ def s3_settings(root: str) -> dict:
     """DuckDB S3 secret parameters from the lake's own S3 settings (Luigi's [s3] section,
     then boto3's chain: environment, profile, instance role)."""
     import boto3
-    import luigi
 
-    from pipeline.lake.s3 import shared_client
+    from pipeline import runtime
+    from pipeline.lake.s3.client import luigi_s3_section
 
-    client = shared_client().boto  # the client the pipeline itself writes with
-    config = luigi.configuration.get_config()
-    key = config.get("s3", "aws_access_key_id", None)
-    secret = config.get("s3", "aws_secret_access_key", None)
-    token = config.get("s3", "aws_session_token", None)
+    client = runtime.current().s3_client().boto  # the client the pipeline writes with
+    section = luigi_s3_section()
+    key, secret = section.get("aws_access_key_id"), section.get("aws_secret_access_key")
+    token = section.get("aws_session_token")
     if not (key and secret):
         found = boto3.session.Session().get_credentials()
         if found is not None:

@@ -96,16 +96,25 @@ class Freshness:
     detail: str = ""
 
 
-def input_files(lake, table: str, season: str) -> dict[str, tuple[int, str]]:
-    """The table's files for the season -> (size, version), from one listing."""
-    listing = lake.store.list_versions(lake.layout.table_prefix(table, season))
+def input_files(lake, table: str, season: str | None) -> dict[str, tuple[int, str]]:
+    """The table's files for the season (all of them for a lake-wide table) -> (size,
+    version), from one listing."""
+    prefix = lake.layout.table_prefix(table, schema.partition_season(table, season))
+    listing = lake.store.list_versions(prefix)
     return {path: v for path, v in listing.items() if path.endswith(".parquet")}
 
 
-def table_inputs(lake, table: str) -> dict[str, dict[str, tuple[int, str]]]:
-    """Season -> the table's files for it -> (size, version), from one listing."""
+def compacted_path(lake, table: str, season: str | None) -> str:
+    return lake.layout.compact_file(table, schema.partition_season(table, season))
+
+
+def table_inputs(lake, table: str) -> dict[str | None, dict[str, tuple[int, str]]]:
+    """Season (None for a lake-wide table) -> the table's files for it -> (size, version),
+    from one listing."""
+    if schema.partition_season(table, "x") is None:
+        return {None: input_files(lake, table, None)}
     top = posixpath.dirname(lake.layout.table_prefix(table, "x"))
-    seasons: dict[str, dict[str, tuple[int, str]]] = {}
+    seasons: dict[str | None, dict[str, tuple[int, str]]] = {}
     for path, version in lake.store.list_versions(top).items():
         folder = lake.layout.relative(path).split("/")[1]
         if path.endswith(".parquet") and folder.startswith("season="):
@@ -139,7 +148,7 @@ def freshness(
 ) -> Freshness:
     """Is the compacted file made from exactly the files the table holds now?"""
     inputs = input_files(lake, table, season) if inputs is None else inputs
-    target = lake.layout.compact_file(table, season)
+    target = compacted_path(lake, table, season)
     present = target in (compacted if compacted is not None else compacted_files(lake))
     if not inputs:
         if present:
@@ -173,6 +182,8 @@ def compact_season(lake, season: str, tables: list[str] | None = None) -> Compac
 
 
 def compact_table(lake, table: str, season: str, compacted: dict | None = None) -> TableCompaction:
+    """Compact one table's files of the season (of the whole lake, for a lake-wide table)."""
+    season = schema.partition_season(table, season)
     target = lake.layout.compact_file(table, season)
     present = target in (compacted if compacted is not None else compacted_files(lake))
     inputs = input_files(lake, table, season)
@@ -198,7 +209,7 @@ def compact_table(lake, table: str, season: str, compacted: dict | None = None) 
     data, added = combine(table, parts)
     metadata = {
         "table": table,
-        "season": season,
+        "season": season or "",
         INPUTS_KEY: len(inputs),
         INPUTS_DIGEST_KEY: inputs_digest(lake, inputs),
         INPUT_VERSIONS_KEY: _pack(versions),

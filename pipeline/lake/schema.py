@@ -32,9 +32,11 @@ from pipeline.nba.endpoints import Endpoint
 
 STRING, INT, FLOAT = pa.string(), pa.int64(), pa.float64()
 
-# The columns ingest adds to every row of a table, by what one request covers.
+# The columns ingest adds to every row of a table, by what one request covers
+# (pipeline/ingest.py: game_item, entity_item, season_item).
 GAME_LINEAGE = ("game_id", "season", "season_type", "game_date")
-ENTITY_LINEAGE = ("season",)
+ENTITY_LINEAGE = ("season",)  # a player or team of a season; none for lake-wide tables
+SEASON_LINEAGE = ("season", "season_type")  # a season-level answer (per season type or not)
 
 # Parquet key-value metadata written by `apply` (and by compaction).
 TABLE_SCHEMA_KEY = "table_schema"  # the table's schema version: a digest of its columns
@@ -45,8 +47,8 @@ TYPE_RULES: tuple[tuple[str, pa.DataType], ...] = (
     # Text that looks numeric: ids with leading zeros, seasons, codes, jersey numbers,
     # heights and weights as the API writes them ("6-2", "215"), draft slots ("Undrafted").
     (r"gameId|game_id|GAME_ID|SEASON_ID|LEAGUE_ID|LeagueID", STRING),
-    (r"season|season_type|SEASON|SEASON_YEAR|MIN_YEAR|MAX_YEAR|TimeFrame", STRING),
-    (r"DRAFT_(YEAR|ROUND|NUMBER)|JERSEY|jerseyNum|NUM|HEIGHT|WEIGHT|EXP", STRING),
+    (r"season|season_type|SEASON|SEASON_YEAR|MIN_YEAR|MAX_YEAR|TimeFrame|.*TIMEFRAME", STRING),
+    (r"DRAFT_(YEAR|ROUND|NUMBER)|JERSEY(_NUMBER)?|jerseyNum|NUM|HEIGHT|WEIGHT|EXP", STRING),
     # Clocks, durations, dates and times, and the play-by-play's running score ("" or "12").
     (r"minutes|clock|gameClock|duration|gameDuration|scoreHome|scoreAway", STRING),
     (r".*(Date|DATE|date|UTC|Et)|BIRTHDATE", STRING),
@@ -54,7 +56,7 @@ TYPE_RULES: tuple[tuple[str, pa.DataType], ...] = (
     (r".*(Id|_ID|ID)", INT),
     # Fractions, rates, ratings, per-game and per-possession figures, ages.
     (r"percentage.*|.*Percentage.*|.*_PCT|PCT|.*(Rate|Ratio|Rating)", FLOAT),
-    (r"pace|pacePer40|estimatedPace|possessions|PIE|.*_PG|AGE", FLOAT),
+    (r"pace|pacePer40|estimatedPace|possessions|PIE|.*_PG|AGE|FANTASY_PTS|ROSTER_STATUS", FLOAT),
     (r"plusMinusPoints|PLUS_MINUS|assistToTurnover", FLOAT),
     # Counts (V3 names): made/attempted, rebounds, assists, ..., points of every kind.
     (r".*(Made|Attempted)|(rebounds|assists|steals|blocks|turnovers|fouls).*", INT),
@@ -62,6 +64,7 @@ TYPE_RULES: tuple[tuple[str, pa.DataType], ...] = (
     (r"leadChanges|timesTied|attendance|sellout|period|period\dScore|score", INT),
     (r"gameStatus|recencyOrder|(home|away)Team(Score|Wins|Losses)|team(Wins|Losses)", INT),
     (r"actionNumber|isFieldGoal|shotDistance|shotValue|[xy]Legacy|videoAvailable", INT),
+    (r"VIDEO_AVAILABLE|IS_DEFUNCT", INT),
     # Counts (V2 names), ranks, years, flags kept as numbers by the API.
     (r"FGM|FGA|FG3M|FG3A|FTM|FTA|OREB|DREB|REB|AST|STL|BLK|TOV|PF|PTS|MIN|GP|W|L", INT),
     (r".*_RANK|FROM_YEAR|TO_YEAR|SEASON_EXP|IS_ASSISTANT|(SUB_)?SORT_SEQUENCE", INT),
@@ -69,7 +72,7 @@ TYPE_RULES: tuple[tuple[str, pa.DataType], ...] = (
     (r".*(Name|NAME|NameI|City|CITY|Tricode|Slug|SLUG|Code|CODE|_FLAG|Text|Type|TYPE)", STRING),
     (r"name|nameI|PLAYER|NICKNAME|position|POSITION|comment|description|location", STRING),
     (r"shotResult|startersBench|status|ROSTERSTATUS|arena(State|Country|Timezone)", STRING),
-    (r"COUNTRY|SCHOOL|LAST_AFFILIATION|HOW_ACQUIRED|TEAM_ABBREVIATION|MATCHUP|WL", STRING),
+    (r"COUNTRY|SCHOOL|COLLEGE|LAST_AFFILIATION|HOW_ACQUIRED|TEAM_ABBREVIATION|MATCHUP|WL", STRING),
     (r"TEAM_(CONFERENCE|DIVISION)|DISPLAY_.*", STRING),
 )
 _RULES = tuple((re.compile(pattern), arrow_type) for pattern, arrow_type in TYPE_RULES)
@@ -90,7 +93,17 @@ def column_type(endpoint: Endpoint, column: str) -> pa.DataType | None:
 
 
 def lineage_columns(endpoint: Endpoint) -> tuple[str, ...]:
-    return GAME_LINEAGE if endpoint.scope == "game" else ENTITY_LINEAGE
+    if endpoint.scope == "game":
+        return GAME_LINEAGE
+    if endpoint.lake_wide:
+        return ()
+    return SEASON_LINEAGE if endpoint.scope == "season" else ENTITY_LINEAGE
+
+
+def partition_season(table: str, season: str | None) -> str | None:
+    """The season a table's files are partitioned by: None for a lake-wide table (one
+    file per player for the whole lake), whatever season asks."""
+    return None if source(table)[0].lake_wide else season
 
 
 def declared_columns(endpoint: Endpoint, dataset: str) -> tuple[str, ...]:

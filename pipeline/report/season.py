@@ -92,6 +92,7 @@ def validate_season(
         ),
         "rules": {rule: {"weight": w, "description": d} for rule, (w, d) in rules.RULES.items()},
         "entity_checks": entity_checks,
+        "game_log_check": _game_log_check(lake, season),
         "tables": tables,
         "compaction": compaction,
         "completeness": {
@@ -209,13 +210,21 @@ def _check_across(findings: Findings, frames: dict, played: dict[str, Game]) -> 
         checks.check_line_score(findings, lines, teams, with_teams & with_lines)
 
 
+def _game_log_check(lake: Lake, season: str) -> dict | None:
+    """The last check of the season against its game logs: corrected games, and the
+    values that still differ (pipeline.work writes it)."""
+    path = lake.layout.game_log_check(season)
+    return lake.read_json(path) if lake.exists(path) else None
+
+
 def _check_entities(
     findings: Findings, lake: Lake, season: str, frames: dict, played: dict[str, Game]
 ) -> dict:
     """Issue #8: box-score players have a bio, games' teams have team info. Each check runs
     only when its table was landed for the season (--no-player-info / --no-team-info)."""
     report = {}
-    players = keys_in(lake, "players", season)
+    bios = catalogue.PLAYER_INFO
+    players = keys_in(lake, bios.tables["CommonPlayerInfo"], None if bios.lake_wide else season)
     if not players:
         report["players"] = {"status": "skipped", "reason": "no players/ files for the season"}
     elif "box_traditional_players" not in frames:
@@ -239,15 +248,15 @@ def _check_entities(
 
 
 def _check_entity_schemas(lake: Lake, season: str):
-    """The season-level tables (players, teams, rosters...) against their schemas too.
-    Their files are keyed by player or team, not by game, so their findings stay in the
-    tables section of the report rather than among the games' problems."""
+    """The other tables (players, teams, rosters, game logs...) against their schemas too.
+    Their files are keyed by player, team or season type, not by game, so their findings
+    stay in the tables section of the report rather than among the games' problems."""
     findings = Findings()
     files = {}
-    for endpoint in catalogue.ENTITY_ENDPOINTS:
+    for endpoint in (*catalogue.ENTITY_ENDPOINTS, *catalogue.SEASON_ENDPOINTS):
         for table in endpoint.tables.values():
-            listing = lake.listing(lake.layout.table_prefix(table, season), fresh=True)
-            paths = sorted(p for p in listing if p.endswith(".parquet"))
+            prefix = lake.layout.table_prefix(table, lake_schema.partition_season(table, season))
+            paths = sorted(p for p in lake.listing(prefix, fresh=True) if p.endswith(".parquet"))
             if paths:
                 files[table] = open_files(lake, paths, None)
                 checks.check_schema(findings, table, files[table])
