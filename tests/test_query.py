@@ -18,7 +18,7 @@ from pipeline.lake import Lake, compact
 from pipeline.sim import SimServer
 from tests.runner import REPO, luigi_cli
 from tests.s3_server import FaultProxy, make_bucket, s3_endpoint  # noqa: F401  (fixture)
-from tests.sim_lake import FIRST_DAY, SEASON, days, sim_lake  # noqa: F401  (fixture)
+from tests.sim_lake import LAST_DAY, SEASON, assert_landed, days, sim_lake  # noqa: F401
 
 COUNT = "SELECT count(*) AS n FROM box_traditional_players"
 
@@ -135,15 +135,16 @@ def test_sql_on_s3_reads_through_httpfs_with_the_lakes_settings(s3_endpoint, tmp
     url, client = s3_endpoint
     bucket = make_bucket(client)
     root = f"s3://{bucket}/lake"
-    with SimServer(port=0, seed=7, today=FIRST_DAY) as sim:
+    with SimServer(port=0, seed=7, today=LAST_DAY) as sim:  # the first day's games final
         landed = luigi_cli(
-            days(FIRST_DAY, FIRST_DAY, "--no-player-info", "--no-team-info"),
+            days("2024-10-23", "2024-10-23", "--no-player-info", "--no-team-info"),
             lake=root,
             sim=sim,
             tmp=tmp_path,
             env={"AWS_ENDPOINT_URL": url},
         )
-    assert landed.returncode == 0, landed.stderr[-3000:]
+    letters = client.list_objects_v2(Bucket=bucket, Prefix="lake/backfill-state/dead-letters/")
+    assert_landed(landed, {c["Key"].split("/")[-2] for c in letters.get("Contents", [])})
     expected = s3_rows(client, bucket, f"lake/box_traditional_players/season={SEASON}/")
     assert expected > 100
     env = {"AWS_ENDPOINT_URL": url}
