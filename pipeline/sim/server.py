@@ -214,13 +214,14 @@ class SimServer:
         hang_seconds: float = 5.0,
         fault_seed: int | None = None,
         retry_after: int = 1,
+        corrections: dict[str, dt.date | str] | None = None,
     ):
         if isinstance(today, str):
             today = dt.date.fromisoformat(today)
         self.host = host
         self.seed = seed
         self.league = League(seed, today)
-        self.responder = Responder(self.league)
+        self.responder = Responder(self.league, corrections=corrections)
         spec = faults if isinstance(faults, FaultSpec) else FaultSpec.parse(faults)
         self.faults = FaultDrawer(spec, seed if fault_seed is None else fault_seed)
         self.latency = Latency(latency_ms, seed)
