@@ -32,7 +32,7 @@ from tests.s3_server import s3_bucket, s3_endpoint  # noqa: F401  (pytest fixtur
 REPO = pathlib.Path(__file__).resolve().parents[1]
 SEASON = "2024-25"
 START, END = "2024-10-22", "2024-10-28"
-GAME_TABLES = [t for e in endpoints.GAME_ENDPOINTS for t in e.tables.values()]
+GAME_TABLES = [t for e in endpoints.endpoints_for(2024) for t in e.tables.values()]
 
 
 def run_luigi(args, *, lake, tmp, base_url, timeout=300) -> subprocess.CompletedProcess:

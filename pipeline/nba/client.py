@@ -101,15 +101,11 @@ class NbaClient:
     def from_config(cls) -> NbaClient:
         settings = config.nba()
         url = config.base_url()
-        quiet = None
-        if settings.quiet_hours:
-            start, end = (int(h) for h in str(settings.quiet_hours).split("-"))
-            quiet = (start, end)
         limiter = SharedRateLimiter(
             config.rate_limit_seconds(),
             settings.limiter_state_path or default_state_path(url),
             pause_on_server_error=settings.server_error_pause_seconds,
-            quiet_hours=quiet,
+            quiet_hours=config.quiet_hours(),
             quiet_multiplier=settings.quiet_multiplier,
         )
         return cls(
@@ -190,14 +186,3 @@ class NbaClient:
                 observe.record({"event_type": "request", "endpoint": endpoint.key})
                 body, tables, response_ms = self._attempt(endpoint, kwargs)
         return Fetched(body=body, tables=tables, response_ms=response_ms, attempts=attempts)
-
-
-_clients: dict[int, NbaClient] = {}
-
-
-def client() -> NbaClient:
-    """The process's client, built from configuration on first use."""
-    pid = os.getpid()
-    if pid not in _clients:
-        _clients[pid] = NbaClient.from_config()
-    return _clients[pid]
