@@ -19,9 +19,9 @@ import threading
 from collections import OrderedDict
 from dataclasses import replace
 
-from .game import GameResult, simulate
+from .game import GameResult, simulate, totals
 from .league import GameRecord, League, Season, season_string
-from .plan import Cut, draw_plan, full_game_lines, live_cut, team_lines
+from .plan import Cut, draw_plan, full_game_lines, live_cut
 from .renderers import RENDERERS
 from .renderers.common import BadRequest, NotFound, Reply, game_id, pct
 
@@ -146,8 +146,13 @@ class Responder:
     def _team_lines(self, season: Season, record: GameRecord) -> tuple[dict, dict]:
         if record.is_final:
             return full_game_lines(season, record)  # a correction leaves team totals alone
-        plan = draw_plan(season, record)
-        return team_lines(plan, live_cut(season, plan))
+        live = self._play(record, actions=False)  # the score so far: a handful of games a day
+        home, away = (totals(side.lines) for side in (live.home, live.away))
+        home["plus_minus"], away["plus_minus"] = (
+            home["pts"] - away["pts"],
+            away["pts"] - home["pts"],
+        )
+        return home, away
 
     def player_lines(self, season: Season, records: list[GameRecord]) -> dict[str, GameResult]:
         """game id -> the game's lines, without play-by-play, for games that have started."""

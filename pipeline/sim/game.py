@@ -18,9 +18,10 @@ import math
 import random
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from .league import TEAMS_BY_ID, GameRecord, RosterSpot, Season, Team
-from .plan import Cut, GamePlan, PeriodPlan, Possession, team_lines
+from .plan import TEAM_FIELDS, Cut, GamePlan, PeriodPlan, Possession, full_game_lines
 
 DNP_COMMENT = "DNP - Coach's Decision"
 
@@ -99,24 +100,7 @@ class PlayerLine:
         return self.oreb + self.dreb
 
 
-COUNT_FIELDS = (
-    "seconds",
-    "fgm",
-    "fga",
-    "fg3m",
-    "fg3a",
-    "ftm",
-    "fta",
-    "oreb",
-    "dreb",
-    "ast",
-    "stl",
-    "blk",
-    "tov",
-    "pf",
-    "pts",
-    "plus_minus",
-)
+COUNT_FIELDS = TEAM_FIELDS  # what the box score's team statistics add up
 DETAIL_FIELDS = tuple(name for name in PlayerLine.__slots__ if name not in ("spot", "starter"))
 
 
@@ -197,11 +181,7 @@ def wall_clock(minutes_after_midnight: int) -> str:
 
 
 def _cumulative(weights) -> list[float]:
-    total, out = 0.0, []
-    for weight in weights:
-        total += weight
-        out.append(total)
-    return out
+    return list(accumulate(weights))
 
 
 class _Game:
@@ -212,6 +192,7 @@ class _Game:
         self.plan = plan
         self.cut = cut
         self.rng = random.Random(f"{seed}:{record.game_id}:players")
+        self.random = self.rng.random
         self.deco = random.Random(f"{seed}:{record.game_id}:decorations")
         meta = random.Random(f"{seed}:{record.game_id}:meta")
         self.officials = meta.sample(OFFICIALS, 3)
@@ -226,7 +207,8 @@ class _Game:
         self.away = self._side(record.away_team_id, False)
         # A stat correction: one of the home team's defensive rebounds, halfway through the
         # game, goes to a teammate on the floor instead. Nothing else changes.
-        self.corrected_rebound = team_lines(plan)[0]["dreb"] // 2 if correction else -1
+        home_rebounds = full_game_lines(season, record)[0]["dreb"] if correction else 0
+        self.corrected_rebound = home_rebounds // 2 if correction else -1
         self.home_dreb_seen = 0
 
     def _side(self, team_id: int, is_home: bool) -> TeamSide:
@@ -357,28 +339,36 @@ class _Game:
                     videoAvailable=0,
                 )
 
+    # Weighted picks among the five on the floor, on cumulative weights kept per lineup
+    # (the hottest code of a season's player game log: written out, not factored).
     def shooter(self, side: TeamSide) -> PlayerLine:
-        if side.shot_weights is None:
-            side.shot_weights = _cumulative(line.spot.usage for line in side.court)
-        return self._weighted(side, side.shot_weights)
+        weights = side.shot_weights
+        if weights is None:
+            weights = side.shot_weights = _cumulative([line.spot.usage for line in side.court])
+        return side.court[bisect_right(weights, self.random() * weights[-1], 0, 4)]
 
     def rebounder(self, side: TeamSide) -> PlayerLine:
-        if side.rebound_weights is None:
-            side.rebound_weights = _cumulative(line.spot.rebounding for line in side.court)
-        return self._weighted(side, side.rebound_weights)
+        weights = side.rebound_weights
+        if weights is None:
+            weights = side.rebound_weights = _cumulative(
+                [line.spot.rebounding for line in side.court]
+            )
+        return side.court[bisect_right(weights, self.random() * weights[-1], 0, 4)]
 
     def defender(self, side: TeamSide) -> PlayerLine:
         """Anyone on the floor, but rarely somebody with five fouls."""
-        if side.defense_weights is None:
-            side.defense_weights = _cumulative(0.05 if line.pf >= 5 else 1.0 for line in side.court)
-        return self._weighted(side, side.defense_weights)
-
-    def _weighted(self, side: TeamSide, cumulative: list[float]) -> PlayerLine:
-        return side.court[bisect_right(cumulative, self.rng.random() * cumulative[-1], 0, 4)]
+        weights = side.defense_weights
+        if weights is None:
+            weights = side.defense_weights = _cumulative(
+                [0.05 if line.pf >= 5 else 1.0 for line in side.court]
+            )
+        return side.court[bisect_right(weights, self.random() * weights[-1], 0, 4)]
 
     def anyone_but(self, side: TeamSide, line: PlayerLine | None) -> PlayerLine:
+        if line is None:
+            return side.court[int(self.random() * 5)]
         others = [other for other in side.court if other is not line]
-        return others[int(self.rng.random() * len(others))]
+        return others[int(self.random() * 4)]
 
     def credit_points(self, side: TeamSide, line: PlayerLine, points: int, p, paint=False):
         """The score, and the kinds of points (the scorer's, and the team's running count)."""

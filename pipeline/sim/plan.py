@@ -61,11 +61,6 @@ class Possession:
     fast_break: bool = False
     off_turnover: bool = False  # right after the other team's turnover
 
-    @property
-    def value(self) -> int:
-        """Points of the final shot: 3, 2, or 0 when there is none or it is a free throw."""
-        return {"2": 2, "3": 3, "and1": 2, "miss2": 2, "miss3": 3}.get(self.kind, 0)
-
 
 @dataclass(slots=True)
 class PeriodPlan:
@@ -93,36 +88,6 @@ class GamePlan:
     tip_to_home: bool
     periods: list  # PeriodPlan
 
-    def played(self, cut: Cut | None = None):
-        """(PeriodPlan, possessions played) up to the cut (all of them without one)."""
-        for period in self.periods:
-            if cut is not None and period.number == cut.period:
-                yield period, period.possessions[: cut.done]
-                return
-            yield period, period.possessions
-
-    def elapsed(self, cut: Cut | None = None) -> int:
-        return sum(
-            sum(p.seconds for p in done) if cut and period.number == cut.period else period.length
-            for period, done in self.played(cut)
-        )
-
-    def period_scores(self, cut: Cut | None = None) -> tuple[list[int], list[int]]:
-        """Points per period for (home, away), up to the cut."""
-        scores: tuple[list[int], list[int]] = ([], [])
-        for _period, done in self.played(cut):
-            points = {True: 0, False: 0}
-            for p in done:
-                points[p.home] += points_of(p)
-            scores[0].append(points[True])
-            scores[1].append(points[False])
-        return scores
-
-
-def points_of(p: Possession) -> int:
-    made_shot = p.value if p.kind in SCORING_KINDS else 0
-    return made_shot + sum(p.free_throws)
-
 
 def period_length(number: int) -> int:
     return REGULATION_SECONDS if number <= 4 else OVERTIME_SECONDS
@@ -134,8 +99,9 @@ def draw_plan(season: Season, record: GameRecord) -> GamePlan:
 
 
 def full_game_lines(season: Season, record: GameRecord) -> tuple[dict, dict]:
-    """(home, away) team lines of the finished game, without keeping the possessions: the
-    same draws as draw_plan, counted on the way (a season's worth in a fraction of a second)."""
+    """(home, away) team lines of the finished game, as its box score's team statistics
+    have them (plusMinus: the margin). The same draws as draw_plan, counted on the way
+    without keeping the possessions: a season's worth in a fraction of a second."""
     return _draw(season, record, keep=False)[1]
 
 
@@ -315,45 +281,3 @@ def live_cut(season: Season, plan: GamePlan) -> Cut:
     done = rng.randint(1, len(period.possessions) - 1)
     clock = period.length - sum(p.seconds for p in period.possessions[:done])
     return Cut(period.number, done, clock)
-
-
-def team_lines(plan: GamePlan, cut: Cut | None = None) -> tuple[dict, dict]:
-    """(home, away) counts as the box score's team statistics have them, up to the cut."""
-    lines = {home: dict.fromkeys(TEAM_FIELDS, 0) for home in (True, False)}
-    for _period, done in plan.played(cut):
-        for p in done:
-            own, other = lines[p.home], lines[not p.home]
-            if p.foul_first:
-                other["pf"] += 1
-            if p.putback:
-                own["fga"] += 1
-                own["fg3a"] += p.putback == 3
-                own["oreb"] += 1
-            kind = p.kind
-            if kind in SHOT_KINDS:
-                own["fga"] += 1
-                own["fg3a"] += p.value == 3
-                if kind in SCORING_KINDS:
-                    own["fgm"] += 1
-                    own["fg3m"] += p.value == 3
-                    own["pts"] += p.value
-                    own["ast"] += p.assisted
-                else:
-                    other["blk"] += p.blocked
-                    other["dreb"] += 1
-            if p.free_throws:
-                other["pf"] += 1  # the shooting foul
-                own["fta"] += len(p.free_throws)
-                own["ftm"] += sum(p.free_throws)
-                own["pts"] += sum(p.free_throws)
-                other["dreb"] += not p.free_throws[-1]
-            if p.turnover:
-                own["tov"] += 1
-                other["stl"] += p.stolen
-                own["pf"] += p.turnover == OFFENSIVE_FOUL
-    seconds = 5 * plan.elapsed(cut)
-    home, away = lines[True], lines[False]
-    home["seconds"] = away["seconds"] = seconds
-    home["plus_minus"] = home["pts"] - away["pts"]
-    away["plus_minus"] = -home["plus_minus"]
-    return home, away
