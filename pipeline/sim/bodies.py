@@ -32,8 +32,10 @@ SEASONS_KEPT = 6  # season-level caches kept (a few MB each); older ones are rec
 
 class _SeasonCache:
     def __init__(self):
-        self.lock = threading.Lock()
+        # Two locks: a game finder need not wait for a season's player lines.
+        self.team_lock = threading.Lock()
         self.team_lines: dict[str, tuple[dict, dict]] = {}
+        self.player_lock = threading.Lock()
         self.player_lines: dict[str, GameResult] = {}  # without actions
 
 
@@ -137,7 +139,7 @@ class Responder:
     def team_lines(self, season: Season, records: list[GameRecord]) -> dict[str, tuple]:
         """game id -> (home, away) team lines, for games that have started."""
         cache = self._season_cache(season)
-        with cache.lock:
+        with cache.team_lock:
             for record in records:
                 if record.game_id not in cache.team_lines:
                     cache.team_lines[record.game_id] = self._team_lines(season, record)
@@ -157,7 +159,7 @@ class Responder:
     def player_lines(self, season: Season, records: list[GameRecord]) -> dict[str, GameResult]:
         """game id -> the game's lines, without play-by-play, for games that have started."""
         cache = self._season_cache(season)
-        with cache.lock:
+        with cache.player_lock:
             for record in records:
                 if record.game_id not in cache.player_lines:
                     with self._lock:

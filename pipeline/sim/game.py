@@ -119,6 +119,7 @@ class TeamSide:
     lines: list[PlayerLine]
     inactive: list[RosterSpot]
     targets: list[float] = field(default_factory=list)  # planned minutes, by line
+    rotation: list[int] = field(default_factory=list)  # lines with minutes planned
     on_court: list[int] = field(default_factory=list)  # indexes into lines
     court: list[PlayerLine] = field(default_factory=list)  # the same, as lines
     entered_at: dict[int, int] = field(default_factory=dict)
@@ -227,6 +228,7 @@ class _Game:
             lines=lines,
             inactive=[roster[i] for i in sorted(inactive_idx)],
             targets=targets,
+            rotation=[i for i, target in enumerate(targets) if target > 0],
         )
 
     # ----- action output (only when the play-by-play is wanted) ------------------------
@@ -311,12 +313,8 @@ class _Game:
                 self.substitute(side, out_idx, in_idx, t_abs)
                 swaps.append((out_idx, in_idx))
         else:
-            for _ in range(self.rng.randint(1, 3)):
-                bench = [
-                    i
-                    for i in range(len(side.lines))
-                    if i not in side.on_court and side.targets[i] > 0
-                ]
+            for _ in range(1 + int(self.random() * 3)):
+                bench = [i for i in side.rotation if i not in side.on_court]
                 if not bench:
                     break
                 out_idx = max(side.on_court, key=surplus.__getitem__)
