@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from ..game import GameResult, PlayerLine, counts
+from ..game import GameResult, PlayerLine
 from ..league import CUP, PLAYIN, REGULAR, TEAMS_BY_ID, TYPE_CODE, GameRecord, Season
 from .common import (
     BadRequest,
@@ -66,22 +66,18 @@ def _team_rows(sim: Responder, season: Season, records: list[GameRecord]):
         yield record, False, away, home
 
 
-def _shooting(c: dict, none_if_no_attempt: bool = False) -> list:
-    """FGM ... PF in the game logs' order (percentages None without an attempt, if asked)."""
-
-    def percentage(made, tried):
-        return None if none_if_no_attempt and not tried else pct(made, tried)
-
+def _shooting(c: dict) -> list:
+    """A team's FGM ... PF, in the game logs' and the game finder's order."""
     return [
         c["fgm"],
         c["fga"],
-        percentage(c["fgm"], c["fga"]),
+        pct(c["fgm"], c["fga"]),
         c["fg3m"],
         c["fg3a"],
-        percentage(c["fg3m"], c["fg3a"]),
+        pct(c["fg3m"], c["fg3a"]),
         c["ftm"],
         c["fta"],
-        percentage(c["ftm"], c["fta"]),
+        pct(c["ftm"], c["fta"]),
         c["oreb"],
         c["dreb"],
         c["oreb"] + c["dreb"],
@@ -169,35 +165,61 @@ def _player_rows(sim: Responder, season: Season, records: list[GameRecord]) -> l
     results: dict[str, GameResult] = sim.player_lines(season, records)
     for record in records:
         result = results[record.game_id]
-        scores = {True: record.home_score, False: record.away_score}
+        date = record.date.isoformat()
         for is_home in (True, False):
             side = result.side(is_home)
             team = side.team
-            won = scores[is_home] > scores[not is_home]
+            own, other = record.home_score, record.away_score
+            if not is_home:
+                own, other = other, own
+            game = [record.game_id, date, matchup(record, is_home), "W" if own > other else "L"]
             for line in side.lines:
-                if not line.played:
-                    continue
-                rows.append(
-                    [
-                        _season_id(record, season),
-                        line.spot.player.person_id,
-                        line.spot.player.full_name,
-                        team.team_id,
-                        team.abbreviation,
-                        team.full_name,
-                        record.game_id,
-                        record.date.isoformat(),
-                        matchup(record, is_home),
-                        "W" if won else "L",
-                        player_minutes(line.seconds),
-                        *_shooting(counts(line), none_if_no_attempt=True),
-                        line.pts,
-                        line.plus_minus,
-                        fantasy_points(line),
-                        1,
-                    ]
-                )
+                if line.played:
+                    rows.append(
+                        [
+                            _season_id(record, season),
+                            line.spot.player.person_id,
+                            line.spot.player.full_name,
+                            team.team_id,
+                            team.abbreviation,
+                            team.full_name,
+                            *game,
+                            player_minutes(line.seconds),
+                            *_player_shooting(line),
+                            line.pts,
+                            line.plus_minus,
+                            fantasy_points(line),
+                            1,
+                        ]
+                    )
     return rows
+
+
+def _player_shooting(line: PlayerLine) -> list:
+    """FGM ... PF of a player (a season's log has tens of thousands: no dict on the way)."""
+
+    def percentage(made, tried):
+        return round(made / tried, 3) if tried else None
+
+    return [
+        line.fgm,
+        line.fga,
+        percentage(line.fgm, line.fga),
+        line.fg3m,
+        line.fg3a,
+        percentage(line.fg3m, line.fg3a),
+        line.ftm,
+        line.fta,
+        percentage(line.ftm, line.fta),
+        line.oreb,
+        line.dreb,
+        line.oreb + line.dreb,
+        line.ast,
+        line.stl,
+        line.blk,
+        line.tov,
+        line.pf,
+    ]
 
 
 @renders("leaguegamelog")
