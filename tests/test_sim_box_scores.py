@@ -1,5 +1,5 @@
-"""The four extra V3 box scores (four factors, misc, scoring, usage) agree with the
-traditional and advanced ones, and with the play-by-play, wherever they overlap."""
+"""The renderers cover the catalogue, and the four extra V3 box scores (four factors, misc,
+scoring, usage) agree with the other box scores and the play-by-play where they overlap."""
 
 import datetime as dt
 
@@ -116,3 +116,12 @@ def test_scoring_usage_and_four_factors_agree(games):
                 boxes["boxscorefourfactorsv3"][side]["statistics"]["effectiveFieldGoalPercentage"]
                 == (adv[side]["statistics"]["effectiveFieldGoalPercentage"])
             )
+
+
+def test_every_catalogue_endpoint_has_one_renderer():
+    from pipeline.nba import endpoints
+    from pipeline.sim.renderers import RENDERERS, renders
+
+    assert {e.api_name for e in endpoints.ALL.values()} <= set(RENDERERS)
+    with pytest.raises(ValueError, match="two renderers"):
+        renders("boxscoremiscv3")(lambda sim, params: None)
