@@ -4,8 +4,8 @@ Environment variables are read when a setting is used, never at import.
 
 Precedence, highest first: the command line (`--lake-root`, `--nba-rate-limit-seconds`, or
 SeasonBackfill's older names such as `--rate-limit`), a value set in luigi.cfg, the
-environment variable, the built-in default. The shipped luigi.cfg leaves these keys unset
-so that the environment variables of the older CLI keep working.
+environment variable, the built-in default. Our Luigi defaults (pipeline/defaults.cfg, read
+beneath any user config) leave these keys unset so that the environment variables work.
 """
 
 from __future__ import annotations

@@ -357,6 +357,10 @@ class SeasonWork:
             ]
             if not logs or not boxes:
                 continue
+            # An empty log (a season type with no games yet) adds nothing to compare.
+            logs = [t for t in logs if t.num_rows]
+            if not logs:
+                continue
             log = pa.concat_tables(logs, promote_options="permissive")
             box = pa.concat_tables(boxes, promote_options="permissive")
             differences += [d for d in gamelog.compare(log, box, side) if d.game_id in games]

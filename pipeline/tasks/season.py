@@ -104,7 +104,7 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
         if self.dry_run:
             return []
         work = self.work
-        discovery = DiscoverGames(season=self.season, as_of=work.discovery_as_of())
+        discovery = self.discovery()
         if not self.list_work or not discovery.complete():
             return discovery  # the rest is yielded by run() once the index exists
         # The index exists: list the work here, so that every host running this same command
@@ -112,6 +112,10 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
         # a task only to a worker that scheduled it; tasks yielded by run() are the runner's).
         todo = work.state(work.game_work() + work.team_work() + work.season_work(logs=False))
         return [discovery, *self.fetch_tasks(todo.missing)]
+
+    def discovery(self) -> DiscoverGames:
+        """The season's game index: final once the season is over, else this run's."""
+        return DiscoverGames(season=self.season, as_of=self.work.discovery_as_of())
 
     def complete(self):
         # Luigi asks this first in the launching process: from here on the run is summarised
