@@ -266,7 +266,8 @@ class SimServer:
             self._httpd.shutdown()
             self._thread.join(timeout=5)
         self._httpd.server_close()
-        deadline = time.monotonic() + 1.0  # let woken requests write their log line
+        # Let woken requests write their log line (at once, unless the machine is busy).
+        deadline = time.monotonic() + 5.0
         while self._in_flight and time.monotonic() < deadline:
             time.sleep(0.01)
         for connection in list(self._connections):
