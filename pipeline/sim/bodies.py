@@ -6,7 +6,9 @@ the season-level numbers, each computed once per season under that season's lock
 - team lines (game finder, team game log, schedule scores) from the games' plans, without
   playing them out: a full season in a fraction of a second;
 - player lines (player game log, schedule points leaders) from playing the games out without
-  their play-by-play: about a millisecond a game.
+  their play-by-play: about a millisecond a game, nothing for a game already played for its
+  box score or play-by-play.
+Season-level replies are kept whole (today is fixed, so they never change).
 
 Stat corrections: ``corrections={game_id: date}``; from that date on (``league.today``), the
 game's box scores, play-by-play and game-log rows carry the corrected numbers.
@@ -28,6 +30,8 @@ from .renderers.common import BadRequest, NotFound, Reply, game_id, pct
 __all__ = ["Responder", "Reply", "pct"]
 
 SEASONS_KEPT = 6  # season-level caches kept (a few MB each); older ones are recomputed
+SEASON_LEVEL = {"leaguegamefinder", "leaguegamelog", "scheduleleaguev2", "playerindex"}
+REPLIES_KEPT = 16  # season-level replies kept whole: a player log's rows take a while
 
 
 class _SeasonCache:
@@ -56,19 +60,32 @@ class Responder:
         }
         self._games: OrderedDict[str, GameResult] = OrderedDict()  # LRU, with actions
         self._seasons: OrderedDict[str, _SeasonCache] = OrderedDict()
+        self._replies: OrderedDict[tuple, Reply] = OrderedDict()  # LRU, season-level
         self._lock = threading.Lock()
 
     # ----- dispatch -------------------------------------------------------------------
     def answer(self, endpoint: str, params: dict) -> Reply:
-        renderer = RENDERERS.get(endpoint.lower())
+        endpoint = endpoint.lower()
+        renderer = RENDERERS.get(endpoint)
         if renderer is None:
             return Reply(404, "The requested resource does not exist.")
+        key = (endpoint, tuple(sorted(params.items())))
+        with self._lock:
+            reply = self._replies.get(key)
+        if reply is not None:
+            return reply
         try:
-            return renderer(self, params)
+            reply = renderer(self, params)
         except BadRequest as error:
             return Reply(400, str(error))
         except NotFound as error:
             return Reply(404, str(error))
+        if endpoint in SEASON_LEVEL:  # the same answer all day (today is fixed)
+            with self._lock:
+                self._replies[key] = reply
+                while len(self._replies) > REPLIES_KEPT:
+                    self._replies.popitem(last=False)
+        return reply
 
     # ----- lookups --------------------------------------------------------------------
     def season(self, name: str) -> Season:
@@ -115,6 +132,11 @@ class Responder:
             self._games[record.game_id] = result
             while len(self._games) > self.cache_size:
                 self._games.popitem(last=False)
+        # Its lines serve the season's player log later (a backfill fetches every game's box
+        # score first, so the log then costs nothing). A plain dict store: no lock to wait on.
+        season = self.league.season_of_game(record.game_id)
+        lines = self._season_cache(season).player_lines
+        lines.setdefault(record.game_id, replace(result, actions=None))
         return result
 
     def _play(self, record: GameRecord, actions: bool) -> GameResult:
@@ -162,9 +184,5 @@ class Responder:
         with cache.player_lock:
             for record in records:
                 if record.game_id not in cache.player_lines:
-                    with self._lock:
-                        played = self._games.get(record.game_id)
-                    cache.player_lines[record.game_id] = (
-                        replace(played, actions=None) if played else self._play(record, False)
-                    )
+                    cache.player_lines[record.game_id] = self._play(record, actions=False)
             return {r.game_id: cache.player_lines[r.game_id] for r in records}

@@ -104,6 +104,10 @@ class _Handler(BaseHTTPRequestHandler):
             status, fault = self._serve(
                 endpoint, params, started, is_stats=len(parts) == 2 and parts[0] == "stats"
             )
+        except (BrokenPipeError, ConnectionResetError) as error:  # the client gave up first
+            status, fault = None, None  # it got no answer
+            entry["error"] = repr(error)
+            self.close_connection = True
         except Exception as error:  # never let one request take the server down
             status, fault = 500, None
             entry["error"] = repr(error)
