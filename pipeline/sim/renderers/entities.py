@@ -113,6 +113,7 @@ def player_index(sim: Responder, params: dict) -> Reply:
     name = season_param(params, required=False)
     season = sim.season(name) if name else sim.current_season()
     team_filter = number(params, "TeamID", required=False) or 0
+    latest = sim.current_season().start_year  # bios as the API tells them today
     rows = []
     for team_id, spots in season.rosters.items():
         if team_filter and team_id != team_filter:
@@ -120,7 +121,7 @@ def player_index(sim: Responder, params: dict) -> Reply:
         team = TEAMS_BY_ID[team_id]
         for spot in spots:
             player = spot.player
-            about = bio(player, sim.current_season().start_year)
+            about = bio(player, latest)
             points, rebounds, assists = headline(spot)
             rows.append(
                 [
