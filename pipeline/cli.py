@@ -224,13 +224,14 @@ def run(tasks: list[luigi.Task], args: argparse.Namespace) -> int:
     schedules, and shares, all of it."""
     discoveries = [t.discovery() for t in tasks if isinstance(t, pipeline.SeasonBackfill)]
     if discoveries:
-        code = build(discoveries, args)
+        # Without Luigi's lock: it is per process, and the season's build below takes it.
+        code = build(discoveries, args, lock=False)
         if code != DONE:
             return code
     return build(tasks, args)
 
 
-def build(tasks: list[luigi.Task], args: argparse.Namespace) -> int:
+def build(tasks: list[luigi.Task], args: argparse.Namespace, lock: bool = True) -> int:
     scheduler = (
         {"scheduler_host": args.scheduler_host, **given(args, ("scheduler_port",))}
         if args.scheduler_host
@@ -240,7 +241,7 @@ def build(tasks: list[luigi.Task], args: argparse.Namespace) -> int:
         result = luigi.build(
             tasks,
             detailed_summary=True,
-            no_lock=False,  # as `luigi` does: the same command twice at once exits 6
+            no_lock=not lock,  # as `luigi` does: the same command twice at once exits 6
             **scheduler,
             **given(args, ("workers",)),
         )

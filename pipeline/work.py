@@ -328,13 +328,23 @@ class SeasonWork:
 
     # --- the check against the game logs -------------------------------------------------
 
+    def _check(self) -> dict | None:
+        path = self.lake.layout.game_log_check(self.season)
+        return self.lake.read_json(path) if self.lake.exists(path) else None
+
     def check_done(self) -> bool:
         """The game-log check is done for good (season over) or by this run."""
-        path = self.lake.layout.game_log_check(self.season)
-        if not self.lake.exists(path):
+        check = self._check()
+        if check is None or check.get("unresolved") is None:
             return False
-        check = self.lake.read_json(path)
-        return check.get("final") or check.get("as_of") == self.as_of
+        return bool(check.get("final")) or check.get("as_of") == self.as_of
+
+    def corrections_under_way(self) -> list[str] | None:
+        """The games this run decided to fetch again, while it is fetching them."""
+        check = self._check()
+        if check and check.get("as_of") == self.as_of and check.get("unresolved") is None:
+            return check["corrected_games"]
+        return None
 
     def compare_with_logs(self) -> list[gamelog.Difference]:
         """Every game of the run whose stored box score differs from the game logs."""
@@ -373,14 +383,18 @@ class SeasonWork:
             if item.key in game_ids and e in self.scope.correctable_endpoints()
         ]
 
-    def write_check(self, corrected: list[str], differences: list[gamelog.Difference]) -> dict:
+    def write_check(
+        self, corrected: list[str], unresolved: list[gamelog.Difference] | None
+    ) -> dict:
+        """The check's result: games fetched again, and what still differs after that
+        (None while the games are being fetched again)."""
         check = {
             "season": self.season,
             "as_of": self.as_of,
             "final": self.index_final(),
             "checked_games": len({i.key for e, i in self.game_work() if e is CHECKED}),
             "corrected_games": sorted(corrected),
-            "unresolved": [d.as_dict() for d in differences],
+            "unresolved": None if unresolved is None else [d.as_dict() for d in unresolved],
         }
         self.lake.write_json(self.lake.layout.game_log_check(self.season), check)
         return check

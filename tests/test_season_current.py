@@ -86,7 +86,9 @@ def test_corrected_box_score_is_fetched_again_and_the_old_one_kept(tmp_path):
     ) as sim:
         result = run(tmp_path, sim)
     assert result.returncode == 0, result.stderr[-3000:]
-    refetched = {r["params"].get("GameID") for r in requests_in(log) if "GameID" in r["params"]}
+    refetched = {
+        r["params"]["GameID"] for r in requests_in(log) if r["endpoint"].startswith("boxscore")
+    }
     new_games = set(final_games(sim.league, dt.date(2024, 10, 29))) - set(
         final_games(sim.league, dt.date(2024, 10, 27))
     )

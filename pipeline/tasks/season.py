@@ -101,15 +101,22 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
     # --- luigi --------------------------------------------------------------------------
 
     def requires(self):
+        # Listed once per task: run() may move files aside (a stat correction) and fetch
+        # them again, which must not turn into unfulfilled requirements at run time.
+        if not hasattr(self, "_required"):
+            self._required = self._list_requirements()
+        return self._required
+
+    def _list_requirements(self) -> list:
         if self.dry_run:
             return []
-        work = self.work
         discovery = self.discovery()
         if not self.list_work or not discovery.complete():
-            return discovery  # the rest is yielded by run() once the index exists
+            return [discovery]  # the rest is yielded by run() once the index exists
         # The index exists: list the work here, so that every host running this same command
         # against one luigid schedules the same fetch tasks, and so may run them (luigid hands
         # a task only to a worker that scheduled it; tasks yielded by run() are the runner's).
+        work = self.work
         todo = work.state(work.game_work() + work.team_work() + work.season_work(logs=False))
         return [discovery, *self.fetch_tasks(todo.missing)]
 
@@ -166,21 +173,24 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
     def check_game_logs(self):
         """Fetch the season's game logs, compare them with the stored box scores, and fetch
         again (once) every game that differs: a stat correction. What still differs after
-        that is reported, and the run moves on."""
+        that is reported, and the run moves on.
+
+        Luigi runs run() again from the top after each round of yielded tasks, so the games
+        to fetch again are decided once, written down, and read back on the next rounds."""
         work = self.work
         logs = work.season_work(logs=True)
         work.supersede(work.stale_season_work(logs))
         yield from self.fetch_missing(logs)
-        differing = sorted({d.game_id for d in work.compare_with_logs()})
-        unresolved = []
-        if differing:
-            corrections = work.correction_work(set(differing))
-            work.supersede(corrections)
-            for game_id in differing:
+        corrected = work.corrections_under_way()
+        if corrected is None:
+            corrected = sorted({d.game_id for d in work.compare_with_logs()})
+            work.supersede(work.correction_work(set(corrected)))
+            for game_id in corrected:
                 observe.record({"event_type": "corrected", "game_id": game_id})
-            yield from self.fetch_missing(corrections)
-            unresolved = work.compare_with_logs()
-        work.write_check(differing, unresolved)
+            work.write_check(corrected, unresolved=None)
+        yield from self.fetch_missing(work.correction_work(set(corrected)))
+        unresolved = [d for d in work.compare_with_logs() if d.game_id in corrected]
+        work.write_check(corrected, unresolved)
 
     def fetch_missing(self, work: Work):
         """Yield (as dynamic dependencies) fetch tasks for the work not yet in the lake."""
