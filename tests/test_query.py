@@ -18,7 +18,7 @@ from pipeline.lake import Lake, compact
 from pipeline.sim import SimServer
 from tests.runner import REPO, luigi_cli
 from tests.s3_server import FaultProxy, make_bucket, s3_endpoint  # noqa: F401  (fixture)
-from tests.sim_lake import LAST_DAY, SEASON, assert_landed, days, sim_lake  # noqa: F401
+from tests.sim_lake import LAST_DAY, SEASON, days, sim_lake  # noqa: F401  (fixture)
 
 COUNT = "SELECT count(*) AS n FROM box_traditional_players"
 
@@ -143,8 +143,7 @@ def test_sql_on_s3_reads_through_httpfs_with_the_lakes_settings(s3_endpoint, tmp
             tmp=tmp_path,
             env={"AWS_ENDPOINT_URL": url},
         )
-    letters = client.list_objects_v2(Bucket=bucket, Prefix="lake/backfill-state/dead-letters/")
-    assert_landed(landed, {c["Key"].split("/")[-2] for c in letters.get("Contents", [])})
+    assert landed.returncode == 0, landed.stderr[-3000:]
     expected = s3_rows(client, bucket, f"lake/box_traditional_players/season={SEASON}/")
     assert expected > 100
     env = {"AWS_ENDPOINT_URL": url}
