@@ -107,6 +107,7 @@ def test_a_column_the_api_added_is_one_nullable_column_of_the_compacted_table(la
 
 
 def test_a_rerun_with_nothing_new_writes_nothing(lake):
+    assert compact.behind(lake, SEASON) == []
     before = lake_files(lake.root)
     result = compact.compact_season(lake, SEASON)
     assert result.written == []
@@ -124,6 +125,7 @@ def test_a_replaced_game_file_triggers_recompaction(lake):
     lake.write_table(str(path), table, {})
     state = compact.freshness(lake, "box_traditional_players", SEASON)
     assert state.state == "behind"
+    assert [s.table for s in compact.behind(lake, SEASON)] == ["box_traditional_players"]
     report = validate(lake)
     assert report["compaction"]["box_traditional_players"]["state"] == "behind"
     assert report["compaction"]["box_traditional_teams"]["state"] == "current"

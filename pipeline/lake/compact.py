@@ -169,6 +169,18 @@ def freshness(
     )
 
 
+def behind(lake, season: str, tables: list[str] | None = None) -> list[Freshness]:
+    """The tables whose compacted file is absent or not made from the files they hold now:
+    what compact_season would write. One listing per table, one footer read per compacted
+    file, nothing written (for a task's complete(), or a check)."""
+    compacted = compacted_files(lake)
+    states = [
+        freshness(lake, table, schema.partition_season(table, season), compacted)
+        for table in (tables if tables is not None else schema.tables())
+    ]
+    return [s for s in states if s.state in ("absent", "behind")]
+
+
 def compact_season(lake, season: str, tables: list[str] | None = None) -> CompactionResult:
     """Compact every table of the season whose files changed since its compacted file was
     made. No API request; nothing written for a table whose inputs are unchanged."""
