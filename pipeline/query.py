@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 
+from pipeline.errors import BadInput
 from pipeline.lake import Lake, compact, schema
 
 GAMES_VIEW = "games"  # the season's game index: already one file per season
@@ -199,12 +200,23 @@ def tables_named(sql: str) -> list[str]:
 # --- the command --------------------------------------------------------------------------
 
 
+DESCRIPTION = (
+    "Run SQL with DuckDB over the lake: one view per table "
+    "(compacted files where current, per-game files otherwise)."
+)
+
+
 def sql_main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="nba-backfill sql",
-        description="Run SQL with DuckDB over the lake: one view per table "
-        "(compacted files where current, per-game files otherwise).",
-    )
+    """`python -m pipeline.query ...`: the same as `nba-backfill sql ...`."""
+    parser = argparse.ArgumentParser(prog="nba-backfill sql", description=DESCRIPTION)
+    add_sql_options(parser)
+    args = parser.parse_args(argv)
+    if not (args.query or args.print_views or args.write_db):
+        parser.error("give a query, --print-views or --write-db")
+    return run_sql(args)
+
+
+def add_sql_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("query", nargs="?", help='e.g. "SELECT count(*) FROM players"')
     parser.add_argument("--csv", action="store_true", help="print CSV (header first)")
     parser.add_argument("--lake-root", default=None, help="default: [lake] root / LAKE_ROOT")
@@ -215,9 +227,11 @@ def sql_main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--write-db", metavar="PATH", help="write a DuckDB database file holding the views"
     )
-    args = parser.parse_args(argv)
+
+
+def run_sql(args: argparse.Namespace) -> int:
     if not (args.query or args.print_views or args.write_db):
-        parser.error("give a query, --print-views or --write-db")
+        raise BadInput("give a query, --print-views or --write-db")
     if args.lake_root is None:
         from pipeline import config
 
