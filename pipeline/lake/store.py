@@ -70,13 +70,13 @@ class LocalStore:
 
     def list_versions(self, prefix: str) -> dict[str, tuple[int, str]]:
         """Every finished file below prefix -> (size, version). The version changes whenever
-        the file is written again: modification time and inode (a replaced file is a new
-        inode, so two writes within the clock's granularity still differ)."""
+        the file is written again: its modification time, to the nanosecond (not the inode,
+        so that a lake copied with its times, or restored from a backup, stays current)."""
         found = {}
         for path in self.list(prefix):
             with contextlib.suppress(FileNotFoundError):  # replaced or deleted meanwhile
                 stat = os.stat(path)
-                found[path] = (stat.st_size, f"{stat.st_mtime_ns}-{stat.st_ino}")
+                found[path] = (stat.st_size, str(stat.st_mtime_ns))
         return found
 
     def read_tail(self, path: str, size: int) -> bytes:
