@@ -68,3 +68,11 @@ class ConfigError(CriticalError):
 
 class StorageError(CriticalError):
     """The lake cannot be written (access denied, no such bucket, disk full)."""
+
+
+class ApiUnreachableError(CriticalError):
+    """Every egress (the direct connection, or each proxy) is benched: the API does not
+    answer from this host. The run stops; the CLI exits with API_UNREACHABLE_EXIT_CODE."""
+
+
+API_UNREACHABLE_EXIT_CODE = 9

@@ -37,6 +37,10 @@ class Endpoint:
     extra_params: dict = field(default_factory=dict)
     key_param: str = "game_id"  # the nba_api argument that takes the item's key
     season_param: str | None = None  # the nba_api argument that takes the season, if any
+    # What a body says it is: (dataset, column, nba_api argument). Every row's column must
+    # hold the request's value (seasons compare by their first year: 2024-25, 2024, 22024),
+    # or the body is another one's (parse.check_identity; validation reads the same).
+    identity: tuple[tuple[str, str, str], ...] = ()
 
     def nba_kwargs(self, **ids) -> dict:
         """Keyword arguments for the nba_api class (ids by our names -> nba_api's names)."""
@@ -62,6 +66,11 @@ BOX_TRADITIONAL = Endpoint(
     },
     required=("PlayerStats", "TeamStats"),
     group="box_scores",
+    identity=(
+        ("PlayerStats", "gameId", "game_id"),
+        ("TeamStats", "gameId", "game_id"),
+        ("TeamStarterBenchStats", "gameId", "game_id"),
+    ),
 )
 
 BOX_ADVANCED = Endpoint(
@@ -72,6 +81,7 @@ BOX_ADVANCED = Endpoint(
     tables={"PlayerStats": "box_advanced_players", "TeamStats": "box_advanced_teams"},
     required=("PlayerStats", "TeamStats"),
     group="box_scores",
+    identity=(("PlayerStats", "gameId", "game_id"), ("TeamStats", "gameId", "game_id")),
 )
 
 PLAY_BY_PLAY = Endpoint(
@@ -83,6 +93,7 @@ PLAY_BY_PLAY = Endpoint(
     required=("PlayByPlay",),
     group="play_by_play",
     first_season_year=FIRST_FULL_SEASON_YEAR,
+    identity=(("PlayByPlay", "gameId", "game_id"),),
 )
 
 GAME_SUMMARY = Endpoint(
@@ -103,6 +114,16 @@ GAME_SUMMARY = Endpoint(
     required=("GameSummary", "LineScore"),
     group="game_summary",
     first_season_year=FIRST_FULL_SEASON_YEAR,
+    # Not LastFiveMeetings: its gameId is each earlier meeting's.
+    identity=(
+        ("GameSummary", "gameId", "game_id"),
+        ("GameInfo", "gameId", "game_id"),
+        ("ArenaInfo", "gameId", "game_id"),
+        ("Officials", "gameId", "game_id"),
+        ("LineScore", "gameId", "game_id"),
+        ("InactivePlayers", "gameId", "game_id"),
+        ("OtherStats", "gameId", "game_id"),
+    ),
 )
 
 PLAYER_INFO = Endpoint(
@@ -114,6 +135,10 @@ PLAYER_INFO = Endpoint(
     required=("CommonPlayerInfo",),
     group="player_info",
     key_param="player_id",
+    identity=(
+        ("CommonPlayerInfo", "PERSON_ID", "player_id"),
+        ("PlayerHeadlineStats", "PLAYER_ID", "player_id"),
+    ),
 )
 
 TEAM_INFO = Endpoint(
@@ -126,6 +151,11 @@ TEAM_INFO = Endpoint(
     group="team_info",
     key_param="team_id",
     season_param="season_nullable",
+    identity=(
+        ("TeamInfoCommon", "TEAM_ID", "team_id"),
+        ("TeamInfoCommon", "SEASON_YEAR", "season_nullable"),
+        ("TeamSeasonRanks", "TEAM_ID", "team_id"),
+    ),
 )
 
 TEAM_ROSTER = Endpoint(
@@ -138,6 +168,12 @@ TEAM_ROSTER = Endpoint(
     group="team_info",
     key_param="team_id",
     season_param="season",
+    identity=(
+        ("CommonTeamRoster", "TeamID", "team_id"),
+        ("CommonTeamRoster", "SEASON", "season"),
+        ("Coaches", "TEAM_ID", "team_id"),
+        ("Coaches", "SEASON", "season"),
+    ),
 )
 
 # Discovery: called once per season type, not per game.
@@ -148,6 +184,7 @@ GAME_FINDER = Endpoint(
     scope="season",
     tables={"LeagueGameFinderResults": "game_finder"},
     extra_params={"player_or_team_abbreviation": "T", "league_id_nullable": "00"},
+    identity=(("LeagueGameFinderResults", "SEASON_ID", "season_nullable"),),
 )
 
 

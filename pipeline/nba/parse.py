@@ -110,3 +110,36 @@ def parse(endpoint: Endpoint, body: str, schemas: dict | None = None) -> dict[st
         if tables[endpoint.tables[dataset]].num_rows == 0:
             raise EmptyPayloadError(f"{endpoint.api_name} returned no {dataset} rows")
     return tables
+
+
+def identity_value(argument: str, value) -> str:
+    """A request's value or a body's, in the form they compare in: seasons by their first
+    year ('2024-25', '2024' and a SEASON_ID such as '22024' all read '2024'), ids as text."""
+    text = str(value).strip()
+    if "season" in argument:
+        return text[1:] if len(text) == 5 and text.isdigit() else text[:4]
+    return text
+
+
+def check_identity(endpoint: Endpoint, request: dict, tables: dict[str, pa.Table]) -> None:
+    """Is this body the one asked for? A body for another game, player, team or season is
+    a bad payload (retried, never stored under the requested id).
+
+    `request` is the nba_api arguments of the call; the catalogue's `identity` says which
+    column of which dataset must hold which argument's value in every row.
+    """
+    for dataset, column, argument in endpoint.identity:
+        if request.get(argument) in (None, ""):
+            continue  # not asked (e.g. no season): nothing to compare with
+        wanted = identity_value(argument, request[argument])
+        table = tables[endpoint.tables[dataset]]
+        if column not in table.column_names:
+            raise BadPayloadError(f"{endpoint.api_name} {dataset} lacks {column}")
+        values = table.column(column).to_pylist()
+        found = {identity_value(argument, v) for v in values if v is not None}
+        other = sorted(found - {wanted})
+        if other:
+            raise BadPayloadError(
+                f"{endpoint.api_name} answered with {dataset} rows of {column} {other[0]}, "
+                f"not {wanted} as asked"
+            )
