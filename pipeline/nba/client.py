@@ -262,11 +262,11 @@ class NbaClient:
         the one asked for.
 
         A failure counts against the call's retries unless it was its egress's fault: a
-        request that got no answer (timeout, reset, refused) through an egress that has
-        been benched since is excused, and one through an egress that has not answered
-        anybody since is not counted yet. Those are retried at once, through whichever
-        egress may send soonest; counted ones after an exponential backoff. When every
-        egress is benched, ApiUnreachableError stops the run.
+        request that got no answer (timeout, reset, refused) through an egress benched
+        since is excused, and retried at once through whichever egress may send soonest;
+        one through an egress that has not answered anybody since is not counted yet.
+        Other retries wait an exponential backoff. When every egress is benched,
+        ApiUnreachableError stops the run.
         """
         failures: list[tuple[Grant, TransientError]] = []
         attempts = 0
@@ -279,17 +279,19 @@ class NbaClient:
                 return Fetched(body=body, tables=tables, response_ms=response_ms, attempts=attempts)
             except TransientError as exc:
                 failures.append((grant, exc))
-                counted = [e for g, e in failures if self._counts(g, e)]
-                if len(counted) > self.max_retries:
+                verdicts = [self._verdict(g, e) for g, e in failures]
+                if verdicts.count("charged") > self.max_retries:
                     raise
-                wait = self._backoff(len(counted)) if counted and counted[-1] is exc else 0.0
+                unexcused = len(verdicts) - verdicts.count("excused")
+                wait = 0.0 if verdicts[-1] == "excused" else self._backoff(unexcused)
                 self._log_retry(endpoint, grant, exc, wait)
                 time.sleep(wait)
 
-    def _counts(self, grant: Grant, exc: TransientError) -> bool:
+    def _verdict(self, grant: Grant, exc: TransientError) -> str:
+        """'charged', 'pending' or 'excused' (ratelimit.SharedRateLimiter.verdict)."""
         if not isinstance(exc, (ApiTimeoutError, NoAnswerError)):
-            return True  # the egress answered: the failure is the request's
-        return self.limiter.verdict(grant) == "charged"
+            return "charged"  # the egress answered: the failure is the request's
+        return self.limiter.verdict(grant)
 
     def _backoff(self, failures: int) -> float:
         """Exponential with up to 1 s of jitter, as tenacity's wait_exponential_jitter."""
