@@ -66,6 +66,7 @@ class _Handler(BaseHTTPRequestHandler):
             "status": None,
             "authorized": proxy.authorized(self.headers.get("Proxy-Authorization")),
             "served_game": None,
+            "headers": dict(self.headers.items()),
         }
         proxy._record(entry)  # at arrival: a hung request is in the log while it hangs
         try:

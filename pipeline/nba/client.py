@@ -208,13 +208,12 @@ class NbaClient:
         for b in benched:
             until = datetime.fromtimestamp(b.until, timezone.utc).strftime("%H:%M:%S UTC")
             log.warning(
-                "egress %s benched for %gs after %d requests in a row got no answer; "
-                "probed again at %s",
+                "egress %s benched for %gs (%s); probed again at %s",
                 b.egress,
                 b.seconds,
-                b.failures,
+                b.reason,
                 until,
-                extra={"event_type": "egress_benched", "error_type": "NoAnswer"},
+                extra={"event_type": "egress_benched"},
             )
 
     def _attempt(self, grant: Grant, endpoint: Endpoint, kwargs: dict) -> tuple[str, dict, float]:

@@ -162,7 +162,7 @@ class Benched:
     egress: str
     seconds: float
     until: float
-    failures: int  # the run of failures that benched it
+    reason: str  # e.g. "3 requests in a row got no answer"
 
 
 class AllBenched(Exception):
@@ -397,8 +397,11 @@ class SharedRateLimiter:
             return []  # granted before its bench: the bench already says it all
         failures = state.failures + 1
         benched = []
-        if state.bench_s is not None or failures >= self.bench.after_failures:
-            benched.append(self._bench_egress(db, state, failures, now))  # a failed probe, or N
+        if state.bench_s is not None:
+            benched.append(self._bench_egress(db, state, now, "its probe got no answer"))
+        elif failures >= self.bench.after_failures:
+            reason = f"{failures} requests in a row got no answer"
+            benched.append(self._bench_egress(db, state, now, reason))
         else:
             db.execute(
                 "UPDATE egress_state SET failures = ?, probe_until = 0 WHERE name = ?",
@@ -408,11 +411,12 @@ class SharedRateLimiter:
         open_ = [s for s in self._read_all(db) if s.benched_until <= now]
         failing = bool(open_) and all(s.failures >= 1 for s in open_)
         if failing and sum(s.failures for s in open_) >= self.bench.after_failures:
-            benched += [self._bench_egress(db, s, s.failures, now) for s in open_]
+            reason = "no egress of this host answers any more"
+            benched += [self._bench_egress(db, s, now, reason) for s in open_]
         return benched
 
     def _bench_egress(
-        self, db: sqlite3.Connection, state: _State, failures: int, now: float
+        self, db: sqlite3.Connection, state: _State, now: float, reason: str
     ) -> Benched:
         seconds = (
             self.bench.seconds
@@ -424,7 +428,7 @@ class SharedRateLimiter:
             " failures = 0, probe_until = 0 WHERE name = ?",
             (now + seconds, seconds, state.name),
         )
-        return Benched(state.name, seconds, now + seconds, failures)
+        return Benched(state.name, seconds, now + seconds, reason)
 
     def verdict(self, grant: Grant) -> str:
         """Whose fault was a granted request that got no answer? "excused": its egress has
