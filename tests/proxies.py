@@ -9,7 +9,8 @@ is when the server behind would see it), what it asked for, and what came back.
 Behaviours:
 - ``ForwardProxy()``: forwards every request.
 - ``ForwardProxy(hang=True)``: accepts the connection, reads the request, never answers
-  (what stats.nba.com does to a blocked IP).
+  (what stats.nba.com does to a blocked IP); ``hang_after=N``: the same once N requests
+  have been forwarded (an IP blocked mid-run).
 - ``ForwardProxy(swaps={"0022400008": "0022400001"}, swap_times=3)``: forwards the first
   3 requests for game 0022400008 as requests for 0022400001, so the client gets another
   game's body (a caching proxy gone wrong).
@@ -73,7 +74,7 @@ class _Handler(BaseHTTPRequestHandler):
             if not entry["authorized"]:
                 entry["status"] = 407
                 self._reply(407, b"Proxy Authentication Required", {"Proxy-Authenticate": "Basic"})
-            elif proxy.hang:
+            elif proxy.hangs_now():
                 entry["status"] = "hang"
                 proxy._stopping.wait()  # never answers; the client gives up first
                 self.close_connection = True
@@ -134,11 +135,14 @@ class ForwardProxy:
         self,
         *,
         hang: bool = False,
+        hang_after: int | None = None,
         credentials: tuple[str, str] | None = None,
         swaps: dict[str, str] | None = None,
         swap_times: int = 0,
     ):
         self.hang = hang
+        self.hang_after = hang_after
+        self.forwarded = 0
         self.credentials = credentials
         self.swaps = dict(swaps or {})
         self.swaps_left = swap_times
@@ -163,6 +167,13 @@ class ForwardProxy:
             return True
         expected = base64.b64encode(":".join(self.credentials).encode()).decode()
         return header == f"Basic {expected}"
+
+    def hangs_now(self) -> bool:
+        with self._lock:
+            if self.hang or (self.hang_after is not None and self.forwarded >= self.hang_after):
+                return True
+            self.forwarded += 1
+            return False
 
     def swapped(self, game_id: str | None) -> str | None:
         with self._lock:

@@ -431,6 +431,32 @@ def test_every_proxy_hanging_stops_the_run_with_one_line_within_the_bound(tmp_pa
     assert leaks(tmp_path, result) == []
 
 
+def test_proxies_blocked_mid_run_stop_it_with_nothing_failed_or_dead_lettered(tmp_path):
+    timeout = 1.0
+    # Both proxies forward discovery and a few games, then never answer again.
+    blocked = [ForwardProxy(hang_after=12), ForwardProxy(hang_after=12)]
+    with week_sim(tmp_path) as sim, blocked[0], blocked[1]:
+        result = luigi_cli(
+            [*DAYS, "--nba-timeout-seconds", str(timeout), "--nba-backoff-base-seconds", "0.5"],
+            lake=tmp_path / "lake",
+            sim=sim,
+            tmp=tmp_path,
+            env={"NBA_API_PROXIES": ",".join(p.url for p in blocked), "LOG_FORMAT": "text"},
+        )
+    assert result.returncode == 4, result.stderr[-4000:]
+    lines = CRITICAL.findall(result.stderr)  # one per worker process whose task met it
+    assert 1 <= len(lines) <= 2, result.stderr[-4000:]
+    stopped_at, message = min(lines)
+    assert "is not answering from this host: all 2 proxies" in message
+    hung = sorted(e["arrived"] for p in blocked for e in p.log if e["status"] == "hang")
+    assert 3 <= len(hung) <= 6  # the host's three, and what the other worker had in flight
+    assert stamp(stopped_at) - hung[0] <= 3 * timeout + 60
+    assert len(requests_in(tmp_path / "sim.jsonl")) == 24  # discovery and 20 items landed
+    assert not (tmp_path / "lake/backfill-state/dead-letters").exists()
+    assert re.search(r"dead letters 0, failed 0;", result.stderr), result.stderr[-2000:]
+    assert "was stopped" in result.stderr
+
+
 def test_a_direct_connection_that_never_answers_stops_at_discovery(tmp_path):
     timeout = 1.0
     with ForwardProxy(hang=True) as silent_api:  # an API host that accepts and says nothing
