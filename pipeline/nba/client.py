@@ -197,8 +197,8 @@ class NbaClient:
         until = datetime.fromtimestamp(exc.soonest, timezone.utc).strftime("%H:%M:%S UTC")
         return (
             f"{api} is not answering from this host: {ways} got no answer "
-            f"{self.limiter.bench.after_failures} times in a row (timeouts, resets, refused "
-            f"connections) and {'is' if count == 1 else 'are'} benched until {until} at least. "
+            f"({self.limiter.bench.after_failures} requests in a row timed out, were reset or "
+            f"refused) and {'is' if count == 1 else 'are'} benched until {until} at least. "
             "Cloud and CI IPs (AWS, GCP, hosted runners) are commonly blocked: send the "
             "requests through proxies with [nba] proxies or "
             "NBA_API_PROXIES=http://user:pass@host:3128,..."
