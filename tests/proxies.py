@@ -199,7 +199,8 @@ class ForwardProxy:
 
     def stop(self) -> None:
         self._stopping.set()  # wakes the hanging handlers
-        self._server.shutdown()
+        if self._thread is not None:  # shutdown() waits for serve_forever, started or not
+            self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)

@@ -277,6 +277,17 @@ def test_another_games_body_is_retried_and_never_returned(tmp_path, sim):
             client.fetch(endpoints.GAME_SUMMARY, game_id=GAMES[0])
 
 
+def test_a_proxy_refusing_our_credentials_is_a_closed_way_out_not_a_dead_letter(tmp_path, sim):
+    with ForwardProxy(credentials=("ann", "right-password")) as strict:
+        stale = f"http://ann:wrong-password@127.0.0.1:{strict.port}"
+        ways = egress.from_urls([stale])
+        limiter = SharedRateLimiter(0, tmp_path / "l.sqlite", egresses=[w.name for w in ways])
+        client = NbaClient(sim.base_url, limiter, egresses=ways, timeout=1, backoff_base=0.05)
+        with pytest.raises(ApiUnreachableError, match="the proxy got no answer"):
+            client.fetch(endpoints.BOX_TRADITIONAL, game_id=GAMES[0])
+    assert [e["status"] for e in strict.log] == [407, 407, 407]
+
+
 def test_configured_headers_replace_nba_apis_and_proxies_beat_the_environment(
     tmp_path, sim, monkeypatch
 ):
@@ -313,6 +324,7 @@ DAYS = [
 ]
 FAST = ["--nba-bench-seconds", "2", "--nba-bench-max-seconds", "4"]
 PASSWORDS = ("pw-ann-1f3a9c", "pw-bob-77e01d", "pw-cid-5b2e44", "pw-dan-9d0c3b")
+HEADERS = '{"User-Agent": "backfill-test/2.0"}'
 CRITICAL = re.compile(
     r"^(\S+ \S+) CRITICAL pipeline\.tasks: critical: ApiUnreachableError: (.*)$", re.M
 )
@@ -364,7 +376,7 @@ def test_three_proxies_one_hanging_land_every_game_at_each_proxys_rate(tmp_path)
     with week_sim(tmp_path) as sim, ways[0], ways[1], ways[2]:
         started = time.monotonic()
         result = luigi_cli(
-            [*DAYS, "--nba-timeout-seconds", "1", *FAST],
+            [*DAYS, "--nba-timeout-seconds", "1", *FAST, "--nba-headers", HEADERS],
             lake=tmp_path / "lake",
             sim=sim,
             tmp=tmp_path,
@@ -391,6 +403,7 @@ def test_three_proxies_one_hanging_land_every_game_at_each_proxys_rate(tmp_path)
         assert len(proxy.log) > len(carried) / 4  # both carry a share
         assert max_in_window(proxy.arrivals()) <= rate  # at arrival, in any 1 s window
         assert all(e["authorized"] for e in proxy.log)
+        assert {e["headers"]["User-Agent"] for e in proxy.log} == {"backfill-test/2.0"}
     # The hanging proxy: benched after three, then one probe per cool-down (2 s, then 4 s).
     probes = 1 + int(elapsed / 2)
     assert 3 <= len(hanging.log) <= 3 + probes, (len(hanging.log), elapsed)
@@ -405,11 +418,13 @@ def test_every_proxy_hanging_stops_the_run_with_one_line_within_the_bound(tmp_pa
     with week_sim(tmp_path) as sim, hanging[0], hanging[1], hanging[2]:
         started = time.time()
         result = luigi_cli(
-            [*DAYS, "--nba-timeout-seconds", str(timeout)],  # the default backoff and bench
+            # The proxies from the command line this time; the default backoff and bench.
+            [*DAYS, "--nba-timeout-seconds", str(timeout)]
+            + ["--nba-proxies", ",".join(p.url for p in hanging)],
             lake=tmp_path / "lake",
             sim=sim,
             tmp=tmp_path,
-            env={"NBA_API_PROXIES": ",".join(p.url for p in hanging), "LOG_FORMAT": "text"},
+            env={"LOG_FORMAT": "text"},
         )
         ended = time.time()
     assert result.returncode == 4, result.stderr[-4000:]  # [retcode] task_failed
