@@ -30,13 +30,16 @@ from pathlib import Path
 import luigi
 from luigi.contrib.s3 import S3Target
 
+from pipeline import runtime
 from pipeline.ingest import game_item, is_dead_lettered, is_done
-from pipeline.lake import Lake, s3
-from pipeline.nba.endpoints import GAME_ENDPOINTS
+from pipeline.lake import Lake
+from pipeline.nba.endpoints import endpoints_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for tests/
 from bench.harness import figure  # noqa: E402
 from tests.s3_server import FAKE_ENV, season_keys, simulated_games  # noqa: E402
+
+GAME_ENDPOINTS = endpoints_for(2024)  # what a default run of a modern season fetches
 
 BUCKET = "hoopstat-haus-bronze"
 ROOT = f"s3://{BUCKET}/historical-backfill"
@@ -109,8 +112,8 @@ def main() -> list[dict]:
     try:
         os.environ.update(FAKE_ENV)
         luigi.configuration.get_config().set("s3", "endpoint_url", f"http://127.0.0.1:{port}")
-        s3.reset_client()
-        client = s3.shared_client()
+        runtime.reset()
+        client = runtime.current().s3_client()
         client.boto.head_bucket(Bucket=BUCKET)  # build the clients before timing
         client.lister.head_bucket(Bucket=BUCKET)
         requests = Requests(client.boto, client.lister)
@@ -151,7 +154,7 @@ def main() -> list[dict]:
         step = max(1, len(paths) // args.sample)
         sample = paths[::step][: args.sample]
         t = time.monotonic()
-        assert all(S3Target(p, client=client).exists() for p in sample)
+        assert all(S3Target(p, client=client.luigi_client).exists() for p in sample)
         rows.append(
             (
                 f"S3Target.exists, present (sample {len(sample):,})",
@@ -165,7 +168,7 @@ def main() -> list[dict]:
         missing = [p.replace("season=2024-25", "season=2023-24") for p in sample]
         missing = missing[: args.missing_sample]
         t = time.monotonic()
-        assert not any(S3Target(p, client=client).exists() for p in missing)
+        assert not any(S3Target(p, client=client.luigi_client).exists() for p in missing)
         rows.append(
             (
                 f"S3Target.exists, missing (sample {len(missing):,})",

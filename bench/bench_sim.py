@@ -1,8 +1,10 @@
 """Benchmark pipeline.sim: ~6,000 requests (a season's worth of game endpoints) through a few
 threads, next to a baseline measured in the same run: the same server answering a static
-body for the same number of requests (the raw cost of http.server + requests).
+body for the same number of requests (the raw cost of http.server + requests). Then the
+first (and second) call of each season-level answer for a full season, each on a fresh
+server: what a client waits for before the season's numbers are cached.
 
-    /tmp/venv/bin/python bench/bench_sim.py [--games 1500] [--threads 4]
+    .venv/bin/python bench/bench_sim.py [--games 1500] [--threads 4] [--season-level-only]
 """
 
 from __future__ import annotations
@@ -43,12 +45,42 @@ def run(urls: list[str], threads: int) -> tuple[float, int, int]:
     return elapsed, ok, sum(size for _, size in results)
 
 
+SEASON_LEVEL = {  # label -> (endpoint, parameters)
+    "leaguegamefinder": ("leaguegamefinder", {"PlayerOrTeam": "T"}),
+    "leaguegamelog T": ("leaguegamelog", {"PlayerOrTeam": "T"}),
+    "leaguegamelog P": ("leaguegamelog", {"PlayerOrTeam": "P"}),
+    "playerindex": ("playerindex", {}),
+    "scheduleleaguev2": ("scheduleleaguev2", {}),
+}
+
+
+def season_level(season: str) -> None:
+    for label, (endpoint, extra) in SEASON_LEVEL.items():
+        params = {"Season": season, "LeagueID": "00", "SeasonType": "Regular Season", **extra}
+        with SimServer(port=0, seed=0, today="2025-07-01") as sim:
+            url = f"{sim.url}/stats/{endpoint}"
+            times = []
+            for _ in range(2):
+                started = time.perf_counter()
+                response = requests.get(url, params=params, timeout=300)
+                times.append(time.perf_counter() - started)
+            assert response.status_code == 200, response.text
+        print(
+            f"{label:17s} first call {times[0]:.2f} s, second {times[1]:.2f} s "
+            f"({len(response.content) / 1e6:.1f} MB)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--games", type=int, default=1500)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--season", default="2024-25")
+    parser.add_argument("--season-level-only", action="store_true")
     args = parser.parse_args()
+    if args.season_level_only:
+        season_level(args.season)
+        return
 
     with SimServer(port=0, seed=0, today="2025-07-01") as sim:
         games = [g.game_id for g in sim.league.season(args.season).games][: args.games]
@@ -83,6 +115,7 @@ def main() -> None:
             f"baseline: {len(base_urls)} requests of a static 20 KB body in {elapsed3:.1f} s "
             f"= {len(base_urls) / elapsed3:.0f} req/s (http.server + requests floor)"
         )
+    season_level(args.season)
 
 
 if __name__ == "__main__":

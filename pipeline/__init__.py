@@ -1,15 +1,25 @@
 """nba-season-backfill: a Luigi graph that fills a Parquet lake with NBA seasons.
 
-Run it as `luigi --module pipeline SeasonBackfill --season 2024-25`.
+Run it as `nba-backfill run --season 2024-25`, or `luigi --module pipeline SeasonBackfill
+--season 2024-25`.
 """
 
+# First, before anything reads Luigi's config: our defaults, beneath the user's luigi.cfg.
+from pipeline import defaults
+
+defaults.apply()
+
+from pipeline.tasks import critical
 from pipeline.tasks.discover import DiscoverGames
-from pipeline.tasks.entities import DiscoverPlayers, EntityEndpoint
+from pipeline.tasks.entities import DiscoverPlayers, EntityEndpoint, SeasonEndpoint
 from pipeline.tasks.fetch import DeadLetter
 from pipeline.tasks.game import GameEndpoint
 from pipeline.tasks.season import SeasonBackfill
 from pipeline.tasks.seasons import SeasonRange
 from pipeline.tasks.validate import ValidateSeason
+
+# A critical error in any of our tasks stops the whole run (pipeline/tasks/critical.py).
+critical.install()
 
 __all__ = [
     "DeadLetter",
@@ -18,6 +28,7 @@ __all__ = [
     "EntityEndpoint",
     "GameEndpoint",
     "SeasonBackfill",
+    "SeasonEndpoint",
     "SeasonRange",
     "ValidateSeason",
 ]

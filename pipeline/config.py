@@ -1,9 +1,11 @@
 """Every setting in one place: luigi.Config sections, their env vars, and input checks.
 
+Environment variables are read when a setting is used, never at import.
+
 Precedence, highest first: the command line (`--lake-root`, `--nba-rate-limit-seconds`, or
 SeasonBackfill's older names such as `--rate-limit`), a value set in luigi.cfg, the
-environment variable, the built-in default. The shipped luigi.cfg leaves these keys unset
-so that the environment variables of the older CLI keep working.
+environment variable, the built-in default. Our Luigi defaults (pipeline/defaults.cfg, read
+beneath any user config) leave these keys unset so that the environment variables work.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ import datetime as dt
 import json
 import os
 import re
-import sys
 from urllib.parse import urlsplit
 
 import luigi
 
+from pipeline.errors import BadInput
 from pipeline.nba.endpoints import SEASON_TYPES
 
 DEFAULT_BASE_URL = "https://stats.nba.com/stats/{endpoint}"
@@ -32,6 +34,44 @@ def env(name: str, default=None):
 
 def env_flag(name: str) -> bool:
     return str(env(name, "false")).strip().lower() in ("1", "true", "yes", "on")
+
+
+class EnvDefault:
+    """Mixin: a Luigi parameter whose default is an environment variable, read when a task
+    or config section is built (never at import), so the variable may be set at any time."""
+
+    def __init__(self, *args, env_var: str | None = None, **kwargs):
+        self.env_var = env_var
+        super().__init__(*args, **kwargs)
+
+    @property
+    def _default(self):
+        value = env(self.env_var) if self.env_var else None
+        return self._fallback if value is None else self.from_env(value)
+
+    @_default.setter
+    def _default(self, value):
+        self._fallback = value
+
+    def from_env(self, value: str):
+        return self.parse(value)
+
+
+class EnvParameter(EnvDefault, luigi.OptionalParameter):
+    pass
+
+
+class EnvIntParameter(EnvDefault, luigi.IntParameter):
+    pass
+
+
+class EnvBoolParameter(EnvDefault, luigi.BoolParameter):
+    def from_env(self, value: str) -> bool:
+        return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+class EnvChoiceParameter(EnvDefault, luigi.ChoiceParameter):
+    pass
 
 
 class lake(luigi.Config):  # noqa: N801 - luigi names the config section after the class
@@ -77,6 +117,27 @@ class nba(luigi.Config):  # noqa: N801
     bench_max_seconds = luigi.FloatParameter(default=3600.0, description="Longest bench")
 
 
+class log(luigi.Config):  # noqa: N801 - the section [log] gives the flag --log-format
+    format = EnvChoiceParameter(
+        env_var="LOG_FORMAT",
+        choices=["text", "json"],
+        default="text",
+        description="text or json log lines on stderr (env LOG_FORMAT)",
+    )
+
+
+class alerts(luigi.Config):  # noqa: N801 - the section is [alerts]
+    webhook_url = EnvParameter(env_var="ALERT_WEBHOOK_URL", default=None)
+    smtp_host = EnvParameter(env_var="ALERT_SMTP_HOST", default=None)
+    smtp_port = EnvIntParameter(env_var="ALERT_SMTP_PORT", default=25)
+    smtp_from = EnvParameter(env_var="ALERT_SMTP_FROM", default="nba-backfill@localhost")
+    smtp_to = EnvParameter(env_var="ALERT_SMTP_TO", default=None, description="comma-separated")
+    smtp_user = EnvParameter(env_var="ALERT_SMTP_USER", default=None)
+    smtp_password = EnvParameter(env_var="ALERT_SMTP_PASSWORD", default=None)
+    smtp_starttls = EnvBoolParameter(env_var="ALERT_SMTP_STARTTLS", default=False)
+    only_on_failure = EnvBoolParameter(env_var="ALERT_ONLY_ON_FAILURE", default=False)
+
+
 def lake_root() -> str:
     """[lake] root, else LAKE_ROOT, else the older AWS_S3_BUCKET/PREFIX, else ./lake."""
     configured = lake().root or env("LAKE_ROOT")
@@ -98,6 +159,27 @@ def rate_limit_seconds() -> float:
     if configured is None:
         configured = float(env("NBA_RATE_LIMIT_SECONDS", 5.0))
     return max(0.0, float(configured))
+
+
+def log_level() -> str:
+    """Env LOG_LEVEL (not a [log] setting: --log-level is Luigi's own flag)."""
+    return str(env("LOG_LEVEL", "INFO")).upper()
+
+
+def quiet_hours() -> tuple[int, int] | None:
+    """[nba] quiet_hours "9-18" -> (9, 18): US/Eastern hours in which to go slower."""
+    value = nba().quiet_hours
+    if not value:
+        return None
+    start, _, end = str(value).partition("-")
+    if not (start.strip().isdigit() and end.strip().isdigit()) or max(int(start), int(end)) > 24:
+        raise BadInput(f"invalid [nba] quiet_hours {value!r}: expected two hours like 9-18")
+    return int(start), int(end)
+
+
+def s3_max_attempts() -> int:
+    """botocore's standard-mode attempts for S3 calls (env AWS_MAX_ATTEMPTS, as botocore)."""
+    return int(env("AWS_MAX_ATTEMPTS", 8))
 
 
 def proxy_urls() -> list[str]:
@@ -140,28 +222,30 @@ def run_started() -> str:
     return os.environ.setdefault("BACKFILL_RUN_STARTED", now)
 
 
+def run_stamp() -> str:
+    """run_started() as a path-friendly stamp: 20261130T204100Z."""
+    started = dt.datetime.fromisoformat(run_started())
+    return started.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
 def override(section: str, key: str, value) -> None:
-    """Set a config value for this process and the workers it forks (older CLI names)."""
+    """Set a config value for this process and the workers it forks."""
     if value is not None:
         luigi.configuration.get_config().set(section, key, str(value))
 
 
+def apply_older_options(rate_limit=None, max_retries=None, s3_bucket=None, s3_prefix=None):
+    """The older CLI's option names (--rate-limit, --max-retries, --s3-bucket/--s3-prefix),
+    mapped onto their settings; then the lake root is checked."""
+    override("nba", "rate_limit_seconds", rate_limit)
+    override("nba", "max_retries", max_retries)
+    if s3_bucket:
+        prefix = (s3_prefix or "").strip("/")
+        override("lake", "root", f"s3://{s3_bucket}/{prefix}".rstrip("/"))
+    check_lake_root(lake_root())
+
+
 # --- input checks: one line, exit 2, before any request ---------------------------------
-
-
-class BadInput(SystemExit):
-    """Invalid input from the command line or config: one line on stderr, exit code 2.
-
-    A SystemExit so that Luigi's launcher does not turn it into a stack trace and exit 4.
-    """
-
-    def __init__(self, message: str):
-        print(f"error: {message}", file=sys.stderr)
-        super().__init__(2)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def parse_season(value: str) -> str:
@@ -199,8 +283,9 @@ def check_lake_root(root: str) -> None:
         raise BadInput(f"invalid lake root {root!r}: expected s3://bucket/prefix")
 
 
-class SeasonParameter(luigi.Parameter):
-    """A season like 2024-25, checked when parsed from the command line or Python."""
+class SeasonParameter(EnvDefault, luigi.Parameter):
+    """A season like 2024-25, checked when parsed from the command line or Python (or
+    from env_var, if given)."""
 
     def normalize(self, x):
         return parse_season(x) if x is not None else x
@@ -212,8 +297,12 @@ class OptionalDateParameter(luigi.parameter.OptionalParameterMixin, luigi.DatePa
     expected_type = dt.date
 
     def parse(self, x):
-        if x in (None, ""):
-            return None
+        # Checked in normalize, which runs where our tasks turn BadInput into exit code 2.
+        return None if x in (None, "") else str(x)
+
+    def normalize(self, x):
+        if x is None or isinstance(x, dt.date):
+            return x
         try:
             return dt.date.fromisoformat(str(x))
         except ValueError:

@@ -7,20 +7,25 @@ Every failure the pipeline meets is one of three kinds, and policy follows the k
   Luigi's own retry picks it up later.
 - PermanentError: retrying will not help (404, a game with no data). The task records
   a dead letter and the season goes on; the run exits with a distinct code.
-- CriticalError: the run cannot go on (bad config, storage denied, disk full). Stop at once.
+- CriticalError: the run cannot go on (storage denied, disk full). Stop at once.
+- BadInput: the command line or configuration is wrong. Nothing is fetched: one line on
+  stderr and exit code 2, printed by `exit_on_bad_input`, the one place that does so.
 """
 
 from __future__ import annotations
+
+import contextlib
+import sys
+
+BAD_INPUT_EXIT_CODE = 2
 
 
 class PipelineError(Exception):
     """Base of every error the pipeline raises on purpose."""
 
-    kind = "error"
-
 
 class TransientError(PipelineError):
-    kind = "transient"
+    """Worth retrying: with backoff in the task, then by Luigi later."""
 
     def __init__(
         self, message: str, *, retry_after: float | None = None, status: int | None = None
@@ -47,7 +52,7 @@ class BadPayloadError(TransientError):
 
 
 class PermanentError(PipelineError):
-    kind = "permanent"
+    """Retrying will not help: a dead letter, and the season goes on."""
 
 
 class NotFoundError(PermanentError):
@@ -59,11 +64,7 @@ class EmptyPayloadError(PermanentError):
 
 
 class CriticalError(PipelineError):
-    kind = "critical"
-
-
-class ConfigError(CriticalError):
-    """Invalid input or configuration: reported in one line, exit code 2, before any request."""
+    """The run cannot go on: it stops at once."""
 
 
 class StorageError(CriticalError):
@@ -72,7 +73,22 @@ class StorageError(CriticalError):
 
 class ApiUnreachableError(CriticalError):
     """Every egress (the direct connection, or each proxy) is benched: the API does not
-    answer from this host. The run stops; the CLI exits with API_UNREACHABLE_EXIT_CODE."""
+    answer from this host. The run stops; `nba-backfill` exits 9."""
 
 
-API_UNREACHABLE_EXIT_CODE = 9
+class BadInput(PipelineError):
+    """Invalid input from the command line or configuration, found before any request."""
+
+
+@contextlib.contextmanager
+def exit_on_bad_input():
+    """Turn BadInput into its one line on stderr and exit code 2.
+
+    SystemExit, because Luigi's launcher turns any other exception raised while it builds
+    the tasks into a stack trace and exit code 8.
+    """
+    try:
+        yield
+    except BadInput as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        raise SystemExit(BAD_INPUT_EXIT_CODE) from None

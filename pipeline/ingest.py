@@ -27,7 +27,7 @@ log = logging.getLogger("pipeline.ingest")
 class Item:
     """What one request covers: its lake key and partition, lineage columns and API ids."""
 
-    season: str
+    season: str | None  # None: lake-wide (no season partition)
     key: str
     month: int | None
     lineage: dict = field(default_factory=dict, hash=False, compare=False)
@@ -50,14 +50,34 @@ def game_item(game: Game) -> Item:
 
 
 def entity_item(endpoint: Endpoint, season: str, key: str) -> Item:
-    """A player or team of a season: one file per season, no month partition."""
+    """A player or team of a season: one file per season, no month partition; or one file
+    for the whole lake when the endpoint is lake-wide (a bio, whichever season asks)."""
     return Item(
-        season=season,
+        season=None if endpoint.lake_wide else season,
         key=str(key),
         month=None,
-        lineage={"season": season},
+        lineage={} if endpoint.lake_wide else {"season": season},
         api_kwargs=endpoint.item_kwargs(str(key), season),
     )
+
+
+def season_item(endpoint: Endpoint, season: str, season_type: str | None = None) -> Item:
+    """One season-level answer: per season type (game logs) or for the whole season."""
+    key = season_type.lower().replace(" ", "_") if season_type else "season"
+    return Item(
+        season=season,
+        key=key,
+        month=None,
+        lineage={"season": season, **({"season_type": season_type} if season_type else {})},
+        api_kwargs=endpoint.item_kwargs(season_type or "", season),
+    )
+
+
+def season_type_of_key(key: str) -> str | None:
+    """season_item's key back to the season type ("season": none)."""
+    from pipeline.nba.endpoints import SEASON_TYPES
+
+    return {t.lower().replace(" ", "_"): t for t in SEASON_TYPES}.get(key)
 
 
 @dataclass

@@ -13,7 +13,7 @@ import datetime as dt
 from pipeline import config
 from pipeline.ingest import is_dead_lettered, is_done, raw_path, table_paths
 from pipeline.nba import endpoints
-from pipeline.tasks.common import current_lake
+from pipeline.work import Scope, SeasonWork
 
 # Discovery costs one LeagueGameFinder request per season type.
 DISCOVERY_REQUESTS = len(endpoints.SEASON_TYPES)
@@ -78,43 +78,38 @@ def _estimated_rows(eps, count: int) -> list[dict]:
     ]
 
 
-def estimated_games(task) -> int:
+def estimated_games(scope: Scope) -> int:
     games = TYPICAL_SEASON_GAMES
-    if task.start_date and task.end_date:
-        days = (task.end_date - task.start_date).days + 1
+    if scope.start and scope.end:
+        days = (scope.end - scope.start).days + 1
         games = min(games, round(days * TYPICAL_GAMES_PER_DAY))
-    return min(games, task.limit) if task.limit else games
+    return min(games, scope.limit) if scope.limit else games
 
 
-def plan(season_task) -> dict:
-    lake = current_lake()
-    has_index = lake.exists(lake.layout.game_index(season_task.season))
-    retry = season_task.retry_dead_letters
+def plan(work: SeasonWork) -> dict:
+    lake, scope = work.lake, work.scope
+    has_index = work.has_index()
+    retry = scope.retry_dead_letters
     if has_index:
-        rows = _exact_rows(lake, season_task.game_work() + season_task.team_work(), retry)
-        players = season_task.players_task()
-        if players is not None and players.complete():
-            rows += _exact_rows(lake, season_task.player_work(players), retry)
-        elif players is not None:
-            games = len(season_task.games())
-            rows += _estimated_rows(
-                season_task.entity_endpoints("player"),
-                min(TYPICAL_PLAYERS, games * PLAYERS_PER_GAME),
-            )
+        rows = _exact_rows(lake, work.game_work() + work.team_work(), retry)
+        games = len(work.games())
     else:
-        games = estimated_games(season_task)
-        rows = _estimated_rows(season_task.game_endpoints(), games)
-        rows += _estimated_rows(season_task.entity_endpoints("team"), TYPICAL_TEAMS)
-        if "box_scores" not in season_task.groups_off():
+        games = estimated_games(scope)
+        rows = _estimated_rows(scope.game_endpoints(), games)
+        rows += _estimated_rows(scope.entity_endpoints("team"), TYPICAL_TEAMS)
+    if scope.wants_players():
+        ids = work.player_ids() if has_index else None
+        if ids is not None:
+            rows += _exact_rows(lake, work.player_work(ids), retry)
+        else:
             rows += _estimated_rows(
-                season_task.entity_endpoints("player"),
-                min(TYPICAL_PLAYERS, games * PLAYERS_PER_GAME),
+                scope.entity_endpoints("player"), min(TYPICAL_PLAYERS, games * PLAYERS_PER_GAME)
             )
     requests = sum(r["requests"] for r in rows) + (0 if has_index else DISCOVERY_REQUESTS)
     interval = config.rate_limit_seconds()
     seconds = requests * interval
     return {
-        "season": season_task.season,
+        "season": scope.season,
         "lake": lake.root,
         "game_index": "present" if has_index else "missing (games estimated)",
         "endpoints": rows,
@@ -127,8 +122,8 @@ def plan(season_task) -> dict:
     }
 
 
-def print_plan(season_task) -> dict:
-    summary = plan(season_task)
+def print_plan(work: SeasonWork) -> dict:
+    summary = plan(work)
     print(
         f"Plan for {summary['season']} into {summary['lake']} (game index {summary['game_index']}):"
     )

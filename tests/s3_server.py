@@ -33,10 +33,12 @@ import pyarrow as pa
 import pytest
 from moto.server import ThreadedMotoServer
 
-from pipeline.lake import s3
+from pipeline import runtime
 from pipeline.lake.parquet import to_parquet_bytes
-from pipeline.nba.endpoints import GAME_ENDPOINTS
+from pipeline.nba.endpoints import endpoints_for
 from pipeline.nba.games import INDEX_SCHEMA, Game
+
+GAME_ENDPOINTS = endpoints_for(2024)  # what a default run of a modern season fetches
 
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -63,12 +65,12 @@ def use_endpoint(endpoint_url: str | None):
     config = luigi.configuration.get_config()
     previous = config.get("s3", "endpoint_url", None)
     _set_endpoint(endpoint_url)
-    s3.reset_client()
+    runtime.reset()
     try:
         yield endpoint_url
     finally:
         _set_endpoint(previous)
-        s3.reset_client()
+        runtime.reset()
 
 
 def _set_endpoint(url: str | None) -> None:
@@ -131,9 +133,9 @@ def s3_endpoint():
 @pytest.fixture
 def s3_bucket(s3_endpoint):
     """A fresh bucket; the pipeline's shared client is rebuilt so each test starts clean."""
-    s3.reset_client()
+    runtime.reset()
     yield make_bucket(s3_endpoint[1])
-    s3.reset_client()
+    runtime.reset()
 
 
 # --- IAM: moto enforces policies once auth is switched on --------------------------------
@@ -320,8 +322,9 @@ def write_game_index(lake, games: list[Game], season: str = "2024-25") -> None:
 def season_keys(lake, games: list[Game], *, raw: bool = True) -> list[str]:
     """Bucket keys of every table file (and raw body) the season's game endpoints write."""
     from pipeline.ingest import game_item, raw_path, table_paths
+    from pipeline.lake.s3.store import split
 
-    bucket_prefix = len(f"s3://{s3.split(lake.root)[0]}/")
+    bucket_prefix = len(f"s3://{split(lake.root)[0]}/")
     keys = []
     for endpoint in GAME_ENDPOINTS:
         for game in games:

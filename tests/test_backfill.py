@@ -20,7 +20,7 @@ WEEK = [
     "--workers",
     "2",
 ]
-GAME_TABLES = [table for e in endpoints.GAME_ENDPOINTS for table in e.tables.values()]
+GAME_TABLES = [table for e in endpoints.endpoints_for(2024) for table in e.tables.values()]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def test_week_lands_every_game_and_endpoint(week):
         for table in GAME_TABLES:
             path = lake / table / "season=2024-25" / f"month={month}" / f"{game.game_id}.parquet"
             assert path.exists(), path
-        for endpoint in endpoints.GAME_ENDPOINTS:
+        for endpoint in endpoints.endpoints_for(2024):
             raw = lake / "raw" / endpoint.key / "season=2024-25" / f"month={month}"
             assert (raw / f"{game.game_id}.json.gz").exists()
     # One request per (game, endpoint) plus discovery: nothing fetched twice.
@@ -106,7 +106,7 @@ def test_deleted_game_is_fetched_again_and_nothing_else(week, tmp_path):
     calls = sorted(
         (r["endpoint"], r["params"].get("GameID")) for r in requests_in(tmp_path / "requests.jsonl")
     )
-    assert calls == sorted((e.api_name, victim) for e in endpoints.GAME_ENDPOINTS)
+    assert calls == sorted((e.api_name, victim) for e in endpoints.endpoints_for(2024))
 
 
 def test_tables_are_rederived_from_raw_without_api_calls(week, tmp_path):

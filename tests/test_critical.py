@@ -111,7 +111,7 @@ def stamp(text: str) -> float:
 
 @pytest.mark.parametrize("workers", ["2", "1"])
 def test_full_disk_stops_the_run_at_once(tmp_path, sim, workers):
-    pairs = len(endpoints.GAME_ENDPOINTS) * sum(
+    pairs = len(endpoints.endpoints_for(2024)) * sum(
         "2024-10-22" <= g.date.isoformat() <= "2024-11-30"
         for g in sim.league.season("2024-25").games
     )

@@ -249,7 +249,7 @@ def test_two_hosts_share_one_luigid_resource(luigid_one, tmp_path):
     wanted = {
         (e.api_name, g)
         for first, last, off in SLICES.values()
-        for e in endpoints.GAME_ENDPOINTS
+        for e in endpoints.endpoints_for(2024)
         if e.group != off
         for g, day in games.items()
         if first <= day <= last

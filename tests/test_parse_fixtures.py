@@ -11,20 +11,15 @@ from pipeline.ingest import Item, land
 from pipeline.lake import Lake
 from pipeline.nba import endpoints, parse
 from pipeline.nba.games import index_from_finder
-from tests.conftest import fixture_body
+from tests.conftest import FIXTURES, fixture_body
 
 GAME = "0022200552"
+# Every real body we have, for every catalogue endpoint that answers it: a new catalogue
+# entry is checked here as soon as its fixtures exist.
 CASES = [
-    (endpoints.BOX_TRADITIONAL, f"boxscoretraditionalv3/GameID={GAME}.json"),
-    (endpoints.BOX_TRADITIONAL, "boxscoretraditionalv3/GameID=0022500165.json"),
-    (endpoints.BOX_ADVANCED, f"boxscoreadvancedv3/GameID={GAME}.json"),
-    (endpoints.BOX_ADVANCED, "boxscoreadvancedv3/GameID=0022300001.json"),
-    (endpoints.PLAY_BY_PLAY, f"playbyplayv3/GameID={GAME}.json"),
-    (endpoints.PLAY_BY_PLAY, "playbyplayv3/GameID=0022400001.json"),
-    (endpoints.GAME_SUMMARY, "boxscoresummaryv3/GameID=0022500142.json"),
-    (endpoints.PLAYER_INFO, "commonplayerinfo/LeagueID=00,PlayerID=1628378.json"),
-    (endpoints.TEAM_INFO, "teaminfocommon/LeagueID=00,TeamID=1610612739.json"),
-    (endpoints.TEAM_ROSTER, "commonteamroster/LeagueID=00,Season=2025-26,TeamID=1610612739.json"),
+    (endpoint, f"{endpoint.api_name}/{path.name}")
+    for endpoint in endpoints.ALL.values()
+    for path in sorted((FIXTURES / endpoint.api_name).glob("*.json"))
 ]
 
 
@@ -36,7 +31,7 @@ def nba_api_datasets(endpoint, body):
     return response.get_data_sets()
 
 
-@pytest.mark.parametrize("endpoint,relative", CASES, ids=[c[1] for c in CASES])
+@pytest.mark.parametrize("endpoint,relative", CASES, ids=[f"{e.key}:{r}" for e, r in CASES])
 def test_stored_parquet_equals_body_values(tmp_path, fixtures_dir, endpoint, relative):
     body = fixture_body(relative)
     lake = Lake(str(tmp_path))

@@ -110,7 +110,7 @@ def test_every_fault_recovered_or_dead_lettered_within_the_rate(tmp_path):
         ]
         sticky = {
             (e.key, g.game_id)
-            for e in endpoints.GAME_ENDPOINTS
+            for e in endpoints.endpoints_for(2024)
             for g in games
             if sim.faults.sticky(e.api_name, g.game_id)
         }
@@ -120,7 +120,7 @@ def test_every_fault_recovered_or_dead_lettered_within_the_rate(tmp_path):
     assert sticky, "the seed should give at least one dead letter"
     # Dead letters only: the distinct exit code, not a failure.
     assert result.returncode == 3, result.stderr[-4000:]
-    for endpoint in endpoints.GAME_ENDPOINTS:
+    for endpoint in endpoints.endpoints_for(2024):
         for game in games:
             month = game.date.month
             dead = lake / "backfill-state/dead-letters/season=2024-25" / endpoint.key
@@ -239,7 +239,7 @@ def test_kill_9_at_random_moments_loses_and_repeats_nothing(tmp_path):
             if "2024-10-22" <= g.date.isoformat() <= "2024-10-26"
         ]
     every_file_is_whole(lake)
-    for endpoint in endpoints.GAME_ENDPOINTS:
+    for endpoint in endpoints.endpoints_for(2024):
         for game in games:
             for table in endpoint.tables.values():
                 assert (

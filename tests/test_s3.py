@@ -8,9 +8,12 @@ import socket
 import luigi.contrib.s3
 import pytest
 
+from pipeline import runtime
 from pipeline.errors import ServerError, StorageError
 from pipeline.ingest import Item, is_done, land, raw_path, table_paths
-from pipeline.lake import Lake, s3
+from pipeline.lake import Lake
+from pipeline.lake.s3.preflight import preflight
+from pipeline.lake.s3.store import S3Store
 from pipeline.lake.store import store_for
 from pipeline.lake.targets import make_target
 from pipeline.nba.endpoints import BOX_TRADITIONAL
@@ -27,6 +30,10 @@ from tests.s3_server import (
 
 s3_endpoint = s3_server.s3_endpoint  # fixtures: the session's moto server, a fresh bucket
 s3_bucket = s3_server.s3_bucket
+
+
+def s3_store() -> S3Store:
+    return S3Store(lambda: runtime.current().s3_client())
 
 
 def count_requests(client) -> list[str]:
@@ -48,7 +55,7 @@ def all_keys(client, bucket: str) -> list[str]:
 
 def test_store_round_trip(s3_bucket):
     store = store_for(f"s3://{s3_bucket}/prefix")
-    assert isinstance(store, s3.S3Store)
+    assert isinstance(store, S3Store)
     path = f"s3://{s3_bucket}/prefix/t/season=2024-25/month=1/a.parquet"
     store.write_bytes(path, b"\x00parquet\xff")
     store.write_bytes(f"s3://{s3_bucket}/prefix/t-other/b.parquet", b"x")
@@ -107,9 +114,9 @@ def test_listing_paginates_past_1000_keys(s3_bucket, s3_endpoint):
     keys = [f"p/t/season=2024-25/month=1/{n:05d}.parquet" for n in range(2050)]
     seed_objects(s3_bucket, keys)
     seed_objects(s3_bucket, ["p/t/season=2024-250/decoy.parquet"])
-    sent = count_requests(s3.shared_client().lister)
+    sent = count_requests(runtime.current().s3_client().lister)
 
-    found = s3.S3Store().list(f"s3://{s3_bucket}/p/t/season=2024-25")
+    found = s3_store().list(f"s3://{s3_bucket}/p/t/season=2024-25")
 
     assert found == {f"s3://{s3_bucket}/{k}" for k in keys}
     assert sent == ["ListObjectsV2"] * 3  # 1,000 keys a page
@@ -119,22 +126,22 @@ def test_luigi_targets_share_one_client(s3_bucket):
     path = f"s3://{s3_bucket}/p/x.parquet"
     first, second = make_target(path), make_target(path + "2")
     assert isinstance(first, luigi.contrib.s3.S3Target)
-    assert first.fs is second.fs is s3.shared_client()
+    assert first.fs is second.fs is runtime.current().s3_client().luigi_client
     assert not first.exists()
-    s3.S3Store().write_bytes(path, b"data")
+    s3_store().write_bytes(path, b"data")
     assert first.exists()
     with first.open("r") as handle:  # binary (format=Nop), as Parquet needs
         assert handle.read() == b"data"
 
 
 def test_a_forked_child_builds_its_own_client(s3_bucket):
-    parent = s3.shared_client().boto
+    parent = runtime.current().s3_client().boto
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # child: must not reuse the parent's connection pool
         try:
-            ok = s3.shared_client().boto is not parent
-            s3.S3Store().write_bytes(f"s3://{s3_bucket}/from-child", b"child")
+            ok = runtime.current().s3_client().boto is not parent
+            s3_store().write_bytes(f"s3://{s3_bucket}/from-child", b"child")
             os.write(write, b"1" if ok else b"0")
         finally:
             os._exit(0)
@@ -142,8 +149,8 @@ def test_a_forked_child_builds_its_own_client(s3_bucket):
     answer = os.read(read, 1)
     os.waitpid(pid, 0)
     assert answer == b"1"
-    assert s3.shared_client().boto is parent
-    assert s3.S3Store().read_bytes(f"s3://{s3_bucket}/from-child") == b"child"
+    assert runtime.current().s3_client().boto is parent
+    assert s3_store().read_bytes(f"s3://{s3_bucket}/from-child") == b"child"
 
 
 # --- older settings ------------------------------------------------------------------------
@@ -151,15 +158,15 @@ def test_a_forked_child_builds_its_own_client(s3_bucket):
 
 def test_aws_region_env_sets_the_region(s3_bucket, monkeypatch):
     monkeypatch.setenv("AWS_REGION", "eu-west-1")
-    s3.reset_client()
-    assert s3.shared_client().boto.meta.region_name == "eu-west-1"
+    runtime.reset()
+    assert runtime.current().s3_client().boto.meta.region_name == "eu-west-1"
 
 
 def test_aws_endpoint_url_env_is_honoured_without_luigi_cfg(s3_bucket, s3_endpoint, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", s3_endpoint[0])  # boto3 reads it itself
     with use_endpoint(None):
-        s3.S3Store().write_bytes(f"s3://{s3_bucket}/k", b"v")
-        assert s3.shared_client().boto.meta.endpoint_url == s3_endpoint[0]
+        s3_store().write_bytes(f"s3://{s3_bucket}/k", b"v")
+        assert runtime.current().s3_client().boto.meta.endpoint_url == s3_endpoint[0]
     assert all_keys(s3_endpoint[1], s3_bucket) == ["k"]
 
 
@@ -171,22 +178,22 @@ def test_upload_retries_transient_faults_and_lands_one_whole_object(s3_bucket, s
     data = os.urandom(256 * 1024)
     path = f"s3://{s3_bucket}/p/t/season=2024-25/g.parquet"
     with FaultProxy(s3_endpoint[0], faults) as proxy, use_endpoint(proxy.url):
-        s3.S3Store().write_bytes(path, data)
+        s3_store().write_bytes(path, data)
     assert [fault for method, _, fault in proxy.seen if method == "PUT"] == [*faults, "relayed"]
     assert all_keys(s3_endpoint[1], s3_bucket) == ["p/t/season=2024-25/g.parquet"]
-    assert s3.S3Store().read_bytes(path) == data
+    assert s3_store().read_bytes(path) == data
 
 
 def test_upload_that_keeps_failing_raises_transient_and_leaves_nothing(
     s3_bucket, s3_endpoint, monkeypatch
 ):
-    monkeypatch.setattr(s3, "MAX_ATTEMPTS", 2)  # keep the test short
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")  # keep the test short; read at build time
     with (
         FaultProxy(s3_endpoint[0], ["503", "reset", "503"]) as proxy,
         use_endpoint(proxy.url),
         pytest.raises(ServerError, match="SlowDown"),
     ):
-        s3.S3Store().write_bytes(f"s3://{s3_bucket}/p/g.parquet", b"x" * 1000)
+        s3_store().write_bytes(f"s3://{s3_bucket}/p/g.parquet", b"x" * 1000)
     assert all_keys(s3_endpoint[1], s3_bucket) == []
 
 
@@ -200,14 +207,14 @@ def one_line(excinfo) -> str:
 
 
 def test_preflight_passes_and_leaves_nothing_behind(s3_bucket, s3_endpoint):
-    s3.preflight(f"s3://{s3_bucket}/historical-backfill")
-    s3.preflight(f"s3://{s3_bucket}")
+    preflight(f"s3://{s3_bucket}/historical-backfill")
+    preflight(f"s3://{s3_bucket}")
     assert all_keys(s3_endpoint[1], s3_bucket) == []
 
 
 def test_preflight_no_such_bucket(s3_endpoint):
     with pytest.raises(StorageError) as excinfo:
-        s3.preflight("s3://no-such-bucket-here/historical-backfill")
+        preflight("s3://no-such-bucket-here/historical-backfill")
     message = one_line(excinfo)
     assert "'no-such-bucket-here'" in message and "NoSuchBucket" in message
 
@@ -217,7 +224,7 @@ def test_preflight_endpoint_unreachable(s3_bucket):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     with use_endpoint(f"http://127.0.0.1:{port}"), pytest.raises(StorageError) as excinfo:
-        s3.preflight(f"s3://{s3_bucket}/p")
+        preflight(f"s3://{s3_bucket}/p")
     message = one_line(excinfo)
     assert "unreachable" in message and f"'{s3_bucket}'" in message
 
@@ -228,9 +235,9 @@ def test_preflight_no_credentials(s3_bucket, monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    s3.reset_client()
+    runtime.reset()
     with pytest.raises(StorageError) as excinfo:
-        s3.preflight(f"s3://{s3_bucket}/p")
+        preflight(f"s3://{s3_bucket}/p")
     assert "no AWS credentials" in one_line(excinfo)
 
 
@@ -245,9 +252,9 @@ def test_preflight_access_denied_on_write(s3_bucket, s3_endpoint, monkeypatch):
     keys = iam_user_keys(s3_endpoint[0], LIST_AND_READ)  # may read, not write
     for name, value in keys.items():
         monkeypatch.setenv(name, value)
-    s3.reset_client()
+    runtime.reset()
     with moto_auth(s3_endpoint[0]), pytest.raises(StorageError) as excinfo:
-        s3.preflight(f"s3://{s3_bucket}/historical-backfill")
+        preflight(f"s3://{s3_bucket}/historical-backfill")
     message = one_line(excinfo)
     assert f"'{s3_bucket}'" in message and "AccessDenied" in message
     assert "test write" in message
@@ -263,9 +270,9 @@ def test_preflight_access_denied_on_list(s3_bucket, s3_endpoint, monkeypatch):
     )
     for name, value in keys.items():
         monkeypatch.setenv(name, value)
-    s3.reset_client()
+    runtime.reset()
     with moto_auth(s3_endpoint[0]), pytest.raises(StorageError) as excinfo:
-        s3.preflight(f"s3://{s3_bucket}/p")
+        preflight(f"s3://{s3_bucket}/p")
     assert "lack s3:ListBucket" in one_line(excinfo)
 
 
@@ -280,9 +287,9 @@ def test_403_on_a_missing_key_is_explained(s3_bucket, s3_endpoint, monkeypatch):
     )
     for name, value in keys.items():
         monkeypatch.setenv(name, value)
-    s3.reset_client()
+    runtime.reset()
     with moto_auth(s3_endpoint[0]), pytest.raises(StorageError) as excinfo:
-        s3.S3Store().exists(f"s3://{s3_bucket}/p/missing.parquet")
+        s3_store().exists(f"s3://{s3_bucket}/p/missing.parquet")
     message = one_line(excinfo)
     assert "403 for a missing key usually means the credentials lack s3:ListBucket" in message
     assert f"bucket '{s3_bucket}'" in message
@@ -291,6 +298,6 @@ def test_403_on_a_missing_key_is_explained(s3_bucket, s3_endpoint, monkeypatch):
 def test_store_raises_storage_error_for_a_missing_bucket(s3_endpoint):
     bucket = "gone-" + make_bucket(s3_endpoint[1])
     with pytest.raises(StorageError, match="NoSuchBucket"):
-        s3.S3Store().write_bytes(f"s3://{bucket}/p/x", b"x")
+        s3_store().write_bytes(f"s3://{bucket}/p/x", b"x")
     with pytest.raises(StorageError, match="NoSuchBucket"):
-        s3.S3Store().list(f"s3://{bucket}/p")
+        s3_store().list(f"s3://{bucket}/p")

@@ -7,11 +7,15 @@ import time
 
 import luigi
 
-from pipeline.lake import Lake, s3
-from pipeline.nba.endpoints import GAME_ENDPOINTS
+from pipeline import runtime
+from pipeline.lake import Lake
+from pipeline.lake.targets import make_target
+from pipeline.nba.endpoints import endpoints_for
 from pipeline.tasks.season import SeasonBackfill
 from tests import s3_server
 from tests.s3_server import season_keys, seed_objects, simulated_games, write_game_index
+
+GAME_ENDPOINTS = endpoints_for(2024)  # what a default run of a modern season fetches
 
 s3_endpoint = s3_server.s3_endpoint  # fixtures: the session's moto server, a fresh bucket
 s3_bucket = s3_server.s3_bucket
@@ -51,13 +55,14 @@ def test_noop_rerun_of_a_complete_season_costs_one_request_per_500_targets(s3_bu
     games = simulated_games(1320, SEASON)
     lake = season_lake(s3_bucket, games, done=games)
     targets = len(games) * sum(len(e.tables) for e in GAME_ENDPOINTS)
-    sent = requests_of(s3.shared_client())
+    sent = requests_of(runtime.current().s3_client())
 
     # CPU time of this process: our side AND moto's (it runs in a thread here), so the
     # bound holds however busy the shared machine is. bench/ reports wall-clock time.
     started = time.process_time()
     with lake_root(lake.root):
-        state = SeasonBackfill(season=SEASON).state()  # what complete() and run() ask
+        work = SeasonBackfill(season=SEASON).work
+        state = vars(work.state(work.game_work()))  # what complete() and run() ask
     elapsed = time.process_time() - started
 
     assert len(state["done"]) == len(games) * len(GAME_ENDPOINTS)
@@ -77,7 +82,8 @@ def test_half_done_season_schedules_exactly_the_missing_half(s3_bucket):
     seed_objects(s3_bucket, partial)
 
     with lake_root(lake.root):
-        state = SeasonBackfill(season=SEASON).state()
+        work = SeasonBackfill(season=SEASON).work
+        state = vars(work.state(work.game_work()))
 
     scheduled = {(e.key, item.key) for e, item in state["missing"]}
     assert scheduled == {(e.key, g.game_id) for e in GAME_ENDPOINTS for g in missing}
@@ -92,11 +98,11 @@ def test_luigis_per_target_check_costs_a_request_per_present_target_four_per_mis
     season = simulated_games(10, SEASON)
     lake = season_lake(s3_bucket, season, done=season)
     paths = [f"s3://{s3_bucket}/{key}" for key in season_keys(lake, season, raw=False)]
-    sent = requests_of(s3.shared_client())
+    sent = requests_of(runtime.current().s3_client())
 
     for path in paths[:50]:
-        assert s3.s3_target(path).exists()
+        assert make_target(path).exists()
     assert len(sent) == 50  # one HEAD each, present
     sent.clear()
-    assert not s3.s3_target(paths[0] + ".missing").exists()
+    assert not make_target(paths[0] + ".missing").exists()
     assert len(sent) == 4  # HEAD, two GETs for directory markers, one LIST

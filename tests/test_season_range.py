@@ -46,7 +46,7 @@ def test_each_season_lands_its_endpoints(two_seasons):
     old = game_calls(log, "00295")  # 1995-96 regular season game ids
     new = game_calls(log, "00296")
     assert {e for e, _ in old} == {"boxscoretraditionalv3", "boxscoreadvancedv3"}
-    assert {e for e, _ in new} == {e.api_name for e in endpoints.GAME_ENDPOINTS}
+    assert {e for e, _ in new} == {e.api_name for e in endpoints.endpoints_for(1996)}
     assert len({g for _, g in old}) == len({g for _, g in new}) == 4
     lake = tmp / "lake"
     assert not list((lake / "play_by_play").glob("season=1995-96/**/*.parquet"))

@@ -202,3 +202,46 @@ def test_deterministic_in_seed():
     b = Responder(League(3, dt.date(2025, 7, 1))).answer("playbyplayv3", {"GameID": "0022400100"})
     c = Responder(League(4, dt.date(2025, 7, 1))).answer("playbyplayv3", {"GameID": "0022400100"})
     assert a.body == b.body and a.body != c.body
+
+
+def test_team_lines_from_the_plans_equal_the_played_box_scores(season_bodies):
+    """The game finder and team game log count each game's plan without playing it; the box
+    scores play it out. They must agree on every game, every number."""
+    season, bodies = season_bodies
+    responder = Responder(League(seed=7, today=dt.date(2025, 7, 1)))
+    finder, log = {}, {}
+    for season_type in ("Regular Season", "PlayIn", "Playoffs", "IST"):
+        params = {"Season": SEASON, "SeasonType": season_type}
+        for name, into in (("leaguegamefinder", finder), ("leaguegamelog", log)):
+            result_set = responder.answer(name, params).body["resultSets"][0]
+            for row in result_set["rowSet"]:
+                row = dict(zip(result_set["headers"], row, strict=True))
+                into[(row["GAME_ID"], row["TEAM_ID"])] = row
+    assert len(finder) == len(log) == 2 * len(season.games)
+    columns = {
+        "PTS": "points",
+        "FGM": "fieldGoalsMade",
+        "FGA": "fieldGoalsAttempted",
+        "FG3M": "threePointersMade",
+        "FG3A": "threePointersAttempted",
+        "FTM": "freeThrowsMade",
+        "FTA": "freeThrowsAttempted",
+        "OREB": "reboundsOffensive",
+        "DREB": "reboundsDefensive",
+        "AST": "assists",
+        "STL": "steals",
+        "BLK": "blocks",
+        "TOV": "turnovers",
+        "PF": "foulsPersonal",
+        "PLUS_MINUS": "plusMinusPoints",
+    }
+    for game, box, *_ in bodies:
+        for side in ("homeTeam", "awayTeam"):
+            stats = box["boxScoreTraditional"][side]["statistics"]
+            key = (game.game_id, box["boxScoreTraditional"][side]["teamId"])
+            for rows in (finder, log):
+                assert {c: rows[key][c] for c in columns} == {
+                    c: stats[v] for c, v in columns.items()
+                }, key
+                assert rows[key]["MIN"] * 60 == seconds(stats["minutes"])
+                assert rows[key]["WL"] == ("W" if stats["plusMinusPoints"] > 0 else "L")

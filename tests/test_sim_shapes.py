@@ -35,7 +35,16 @@ def sim_datasets(instance) -> dict[str, list[str]]:
     return {name: list(ds["headers"]) for name, ds in data_sets.items()}
 
 
-V3 = {"boxscoretraditionalv3", "boxscoreadvancedv3", "playbyplayv3", "boxscoresummaryv3"}
+V3 = {
+    "boxscoretraditionalv3",
+    "boxscoreadvancedv3",
+    "playbyplayv3",
+    "boxscoresummaryv3",
+    "boxscorefourfactorsv3",
+    "boxscoremiscv3",
+    "boxscorescoringv3",
+    "boxscoreusagev3",
+}
 CASES = [
     (
         "boxscoretraditionalv3/GameID=0022200552.json",
@@ -49,6 +58,14 @@ CASES = [
     ),
     ("boxscoreadvancedv3/GameID=0022200552.json", endpoints.BoxScoreAdvancedV3, {"game_id": GAME}),
     ("boxscoreadvancedv3/GameID=0022300001.json", endpoints.BoxScoreAdvancedV3, {"game_id": GAME}),
+    (
+        "boxscorefourfactorsv3/GameID=0022200552.json",
+        endpoints.BoxScoreFourFactorsV3,
+        {"game_id": GAME},
+    ),
+    ("boxscoremiscv3/GameID=0022200552.json", endpoints.BoxScoreMiscV3, {"game_id": GAME}),
+    ("boxscorescoringv3/GameID=0022200552.json", endpoints.BoxScoreScoringV3, {"game_id": GAME}),
+    ("boxscoreusagev3/GameID=0022200552.json", endpoints.BoxScoreUsageV3, {"game_id": GAME}),
     ("playbyplayv3/GameID=0022200552.json", endpoints.PlayByPlayV3, {"game_id": GAME}),
     ("playbyplayv3/GameID=0022400001.json", endpoints.PlayByPlayV3, {"game_id": GAME}),
     ("boxscoresummaryv3/GameID=0022500142.json", endpoints.BoxScoreSummaryV3, {"game_id": GAME}),
@@ -73,6 +90,22 @@ CASES = [
             "date_from_nullable": "10/22/2024",
             "date_to_nullable": "11/05/2024",
         },
+    ),
+    (
+        "leaguegamelog/DateFrom=2025-03-15,DateTo=2025-03-15,LeagueID=00,PlayerOrTeam=P,"
+        "Season=2024-25,SeasonType=Regular+Season.json",
+        endpoints.LeagueGameLog,
+        {
+            "season": "2024-25",
+            "player_or_team_abbreviation": "P",
+            "date_from_nullable": "03/15/2025",
+            "date_to_nullable": "03/15/2025",
+        },
+    ),
+    (
+        "playerindex/LeagueID=00,Season=2025-26.json",
+        endpoints.PlayerIndex,
+        {"season": "2024-25"},
     ),
     (
         "commonplayerinfo/LeagueID=00,PlayerID=1628378.json",
@@ -123,22 +156,22 @@ def _top_level_keys(obj, depth=2, prefix=""):
     return keys
 
 
-@pytest.mark.parametrize(
-    "relative,name",
-    [
-        ("boxscoretraditionalv3/GameID=0022200552.json", "boxscoretraditionalv3"),
-        ("boxscoreadvancedv3/GameID=0022200552.json", "boxscoreadvancedv3"),
-        ("playbyplayv3/GameID=0022200552.json", "playbyplayv3"),
-    ],
-)
-def test_v3_payload_keys_and_value_types_mirror_the_real_body(sim, relative, name):
-    real = json.loads(fixture_body(relative))
-    instance = {
-        "boxscoretraditionalv3": endpoints.BoxScoreTraditionalV3,
-        "boxscoreadvancedv3": endpoints.BoxScoreAdvancedV3,
-        "playbyplayv3": endpoints.PlayByPlayV3,
-    }[name](game_id=GAME, timeout=60)
-    ours = instance.nba_response.get_dict()
+V3_CLASSES = {
+    "boxscoretraditionalv3": (endpoints.BoxScoreTraditionalV3, "boxScoreTraditional"),
+    "boxscoreadvancedv3": (endpoints.BoxScoreAdvancedV3, "boxScoreAdvanced"),
+    "boxscorefourfactorsv3": (endpoints.BoxScoreFourFactorsV3, "boxScoreFourFactors"),
+    "boxscoremiscv3": (endpoints.BoxScoreMiscV3, "boxScoreMisc"),
+    "boxscorescoringv3": (endpoints.BoxScoreScoringV3, "boxScoreScoring"),
+    "boxscoreusagev3": (endpoints.BoxScoreUsageV3, "boxScoreUsage"),
+    "playbyplayv3": (endpoints.PlayByPlayV3, None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(V3_CLASSES))
+def test_v3_payload_keys_and_value_types_mirror_the_real_body(sim, name):
+    real = json.loads(fixture_body(f"{name}/GameID=0022200552.json"))
+    cls, key = V3_CLASSES[name]
+    ours = cls(game_id=GAME, timeout=60).nba_response.get_dict()
     assert _top_level_keys(ours, 3) == _top_level_keys(real, 3)
     if name == "playbyplayv3":
         real_action, our_action = real["game"]["actions"][0], ours["game"]["actions"][0]
@@ -146,13 +179,20 @@ def test_v3_payload_keys_and_value_types_mirror_the_real_body(sim, relative, nam
         assert {k: type(v) for k, v in our_action.items()} == {
             k: type(v) for k, v in real_action.items()
         }
-    else:
-        key = "boxScoreTraditional" if "traditional" in name else "boxScoreAdvanced"
-        real_player = real[key]["homeTeam"]["players"][0]
-        our_player = ours[key]["homeTeam"]["players"][0]
-        assert list(our_player) == list(real_player)
-        assert {k: type(v) for k, v in our_player["statistics"].items()} == {
-            k: type(v) for k, v in real_player["statistics"].items()
+        return
+    for side in ("homeTeam", "awayTeam"):
+        real_team, our_team = real[key][side], ours[key][side]
+        assert list(our_team) == list(real_team)
+        for real_player, our_player in (
+            (real_team["players"][0], our_team["players"][0]),  # played
+            (real_team["players"][-1], our_team["players"][-1]),  # did not play
+        ):
+            assert list(our_player) == list(real_player)
+            assert {k: type(v) for k, v in our_player["statistics"].items()} == {
+                k: type(v) for k, v in real_player["statistics"].items()
+            }
+        assert {k: type(v) for k, v in our_team["statistics"].items()} == {
+            k: type(v) for k, v in real_team["statistics"].items()
         }
 
 

@@ -32,7 +32,9 @@ from tests.s3_server import s3_bucket, s3_endpoint  # noqa: F401  (pytest fixtur
 REPO = pathlib.Path(__file__).resolve().parents[1]
 SEASON = "2024-25"
 START, END = "2024-10-22", "2024-10-28"
-GAME_TABLES = [t for e in endpoints.GAME_ENDPOINTS for t in e.tables.values()]
+# The simulator's "today": games on it are live, so the day after the week.
+TODAY = "2024-10-29"
+GAME_TABLES = [t for e in endpoints.endpoints_for(2024) for t in e.tables.values()]
 
 
 def run_luigi(args, *, lake, tmp, base_url, timeout=300) -> subprocess.CompletedProcess:
@@ -131,7 +133,7 @@ def week_lake(tmp_path_factory) -> pathlib.Path:
 
     tmp = tmp_path_factory.mktemp("validate-week")
     # today = the week's last day: the game index holds exactly the week's games.
-    with SimServer(port=0, seed=11, today=END) as sim:
+    with SimServer(port=0, seed=11, today=TODAY) as sim:
         result = run_luigi(
             [
                 "--module",
@@ -156,7 +158,7 @@ def week_lake(tmp_path_factory) -> pathlib.Path:
             stacklevel=1,
         )
         shutil.rmtree(tmp / "lake", ignore_errors=True)
-        land_direct(tmp / "lake", seed=11, today=END, start=START, end=END)
+        land_direct(tmp / "lake", seed=11, today=TODAY, start=START, end=END)
     return tmp / "lake"
 
 

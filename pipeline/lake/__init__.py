@@ -1,9 +1,9 @@
-"""The lake: layout + store + a listing cache. Tasks only ever talk to a Lake."""
+"""The lake: layout + store + a listing cache. Tasks only ever talk to a Lake (one per
+root per process, held by pipeline.runtime)."""
 
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 
@@ -65,6 +65,11 @@ class Lake:
     def read_table(self, path: str) -> pa.Table:
         return read_parquet_bytes(self.store.read_bytes(path))
 
+    def read_metadata(self, path: str) -> dict[str, str]:
+        """A Parquet file's key-value metadata (ingested_at, final, ...)."""
+        schema = self.read_table(path).schema
+        return {k.decode(): v.decode() for k, v in (schema.metadata or {}).items()}
+
     def write_raw(self, path: str, body: str) -> int:
         return self.write_bytes(path, gzip_text(body))
 
@@ -82,25 +87,14 @@ class Lake:
 
     def delete(self, path: str) -> None:
         self.store.delete(path)
-        self._known.discard(path)
+        with self._lock:
+            self._known.discard(path)
+            for _, paths in self._listings.values():
+                paths.discard(path)
 
-
-_lakes: dict[str, Lake] = {}
-
-
-def lake_at(root: str) -> Lake:
-    """One Lake per root per process, so its listing cache is shared by every task."""
-    if root not in _lakes:
-        _lakes[root] = Lake(root)
-    return _lakes[root]
-
-
-def _forget_inherited_listings() -> None:
-    # A task process forked by Luigi's worker must not answer "missing" from listings its
-    # parent made before other workers wrote those files.
-    for lake in _lakes.values():
-        lake._lock = threading.Lock()  # the parent's lock may have been held at fork time
-        lake.forget_listings()
-
-
-os.register_at_fork(after_in_child=_forget_inherited_listings)
+    def supersede(self, path: str, run_id: str) -> str:
+        """Keep a file that is about to be replaced: it moves to superseded/<run id>/."""
+        kept = self.layout.superseded(path, run_id)
+        self.write_bytes(kept, self.store.read_bytes(path))
+        self.delete(path)
+        return kept

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 RAW = "raw"
 STATE = "backfill-state"
 REPORTS = "data-quality/validation-reports"
+SUPERSEDED = "superseded"
 SCHEMA_VERSION = "1"
 
 
@@ -18,15 +19,18 @@ SCHEMA_VERSION = "1"
 class Layout:
     root: str  # a folder or s3://bucket/prefix, without a trailing slash
 
-    def _join(self, *parts: object) -> str:
-        return "/".join([self.root, *(str(p) for p in parts)])
-
     def relative(self, path: str) -> str:
         return path[len(self.root) + 1 :]
 
     @staticmethod
-    def partition(season: str, month: int | None = None) -> str:
+    def partition(season: str | None, month: int | None = None) -> str:
+        """season=S[/month=M]; empty for lake-wide data (a player's bio, whatever season)."""
+        if season is None:
+            return ""
         return f"season={season}" if month is None else f"season={season}/month={month}"
+
+    def _join(self, *parts: object) -> str:
+        return "/".join([self.root, *(str(p) for p in parts if p != "")])
 
     def table_prefix(self, table: str, season: str) -> str:
         return self._join(table, self.partition(season))
@@ -41,12 +45,24 @@ class Layout:
         return self._join(RAW, endpoint_key, self.partition(season, month), f"{key}.json.gz")
 
     def game_index(self, season: str) -> str:
+        """The season's current game index (replaced by each refresh while in progress)."""
         return self._join("games", self.partition(season), "games.parquet")
+
+    def game_index_snapshot(self, season: str, as_of: str) -> str:
+        """The index as one discovery saw it: kept, one per run of a season in progress."""
+        return self._join(STATE, "game-index", self.partition(season), f"{as_of}.parquet")
+
+    def game_log_check(self, season: str) -> str:
+        return self._join(STATE, "game-log-check", self.partition(season), "check.json")
+
+    def superseded(self, path: str, run_id: str) -> str:
+        """Where a replaced file is kept: superseded/<run id>/<its path in the lake>."""
+        return self._join(SUPERSEDED, run_id, self.relative(path))
 
     def dead_letter_prefix(self, season: str) -> str:
         return self._join(STATE, "dead-letters", self.partition(season))
 
-    def dead_letter(self, season: str, endpoint_key: str, key: str) -> str:
+    def dead_letter(self, season: str | None, endpoint_key: str, key: str) -> str:
         return "/".join([self.dead_letter_prefix(season), endpoint_key, f"{key}.json"])
 
     def state_file(self, kind: str, season: str, name: str) -> str:

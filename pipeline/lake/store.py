@@ -120,9 +120,10 @@ def _write_named(folder: str, path: str, data: bytes) -> None:
 
 @cache
 def _s3_store():
-    from pipeline.lake.s3 import S3Store
+    from pipeline import runtime
+    from pipeline.lake.s3.store import S3Store
 
-    return S3Store()
+    return S3Store(lambda: runtime.current().s3_client())
 
 
 def store_for(root: str):

@@ -8,7 +8,12 @@ import luigi.format
 
 def make_target(path: str) -> luigi.Target:
     if path.startswith("s3://"):
-        from pipeline.lake.s3 import s3_target
+        from luigi.contrib.s3 import S3Target
 
-        return s3_target(path)
+        from pipeline import runtime
+
+        # Binary (format=Nop), as Parquet needs; one luigi client per process for all targets.
+        return S3Target(
+            path, format=luigi.format.Nop, client=runtime.current().s3_client().luigi_client
+        )
     return luigi.LocalTarget(path, format=luigi.format.Nop)

@@ -139,10 +139,6 @@ class NbaClient:
     def from_config(cls) -> NbaClient:
         settings = config.nba()
         url = config.base_url()
-        quiet = None
-        if settings.quiet_hours:
-            start, end = (int(h) for h in str(settings.quiet_hours).split("-"))
-            quiet = (start, end)
         egresses = egress.configured()
         limiter = SharedRateLimiter(
             config.rate_limit_seconds(),
@@ -156,7 +152,7 @@ class NbaClient:
                 probe_seconds=2 * settings.timeout_seconds + 5,
             ),
             pause_on_server_error=settings.server_error_pause_seconds,
-            quiet_hours=quiet,
+            quiet_hours=config.quiet_hours(),
             quiet_multiplier=settings.quiet_multiplier,
             jitter_fraction=settings.jitter_fraction,
         )
@@ -249,7 +245,7 @@ class NbaClient:
         body = response.get_response()
         try:
             tables = parse.parse(endpoint, body)
-            parse.check_identity(endpoint, kwargs, tables)
+            parse.check_identity(endpoint, kwargs, tables, body)
         except PipelineError:
             self.limiter.on_answer(way.name)  # the egress works; the body is another matter
             raise
@@ -309,14 +305,3 @@ class NbaClient:
             extra={"event_type": "retry", "endpoint": endpoint.key, "error_type": error_type},
         )
         observe.record({"event_type": "retry", "endpoint": endpoint.key, "error_type": error_type})
-
-
-_clients: dict[int, NbaClient] = {}
-
-
-def client() -> NbaClient:
-    """The process's client, built from configuration on first use."""
-    pid = os.getpid()
-    if pid not in _clients:
-        _clients[pid] = NbaClient.from_config()
-    return _clients[pid]

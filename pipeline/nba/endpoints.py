@@ -10,14 +10,24 @@ from dataclasses import dataclass, field
 
 from nba_api.stats.endpoints import (
     boxscoreadvancedv3,
+    boxscorefourfactorsv3,
+    boxscoremiscv3,
+    boxscorescoringv3,
     boxscoresummaryv3,
     boxscoretraditionalv3,
+    boxscoreusagev3,
     commonplayerinfo,
     commonteamroster,
     leaguegamefinder,
+    leaguegamelog,
     playbyplayv3,
+    playerindex,
     teaminfocommon,
 )
+
+# In an endpoint's identity: the request's parameters as a legacy body echoes them
+# ("parameters": {"Season": "2024-25", ...}), for bodies whose rows do not say.
+PARAMETERS = "parameters"
 
 # Reliable play-by-play (and game summaries) start with 1996-97; older seasons land box
 # scores only (../shared/docs/nba-api-notes.md).
@@ -32,14 +42,17 @@ class Endpoint:
     scope: str  # "game", "player", "team" or "season": what one request covers
     tables: dict[str, str]  # nba_api dataset name -> lake table name
     required: tuple[str, ...] = ()  # datasets that must have rows, or the body is empty
-    group: str = ""  # the older CLI's on/off switch this endpoint belongs to
+    group: str = ""  # the dataset switch this endpoint belongs to (--no-<group>)
+    optional: bool = False  # off unless switched on (--<group>)
     first_season_year: int = 1946
     extra_params: dict = field(default_factory=dict)
     key_param: str = "game_id"  # the nba_api argument that takes the item's key
     season_param: str | None = None  # the nba_api argument that takes the season, if any
+    lake_wide: bool = False  # one file per key for the whole lake, not one per season
     # What a body says it is: (dataset, column, nba_api argument). Every row's column must
     # hold the request's value (seasons compare by their first year: 2024-25, 2024, 22024),
-    # or the body is another one's (parse.check_identity; validation reads the same).
+    # or the body is another one's (parse.check_identity; validation reads the same). The
+    # dataset PARAMETERS is the request's parameters as a legacy body echoes them.
     identity: tuple[tuple[str, str, str], ...] = ()
 
     def nba_kwargs(self, **ids) -> dict:
@@ -48,7 +61,7 @@ class Endpoint:
 
     def item_kwargs(self, key: str, season: str) -> dict:
         """nba_api arguments for one item (a game, player or team) of a season."""
-        ids = {self.key_param: key}
+        ids = {self.key_param: key} if self.key_param else {}
         if self.season_param:
             ids[self.season_param] = season
         return self.nba_kwargs(**ids)
@@ -81,6 +94,55 @@ BOX_ADVANCED = Endpoint(
     tables={"PlayerStats": "box_advanced_players", "TeamStats": "box_advanced_teams"},
     required=("PlayerStats", "TeamStats"),
     group="box_scores",
+    identity=(("PlayerStats", "gameId", "game_id"), ("TeamStats", "gameId", "game_id")),
+)
+
+# Optional box scores that users of other tools collect: off unless switched on.
+BOX_FOUR_FACTORS = Endpoint(
+    key="box_four_factors",
+    api_name="boxscorefourfactorsv3",
+    nba_class=boxscorefourfactorsv3.BoxScoreFourFactorsV3,
+    scope="game",
+    tables={"PlayerStats": "box_four_factors_players", "TeamStats": "box_four_factors_teams"},
+    required=("PlayerStats", "TeamStats"),
+    group="box_four_factors",
+    optional=True,
+    identity=(("PlayerStats", "gameId", "game_id"), ("TeamStats", "gameId", "game_id")),
+)
+
+BOX_MISC = Endpoint(
+    key="box_misc",
+    api_name="boxscoremiscv3",
+    nba_class=boxscoremiscv3.BoxScoreMiscV3,
+    scope="game",
+    tables={"PlayerStats": "box_misc_players", "TeamStats": "box_misc_teams"},
+    required=("PlayerStats", "TeamStats"),
+    group="box_misc",
+    optional=True,
+    identity=(("PlayerStats", "gameId", "game_id"), ("TeamStats", "gameId", "game_id")),
+)
+
+BOX_SCORING = Endpoint(
+    key="box_scoring",
+    api_name="boxscorescoringv3",
+    nba_class=boxscorescoringv3.BoxScoreScoringV3,
+    scope="game",
+    tables={"PlayerStats": "box_scoring_players", "TeamStats": "box_scoring_teams"},
+    required=("PlayerStats", "TeamStats"),
+    group="box_scoring",
+    optional=True,
+    identity=(("PlayerStats", "gameId", "game_id"), ("TeamStats", "gameId", "game_id")),
+)
+
+BOX_USAGE = Endpoint(
+    key="box_usage",
+    api_name="boxscoreusagev3",
+    nba_class=boxscoreusagev3.BoxScoreUsageV3,
+    scope="game",
+    tables={"PlayerStats": "box_usage_players", "TeamStats": "box_usage_teams"},
+    required=("PlayerStats", "TeamStats"),
+    group="box_usage",
+    optional=True,
     identity=(("PlayerStats", "gameId", "game_id"), ("TeamStats", "gameId", "game_id")),
 )
 
@@ -135,6 +197,8 @@ PLAYER_INFO = Endpoint(
     required=("CommonPlayerInfo",),
     group="player_info",
     key_param="player_id",
+    # No season argument: a bio is the same whatever season asks, so it is fetched once.
+    lake_wide=True,
     identity=(
         ("CommonPlayerInfo", "PERSON_ID", "player_id"),
         ("PlayerHeadlineStats", "PLAYER_ID", "player_id"),
@@ -176,6 +240,57 @@ TEAM_ROSTER = Endpoint(
     ),
 )
 
+# Season-level answers, one request per season (type). The game logs check every stored
+# box score of the season (pipeline/gamelog.py); PlayerIndex gives each player's team,
+# jersey, position, height, weight, college, country and draft for that season.
+GAME_LOG_PLAYERS = Endpoint(
+    key="game_log_players",
+    api_name="leaguegamelog",
+    nba_class=leaguegamelog.LeagueGameLog,
+    scope="season",
+    tables={"LeagueGameLog": "game_log_players"},
+    group="box_scores",
+    key_param="season_type_all_star",
+    season_param="season",
+    extra_params={"player_or_team_abbreviation": "P", "league_id": "00"},
+    identity=(
+        ("LeagueGameLog", "SEASON_ID", "season"),
+        (PARAMETERS, "Season", "season"),
+        (PARAMETERS, "SeasonType", "season_type_all_star"),
+    ),
+)
+
+GAME_LOG_TEAMS = Endpoint(
+    key="game_log_teams",
+    api_name="leaguegamelog",
+    nba_class=leaguegamelog.LeagueGameLog,
+    scope="season",
+    tables={"LeagueGameLog": "game_log_teams"},
+    group="box_scores",
+    key_param="season_type_all_star",
+    season_param="season",
+    extra_params={"player_or_team_abbreviation": "T", "league_id": "00"},
+    identity=(
+        ("LeagueGameLog", "SEASON_ID", "season"),
+        (PARAMETERS, "Season", "season"),
+        (PARAMETERS, "SeasonType", "season_type_all_star"),
+    ),
+)
+
+PLAYER_INDEX = Endpoint(
+    key="player_index",
+    api_name="playerindex",
+    nba_class=playerindex.PlayerIndex,
+    scope="season",
+    tables={"PlayerIndex": "player_index"},
+    required=("PlayerIndex",),
+    group="player_info",
+    key_param="",
+    season_param="season",
+    extra_params={"league_id": "00"},
+    identity=((PARAMETERS, "Season", "season"),),  # its rows do not name the season
+)
+
 # Discovery: called once per season type, not per game.
 GAME_FINDER = Endpoint(
     key="game_finder",
@@ -184,15 +299,36 @@ GAME_FINDER = Endpoint(
     scope="season",
     tables={"LeagueGameFinderResults": "game_finder"},
     extra_params={"player_or_team_abbreviation": "T", "league_id_nullable": "00"},
-    identity=(("LeagueGameFinderResults", "SEASON_ID", "season_nullable"),),
+    identity=(
+        ("LeagueGameFinderResults", "SEASON_ID", "season_nullable"),
+        (PARAMETERS, "SeasonType", "season_type_nullable"),
+    ),
 )
 
 
-GAME_ENDPOINTS: tuple[Endpoint, ...] = (BOX_TRADITIONAL, BOX_ADVANCED, PLAY_BY_PLAY, GAME_SUMMARY)
+GAME_ENDPOINTS: tuple[Endpoint, ...] = (
+    BOX_TRADITIONAL,
+    BOX_ADVANCED,
+    PLAY_BY_PLAY,
+    GAME_SUMMARY,
+    BOX_FOUR_FACTORS,
+    BOX_MISC,
+    BOX_SCORING,
+    BOX_USAGE,
+)
 ENTITY_ENDPOINTS: tuple[Endpoint, ...] = (PLAYER_INFO, TEAM_INFO, TEAM_ROSTER)
-ALL: dict[str, Endpoint] = {e.key: e for e in (*GAME_ENDPOINTS, *ENTITY_ENDPOINTS, GAME_FINDER)}
-# The switches the older CLI offered, and which endpoints each one turns off.
-GROUPS = ("box_scores", "play_by_play", "game_summary", "player_info", "team_info")
+SEASON_ENDPOINTS: tuple[Endpoint, ...] = (PLAYER_INDEX, GAME_LOG_PLAYERS, GAME_LOG_TEAMS)
+ALL: dict[str, Endpoint] = {
+    e.key: e for e in (*GAME_ENDPOINTS, *ENTITY_ENDPOINTS, *SEASON_ENDPOINTS, GAME_FINDER)
+}
+# The dataset switches, in catalogue order: each group of endpoints is on by default
+# (switched off with --no-<group>) or, if its endpoints are optional, off unless --<group>.
+GROUPS: tuple[str, ...] = tuple(
+    dict.fromkeys(e.group for e in (*GAME_ENDPOINTS, *ENTITY_ENDPOINTS))
+)
+OPTIONAL_GROUPS: frozenset[str] = frozenset(
+    g for g in GROUPS if all(e.optional for e in ALL.values() if e.group == g)
+)
 
 # stats.nba.com's names for the season types we cover, in discovery order. The NBA Cup
 # final (006) is reached with "IST"; the other Cup games are regular-season games.
@@ -211,8 +347,9 @@ def get(key: str) -> Endpoint:
     return ALL[key]
 
 
-def endpoints_for(season_year: int, groups_off: frozenset[str] = frozenset()) -> list[Endpoint]:
-    """The per-game endpoints that apply to a season, less the groups switched off."""
+def endpoints_for(season_year: int, groups_off: frozenset[str] = OPTIONAL_GROUPS) -> list[Endpoint]:
+    """The per-game endpoints that apply to a season, less the groups switched off (by
+    default, the optional ones)."""
     return [
         e
         for e in GAME_ENDPOINTS

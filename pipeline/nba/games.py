@@ -25,8 +25,13 @@ INDEX_SCHEMA = pa.schema(
         ("away_team_id", pa.int64()),
         ("away_team", pa.string()),
         ("status", pa.string()),
+        ("winner_team_id", pa.int64()),
     ]
 )
+FINAL, LIVE = "final", "live"
+# The Finals are round 4 of the playoffs: 004 (playoffs) YY 00 4 (round) S G, first to 4 wins.
+FINALS_ROUND = "4"
+WINS_TO_TAKE_A_SERIES = 4
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,8 @@ class Game:
     month: int
     home_team_id: int
     away_team_id: int
-    status: str = "final"
+    status: str = FINAL
+    winner_team_id: int | None = None
 
 
 def season_type_of(game_id: str) -> str:
@@ -46,7 +52,9 @@ def season_type_of(game_id: str) -> str:
 
 
 def index_from_finder(season: str, finder_rows: list[dict]) -> pa.Table:
-    """One row per game from LeagueGameFinder's team rows; games missing a side are kept."""
+    """One row per game from LeagueGameFinder's team rows; games missing a side are kept.
+
+    LeagueGameFinder lists games once they start; WL stays empty until a game is final."""
     games: dict[str, dict] = {}
     for row in finder_rows:
         game_id = row["GAME_ID"]
@@ -62,13 +70,17 @@ def index_from_finder(season: str, finder_rows: list[dict]) -> pa.Table:
                 "home_team": None,
                 "away_team_id": None,
                 "away_team": None,
-                # LeagueGameFinder lists only games that have been played.
-                "status": "final",
+                "status": FINAL,
+                "winner_team_id": None,
             },
         )
         side = "away" if " @ " in row["MATCHUP"] else "home"
         game[f"{side}_team_id"] = row["TEAM_ID"]
         game[f"{side}_team"] = row["TEAM_ABBREVIATION"]
+        if not row.get("WL"):
+            game["status"] = LIVE
+        elif row["WL"] == "W":
+            game["winner_team_id"] = row["TEAM_ID"]
     ordered = sorted(games.values(), key=lambda g: (g["game_date"], g["game_id"]))
     return pa.Table.from_pylist(ordered, schema=INDEX_SCHEMA)
 
@@ -84,9 +96,19 @@ def games_from_index(index: pa.Table) -> list[Game]:
             home_team_id=r["home_team_id"],
             away_team_id=r["away_team_id"],
             status=r["status"],
+            winner_team_id=r.get("winner_team_id"),
         )
         for r in index.to_pylist()
     ]
+
+
+def season_over(games: list[Game]) -> bool:
+    """True once the Finals are decided: a team has won four final games of round 4."""
+    wins: dict[int, int] = {}
+    for g in games:
+        if g.game_id.startswith("004") and g.game_id[7] == FINALS_ROUND and g.status == FINAL:
+            wins[g.winner_team_id] = wins.get(g.winner_team_id, 0) + 1
+    return max(wins.values(), default=0) >= WINS_TO_TAKE_A_SERIES
 
 
 def select_games(
@@ -102,7 +124,7 @@ def select_games(
         g
         for g in games
         if g.season_type in season_types
-        and g.status == "final"
+        and g.status == FINAL
         and (start is None or g.game_date >= start.isoformat())
         and (end is None or g.game_date <= end.isoformat())
     ]

@@ -34,7 +34,7 @@ Design
     spacing grants by interval * (1 + f) keeps any window of max(1 s, interval) at the server
     within the rate while the jitter stays under f times that window.
     Each process opens its own connection lazily; every limiter closes it before a fork
-    (``os.register_at_fork``), since SQLite must not have the file open across fork().
+    (``pipeline.runtime``'s fork hook), since SQLite must not have the file open across fork().
     The cost is one short transaction per request (well under a millisecond); waiting
     processes all wake at the same ready time and the losers simply sleep again.
 
@@ -109,12 +109,10 @@ _limiters: weakref.WeakSet[SharedRateLimiter] = weakref.WeakSet()
 _connections_from_parent: list[sqlite3.Connection] = []
 
 
-def _close_connections_before_fork() -> None:
+def close_connections() -> None:
+    """Close every limiter's connection; pipeline.runtime calls this before any fork."""
     for limiter in list(_limiters):
         limiter._close()
-
-
-os.register_at_fork(before=_close_connections_before_fork)
 
 
 @dataclass

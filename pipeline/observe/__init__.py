@@ -1,10 +1,10 @@
 """Watching a run: structured logs, run events, progress line, run summary, one alert.
 
 Hooks the tasks call (kept tiny so tasks stay thin):
-- start_run(season_task): in the process that launched the run (once): id, logging.
+- start_run(coverage): in the process that launched the run (once): id, logging.
 - track_run(): once Luigi works on the run: progress line, summary and alert at exit.
 - record(event): one unit of work finished (any process, any worker).
-- report_progress(task, state): from SeasonBackfill.run, to the scheduler (two requests).
+- report_progress(task, counts): from SeasonBackfill.run, to the scheduler (two requests).
 
 The launcher makes the run id and exports it (BACKFILL_RUN_ID, BACKFILL_EVENTS_PATH) so
 forked workers log and record under it; at exit it writes the summary and sends the alert.
@@ -21,12 +21,16 @@ import secrets
 import sys
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 # Importing alerts and logs registers their luigi.Config sections ([alerts], [log]) and so
 # the --alerts-* and --log-format flags.
 from pipeline.observe import alerts as alerting
 from pipeline.observe import events
 from pipeline.observe.logs import RUN_ID_ENV, SEASON_ENV, current_format, setup_logging
+
+if TYPE_CHECKING:
+    from pipeline.work import Coverage
 
 __all__ = ["record", "report_progress", "run_id", "start_run", "track_run"]
 
@@ -36,7 +40,7 @@ logger = logging.getLogger("pipeline.observe")
 @dataclass
 class Run:
     run_id: str
-    season_task: object
+    coverage: Coverage
     events_path: str
     started: float = field(default_factory=time.time)
     pid: int = field(default_factory=os.getpid)
@@ -58,11 +62,12 @@ def run_id() -> str | None:
     return os.environ.get(RUN_ID_ENV)
 
 
-def start_run(season_task) -> Run | None:
-    """Called by SeasonBackfill.__init__ in the launching process. Idempotent per process."""
+def start_run(coverage: Coverage, dry_run: bool = False) -> Run | None:
+    """Called when the run's task is built, in the launching process. Idempotent per
+    process: a range's seasons join the range's run."""
     global _run
     setup_logging()
-    if getattr(season_task, "dry_run", False):
+    if dry_run:
         return None  # a dry run writes nothing: no events, no summary, no alert
     if _run is not None:
         return _run
@@ -71,13 +76,11 @@ def start_run(season_task) -> Run | None:
     path = events.events_path(rid)
     path.parent.mkdir(parents=True, exist_ok=True)
     os.environ[RUN_ID_ENV] = rid
-    os.environ[SEASON_ENV] = season_task.season
+    os.environ[SEASON_ENV] = coverage.label
     os.environ[events.EVENTS_ENV] = str(path)
-    _run = Run(rid, season_task, str(path))
-    record({"event_type": "run_started", "task_id": season_task.task_id})
-    logger.info(
-        "run %s started for %s", rid, season_task.task_id, extra={"event_type": "run_started"}
-    )
+    _run = Run(rid, coverage, str(path))
+    record({"event_type": "run_started", "task_id": coverage.task_id})
+    logger.info("run %s started for %s", rid, coverage.task_id, extra={"event_type": "run_started"})
     return _run
 
 
@@ -105,11 +108,10 @@ def record(event: dict) -> None:
         logger.warning("could not record event: %s", exc, extra={"event_type": "observe_error"})
 
 
-def report_progress(task, state: dict) -> None:
+def report_progress(task, counts: dict) -> None:
     """Tell the scheduler how far the season is, from SeasonBackfill.run (the only place
     Luigi lets a task do so). Each call is two scheduler requests, so call it per round."""
-    done, dead = len(state.get("done", ())), len(state.get("dead_letter", ()))
-    missing = len(state.get("missing", ()))
+    done, dead, missing = counts["done"], counts["dead_letter"], counts["missing"]
     total = done + dead + missing
     record({"event_type": "planned", "done": done, "missing": missing, "dead_letter": dead})
     percent = round(100 * (done + dead) / total) if total else 100

@@ -8,31 +8,11 @@ import smtplib
 import urllib.request
 from email.message import EmailMessage
 
-import luigi
-
-from pipeline.config import env
+from pipeline.config import alerts
 from pipeline.observe.redact import add_secret, redact
 
 log = logging.getLogger("pipeline.observe.alerts")
 TIMEOUT_SECONDS = 10
-
-
-class alerts(luigi.Config):  # noqa: N801 - the section is [alerts]
-    webhook_url = luigi.OptionalParameter(
-        default=env("ALERT_WEBHOOK_URL"), description="env ALERT_WEBHOOK_URL"
-    )
-    smtp_host = luigi.OptionalParameter(default=env("ALERT_SMTP_HOST"))
-    smtp_port = luigi.IntParameter(default=int(env("ALERT_SMTP_PORT", 25)))
-    smtp_from = luigi.Parameter(default=env("ALERT_SMTP_FROM", "nba-backfill@localhost"))
-    smtp_to = luigi.OptionalParameter(default=env("ALERT_SMTP_TO"), description="comma-separated")
-    smtp_user = luigi.OptionalParameter(default=env("ALERT_SMTP_USER"))
-    smtp_password = luigi.OptionalParameter(default=env("ALERT_SMTP_PASSWORD"))
-    smtp_starttls = luigi.BoolParameter(
-        default=str(env("ALERT_SMTP_STARTTLS", "")).lower() in ("1", "true", "yes")
-    )
-    only_on_failure = luigi.BoolParameter(
-        default=str(env("ALERT_ONLY_ON_FAILURE", "")).lower() in ("1", "true", "yes")
-    )
 
 
 def settings() -> alerts:

@@ -13,7 +13,8 @@ import sys
 import luigi
 from pythonjsonlogger.json import JsonFormatter
 
-from pipeline.config import env
+from pipeline import config
+from pipeline.config import log
 from pipeline.observe.redact import redact, redact_value
 
 RUN_ID_ENV = "BACKFILL_RUN_ID"
@@ -31,14 +32,6 @@ ITEM_FIELDS = (
     "rows",
     "error_type",
 )
-
-
-class log(luigi.Config):  # noqa: N801 - the section [log] gives the flag --log-format
-    format = luigi.ChoiceParameter(
-        choices=["text", "json"],
-        default=env("LOG_FORMAT", "text"),
-        description="text or json log lines on stderr (env LOG_FORMAT)",
-    )
 
 
 class RunContext(logging.Filter):
@@ -118,8 +111,7 @@ def setup_logging(fmt: str | None = None) -> bool:
             RedactingTextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
         )
     root.addHandler(handler)
-    # Not --log-level: that flag is Luigi's own and defaults to DEBUG.
-    root.setLevel(str(env("LOG_LEVEL", "INFO")).upper())
+    root.setLevel(config.log_level())
     # Luigi's lines reach our handler through the root logger, not a handler of its own.
     InterfaceLogging._configured = True
     for name in ("luigi", "luigi-interface"):

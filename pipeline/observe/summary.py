@@ -10,7 +10,7 @@ import os
 
 import luigi
 
-from pipeline import config
+from pipeline import config, runtime
 from pipeline.observe.redact import redact_mapping
 
 log = logging.getLogger("pipeline.observe.summary")
@@ -49,15 +49,13 @@ def iso(timestamp: float) -> str:
     return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def config_snapshot(season_task) -> dict:
+def config_snapshot(coverage) -> dict:
     parser = luigi.configuration.get_config()
     sections = {}
     for name in CONFIG_SECTIONS:
         if parser.has_section(name):
             sections[name] = redact_mapping(dict(parser.items(name)))
-    from pipeline.observe.alerts import alerts
-
-    conf = alerts()
+    conf = config.alerts()
     sections["alerts"] = redact_mapping(
         {
             "webhook_url": conf.webhook_url,
@@ -70,7 +68,7 @@ def config_snapshot(season_task) -> dict:
         }
     )
     return {
-        "task": redact_mapping(season_task.to_str_params()),
+        "task": redact_mapping(coverage.params),
         "effective": {
             "lake_root": config.lake_root(),
             "base_url": config.base_url(),
@@ -118,44 +116,28 @@ def count_events(events: list[dict]) -> dict:
         "bytes_stored": totals["bytes_stored"],
         "rows": totals["rows"],
         "failures_by_class": {k: dict(v) for k, v in failures.items() if v},
+        "corrected_games": sorted(
+            {str(e["game_id"]) for e in events if e.get("event_type") == "corrected"}
+        ),
     }
 
 
-def seasons_of(run_task) -> list:
-    """The SeasonBackfill tasks a run covers: itself, or each season of a SeasonRange."""
-    return run_task.season_tasks() if hasattr(run_task, "season_tasks") else [run_task]
-
-
-def lake_state(run_task) -> dict:
+def lake_state(coverage) -> dict:
     """Where the run's selection stands now, from listings, summed over its seasons."""
-    states = [season_state(task) for task in seasons_of(run_task)]
-    if not all(state["game_index"] for state in states):
+    lake = runtime.lake()
+    lake.forget_listings()
+    seasons = coverage.seasons(lake)
+    if not all(work.has_index() for work in seasons):
         return {"game_index": False}
+    counts = [work.state(work.known_work()).counts() for work in seasons]
     return {
         "game_index": True,
-        **{key: sum(state[key] for state in states) for key in ("done", "missing", "dead_letter")},
+        **{key: sum(c[key] for c in counts) for key in ("done", "missing", "dead_letter")},
     }
-
-
-def season_state(season_task) -> dict:
-    from pipeline.tasks.common import current_lake
-
-    lake = current_lake()
-    lake.forget_listings()
-    if not lake.exists(lake.layout.game_index(season_task.season)):
-        return {"game_index": False}
-    task = season_task
-    work = task.game_work() + task.team_work()
-    players = task.players_task()
-    if players is not None and players.complete():
-        work += task.player_work(players)
-    return {"game_index": True, **{k: len(v) for k, v in task.state(work).items()}}
 
 
 def dead_letters(seasons: list[str]) -> dict:
-    from pipeline.tasks.common import current_lake
-
-    lake = current_lake()
+    lake = runtime.lake()
     paths = sorted(
         path
         for season in seasons
@@ -190,18 +172,18 @@ def build(run, ended: float) -> dict:
     duration = max(ended - run.started, 1e-6)
     summary = {
         "run_id": run.run_id,
-        "season": run.season_task.season,
-        "task_id": run.season_task.task_id,
+        "season": run.coverage.label,
+        "task_id": run.coverage.task_id,
         "started_at": iso(run.started),
         "ended_at": iso(ended),
         "duration_s": round(duration, 3),
     }
     try:
-        state = lake_state(run.season_task)
+        state = lake_state(run.coverage)
     except Exception as exc:  # the summary must still be written
         state = {"game_index": None, "error": f"{type(exc).__name__}: {exc}"}
     try:
-        ledger = dead_letters([task.season for task in seasons_of(run.season_task)])
+        ledger = dead_letters([scope.season for scope in run.coverage.scopes])
     except Exception as exc:
         ledger = {"total": None, "error": f"{type(exc).__name__}: {exc}"}
     summary.update(
@@ -217,8 +199,9 @@ def build(run, ended: float) -> dict:
         bytes_stored=counted["bytes_stored"],
         rows=counted["rows"],
         failures_by_class=counted["failures_by_class"],
+        corrected_games=counted["corrected_games"],
         dead_letters=ledger,
-        config=config_snapshot(run.season_task),
+        config=config_snapshot(run.coverage),
     )
     return summary
 
@@ -241,6 +224,12 @@ def short_text(summary: dict) -> str:
         )
     elif state.get("game_index") is False:
         lines.append("  lake now: no game index (discovery did not finish)")
+    if summary.get("corrected_games"):
+        corrected = summary["corrected_games"]
+        lines.append(
+            f"  stat corrections: {len(corrected)} game(s) fetched again, previous files kept "
+            f"under superseded/: {', '.join(corrected[:10])}"
+        )
     for kind, classes in summary["failures_by_class"].items():
         lines.append(f"  {kind}: " + ", ".join(f"{k} x{v}" for k, v in sorted(classes.items())))
     if summary.get("summary_path"):
@@ -249,9 +238,7 @@ def short_text(summary: dict) -> str:
 
 
 def write(summary: dict) -> str:
-    from pipeline.tasks.common import current_lake
-
-    lake = current_lake()
+    lake = runtime.lake()
     path = lake.layout.run_summary(summary["run_id"])
     summary["summary_path"] = path
     lake.write_json(path, summary)

@@ -123,7 +123,7 @@ class DeadLetters:
         )
 
 
-def keys_in(lake: Lake, table: str, season: str) -> set[str]:
+def keys_in(lake: Lake, table: str, season: str | None) -> set[str]:
     """The keys (file stems) of a season-level table such as players/ or teams/."""
     return {
         stem(p)

@@ -91,6 +91,7 @@ def validate_season(
         ),
         "rules": {rule: {"weight": w, "description": d} for rule, (w, d) in rules.RULES.items()},
         "entity_checks": entity_checks,
+        "game_log_check": _game_log_check(lake, season),
         "completeness": {
             "by_month_dataset": by_month,
             "not_yet_played": [g.game_id for g in chosen if g.status != "final"],
@@ -208,13 +209,21 @@ def _check_across(findings: Findings, frames: dict, played: dict[str, Game]) -> 
         checks.check_line_score(findings, lines, teams, with_teams & with_lines)
 
 
+def _game_log_check(lake: Lake, season: str) -> dict | None:
+    """The last check of the season against its game logs: corrected games, and the
+    values that still differ (pipeline.work writes it)."""
+    path = lake.layout.game_log_check(season)
+    return lake.read_json(path) if lake.exists(path) else None
+
+
 def _check_entities(
     findings: Findings, lake: Lake, season: str, frames: dict, played: dict[str, Game]
 ) -> dict:
     """Issue #8: box-score players have a bio, games' teams have team info. Each check runs
     only when its table was landed for the season (--no-player-info / --no-team-info)."""
     report = {}
-    players = keys_in(lake, "players", season)
+    bios = catalogue.PLAYER_INFO
+    players = keys_in(lake, bios.tables["CommonPlayerInfo"], None if bios.lake_wide else season)
     if not players:
         report["players"] = {"status": "skipped", "reason": "no players/ files for the season"}
     elif "box_traditional_players" not in frames:

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import re
 import signal
 import sys
 
 from .server import SimServer
+
+
+def parse_corrections(specs: list[str]) -> dict[str, dt.date]:
+    """["0022400100@2025-01-20", ...] -> {"0022400100": date(2025, 1, 20), ...}"""
+    corrections = {}
+    for spec in specs:
+        game_id, _, day = spec.partition("@")
+        if not re.fullmatch(r"\d{10}", game_id):
+            raise ValueError(f"--correction {spec!r}: expected GAME_ID@YYYY-MM-DD")
+        corrections[game_id] = dt.date.fromisoformat(day)  # ValueError when malformed
+    return corrections
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,8 +35,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--throttle", default=None, help="N/W: hang beyond N requests in W s")
     parser.add_argument("--hang-seconds", type=float, default=5.0)
     parser.add_argument("--retry-after", type=int, default=1, help="Retry-After of 429s")
+    parser.add_argument(
+        "--correction",
+        action="append",
+        default=[],
+        metavar="GAME_ID@YYYY-MM-DD",
+        help="from that --today on, the game's box scores carry a stat correction (repeatable)",
+    )
     args = parser.parse_args(argv)
     try:
+        corrections = parse_corrections(args.correction)
         sim = SimServer(
             host=args.host,
             port=args.port,
@@ -36,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             throttle=args.throttle,
             hang_seconds=args.hang_seconds,
             retry_after=args.retry_after,
+            corrections=corrections,
         )
     except ValueError as error:
         parser.error(str(error))

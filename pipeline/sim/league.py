@@ -20,7 +20,7 @@ from nba_api.stats.static import teams as static_teams
 
 REGULAR, PLAYIN, PLAYOFFS, CUP = "Regular Season", "PlayIn", "Playoffs", "IST"
 TYPE_CODE = {REGULAR: "2", PLAYIN: "5", PLAYOFFS: "4", CUP: "6"}
-STATUS_SCHEDULED, STATUS_FINAL = 1, 3
+STATUS_SCHEDULED, STATUS_LIVE, STATUS_FINAL = 1, 2, 3
 FIRST_SEASON = 1976  # 1976-77: first season after the ABA merger
 GAMES_PER_TEAM = 82
 ROSTER_SIZE = 15
@@ -129,6 +129,15 @@ class GameRecord:
     def is_final(self) -> bool:
         return self.status == STATUS_FINAL
 
+    @property
+    def is_live(self) -> bool:
+        return self.status == STATUS_LIVE
+
+    @property
+    def has_started(self) -> bool:
+        """Final or live: the API knows the game. Later games do not exist there yet."""
+        return self.status != STATUS_SCHEDULED
+
 
 def season_start_year(season: str) -> int:
     """'2024-25' -> 2024. Raises ValueError for anything else."""
@@ -173,28 +182,31 @@ PLAYERS = [
 PLAYERS_BY_ID = {p.person_id: p for p in PLAYERS}
 
 
-def _career_window(player: Player, current_year: int) -> tuple[int, int]:
-    """Rough seasons a player could have played in, guessed from the id scheme.
+def career_window(player: Player, current_year: int) -> tuple[int, int]:
+    """The first and last season a player can play in, guessed from the id scheme.
 
     stats.nba.com ids grew over time (legacy 76xxx-78xxx, then small ids in the 1990s,
     2xxxxx from about 2007, 16xxxxx from 2015), which is good enough to field plausible
-    historical rosters from real names.
+    historical rosters from real names. Rosters only draw a player inside his window, and
+    the bios (FROM_YEAR, TO_YEAR, draft year) are this window, so they agree.
     """
     pid = player.person_id
-    if player.is_active:
-        return (max(FIRST_SEASON, current_year - 15), current_year + 1)
+    if player.is_active:  # rosters from last season on are active players only
+        return (max(FIRST_SEASON, current_year - 1 - pid % 14), current_year + 1)
     if 76000 <= pid < 80000:
-        return (FIRST_SEASON, 1995)
-    if pid < 3000:
-        return (1985, 2008)
-    if pid < 200000:
-        return (2000, 2016)
-    if pid < 1626000:
-        return (2006, 2021)
-    return (2015, current_year)
+        first, last = FIRST_SEASON, 1995
+    elif pid < 3000:
+        first, last = 1985, 2008
+    elif pid < 200000:
+        first, last = 2000, 2016
+    elif pid < 1626000:
+        first, last = 2006, 2021
+    else:
+        first, last = 2015, current_year
+    return (first + pid % 3, last - pid % 2)
 
 
-def _current_year() -> int:
+def current_year() -> int:
     today = dt.date.today()
     return today.year if today.month >= 9 else today.year - 1
 
@@ -203,7 +215,7 @@ class League:
     """All seasons of one simulated league. ``League(seed).season("2024-25")``.
 
     ``today`` (a date, default the real current date) decides which games are final
-    (status 3) and which are still to be played (status 1).
+    (status 3, before today), live (status 2, today) and still to be played (status 1).
     """
 
     def __init__(self, seed: int = 0, today: dt.date | None = None):
@@ -214,7 +226,7 @@ class League:
 
     def season(self, season: str) -> Season:
         year = season_start_year(season)
-        if year < FIRST_SEASON or year > max(_current_year(), self.today.year) + 1:
+        if year < FIRST_SEASON or year > max(current_year(), self.today.year) + 1:
             raise KeyError(season)
         with self._lock:
             if season not in self._seasons:
@@ -258,9 +270,9 @@ class Season:
 
     # ----- rosters -------------------------------------------------------------------
     def _draw_rosters(self) -> dict[int, list[RosterSpot]]:
-        current = _current_year()
+        current = current_year()
         pool = [
-            p for p in PLAYERS if (w := _career_window(p, current))[0] <= self.start_year <= w[1]
+            p for p in PLAYERS if (w := career_window(p, current))[0] <= self.start_year <= w[1]
         ]
         if self.start_year >= current - 1:  # recent seasons: today's active players
             pool = [p for p in pool if p.is_active]
@@ -540,8 +552,12 @@ class Season:
         return (a, b) if self.standings[a][0] >= self.standings[b][0] else (b, a)
 
     def _apply_today(self, today: dt.date) -> None:
+        """Earlier games are final, today's are being played, later ones are scheduled."""
         for game in self.games:
-            game.status = STATUS_FINAL if game.date <= today else STATUS_SCHEDULED
+            if game.date < today:
+                game.status = STATUS_FINAL
+            else:
+                game.status = STATUS_LIVE if game.date == today else STATUS_SCHEDULED
 
     # ----- queries -------------------------------------------------------------------
     @cached_property

@@ -104,6 +104,10 @@ class _Handler(BaseHTTPRequestHandler):
             status, fault = self._serve(
                 endpoint, params, started, is_stats=len(parts) == 2 and parts[0] == "stats"
             )
+        except (BrokenPipeError, ConnectionResetError) as error:  # the client gave up first
+            status, fault = None, None  # it got no answer
+            entry["error"] = repr(error)
+            self.close_connection = True
         except Exception as error:  # never let one request take the server down
             status, fault = 500, None
             entry["error"] = repr(error)
@@ -214,13 +218,14 @@ class SimServer:
         hang_seconds: float = 5.0,
         fault_seed: int | None = None,
         retry_after: int = 1,
+        corrections: dict[str, dt.date | str] | None = None,
     ):
         if isinstance(today, str):
             today = dt.date.fromisoformat(today)
         self.host = host
         self.seed = seed
         self.league = League(seed, today)
-        self.responder = Responder(self.league)
+        self.responder = Responder(self.league, corrections=corrections)
         spec = faults if isinstance(faults, FaultSpec) else FaultSpec.parse(faults)
         self.faults = FaultDrawer(spec, seed if fault_seed is None else fault_seed)
         self.latency = Latency(latency_ms, seed)
@@ -265,7 +270,8 @@ class SimServer:
             self._httpd.shutdown()
             self._thread.join(timeout=5)
         self._httpd.server_close()
-        deadline = time.monotonic() + 1.0  # let woken requests write their log line
+        # Let woken requests write their log line (at once, unless the machine is busy).
+        deadline = time.monotonic() + 5.0
         while self._in_flight and time.monotonic() < deadline:
             time.sleep(0.01)
         for connection in list(self._connections):

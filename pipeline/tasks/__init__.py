@@ -1,1 +1,1 @@
-from pipeline.tasks import critical  # noqa: F401 - registers the stop-on-critical handler
+"""Thin Luigi tasks. A critical error stops the run: see critical.install()."""

@@ -1,28 +1,23 @@
-"""What every task shares: the lake from configuration and the season's game index."""
+"""What every task shares: a base class that reports bad input, and lake targets."""
 
 from __future__ import annotations
 
 import luigi
+from luigi.task_register import Register
 
-from pipeline import config
-from pipeline.lake import Lake, lake_at
-from pipeline.nba.games import Game, games_from_index
-
-_indexes: dict[tuple[str, str], dict[str, Game]] = {}
+from pipeline.errors import exit_on_bad_input
 
 
-def current_lake() -> Lake:
-    return lake_at(config.lake_root())
+class _ExitOnBadInput(Register):
+    # Luigi checks parameters and runs __init__ here, for the command line and for Python
+    # alike: bad input becomes its one line and exit code 2, before any request.
+    def __call__(cls, *args, **kwargs):
+        with exit_on_bad_input():
+            return super().__call__(*args, **kwargs)
 
 
-def season_games(lake: Lake, season: str) -> dict[str, Game]:
-    """The season's game index by game id, read once per process."""
-    key = (lake.root, season)
-    if key not in _indexes:
-        _indexes[key] = {
-            g.game_id: g for g in games_from_index(lake.read_table(lake.layout.game_index(season)))
-        }
-    return _indexes[key]
+class PipelineTask(luigi.Task, metaclass=_ExitOnBadInput):
+    """Base of our tasks."""
 
 
 def lake_target(path: str) -> luigi.Target:

@@ -1,45 +1,67 @@
 """Critical errors stop the whole run at once (issue 5).
 
-A CriticalError (storage denied, disk full, invalid configuration) fails every task the same
-way, so going on would only fail the rest of the season one task at a time. Luigi's worker
-stops asking for work on SIGUSR1 (`Worker.handle_interrupt`, installed unless
+A CriticalError (storage denied, disk full) fails every task the same way, so going on
+would only fail the rest of the season one task at a time. Luigi's worker stops asking for
+work on SIGUSR1 (`Worker.handle_interrupt`, installed unless
 `[worker] no_install_shutdown_handler`): it lets running tasks end, does not wait out
 keep-alive, and exits with `[retcode] task_failed`.
 
-Luigi fires the FAILURE event in the process that ran the task: the worker itself with
-`--workers 1`, a forked child with more. Either way the worker is the process that imported
-the pipeline (`luigi --module pipeline ...`), whose pid is recorded here at import and
-inherited by the forked children.
+`install()` (called once, from pipeline/__init__.py) puts the handler on our tasks' base
+class only. Luigi fires FAILURE in the process that ran the task: the worker itself with
+`--workers 1`, a forked task process (whose parent is the worker) with more.
+
+A launcher that wants to know about the stop (`nba-backfill` exits 7, or 9 for
+ApiUnreachableError) wraps the build in `watch()`: each stop is appended, one JSON line, to
+a file named in the environment, which forked task processes inherit.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
+import multiprocessing
 import os
+import pathlib
 import signal
+import tempfile
+from collections.abc import Iterator
 
 import luigi
 import luigi.worker
 
 from pipeline.errors import CriticalError
+from pipeline.tasks.common import PipelineTask
 
 log = logging.getLogger("pipeline.tasks")
 
-# The Luigi worker's process: the one importing this module (children inherit the value).
-WORKER_PID = os.getpid()
+STOPS_ENV = "BACKFILL_CRITICAL_STOPS_PATH"
 
 
-def _worker_listens() -> bool:
-    """True when the worker we would signal has Luigi's SIGUSR1 handler installed. A forked
-    task process inherits its parent's handlers, so it can tell without asking."""
-    handler = signal.getsignal(signal.SIGUSR1)
-    return isinstance(getattr(handler, "__self__", None), luigi.worker.Worker) and WORKER_PID in (
-        os.getpid(),
-        os.getppid(),
+def install() -> None:
+    """Stop the run on a CriticalError in any of our tasks (idempotent). On their common
+    base only: other packages' tasks run by the same worker are left alone."""
+    PipelineTask.event_handler(luigi.Event.FAILURE)(stop_on_critical)
+
+
+def _worker_pid() -> int:
+    """The Luigi worker's pid, found now: the parent of a forked task process, else us."""
+    if isinstance(multiprocessing.current_process(), luigi.worker.TaskProcess):
+        return os.getppid()
+    return os.getpid()
+
+
+def _worker_listens(pid: int) -> bool:
+    """True when the process `pid` is a Luigi worker with its SIGUSR1 handler installed. A
+    forked task process inherits its parent's handlers, so it can tell without asking; the
+    worker records the pid it was created in."""
+    worker = getattr(signal.getsignal(signal.SIGUSR1), "__self__", None)
+    return (
+        isinstance(worker, luigi.worker.Worker)
+        and dict(getattr(worker, "_worker_info", ())).get("pid") == pid
     )
 
 
-@luigi.Task.event_handler(luigi.Event.FAILURE)
 def stop_on_critical(task: luigi.Task, exception: BaseException) -> None:
     if not isinstance(exception, CriticalError):
         return
@@ -50,10 +72,52 @@ def stop_on_critical(task: luigi.Task, exception: BaseException) -> None:
         exception,
         extra={"event_type": "critical", "error_type": error_type},
     )
-    if _worker_listens():
-        os.kill(WORKER_PID, signal.SIGUSR1)
+    _note_stop(task, error_type, exception)
+    worker_pid = _worker_pid()
+    if _worker_listens(worker_pid):
+        os.kill(worker_pid, signal.SIGUSR1)
     else:  # e.g. luigi.build(..., no_install_shutdown_handler=True): nothing to tell
         log.error(
             "no Luigi worker to stop (no SIGUSR1 handler): the run goes on",
             extra={"event_type": "critical"},
         )
+
+
+def _note_stop(task: luigi.Task, error_type: str, exception: BaseException) -> None:
+    path = os.environ.get(STOPS_ENV)
+    if not path:
+        return
+    line = json.dumps({"error_type": error_type, "error": str(exception), "task": task.task_id})
+    try:  # one write() per line with O_APPEND: task processes may write at once
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, (line + "\n").encode())
+        finally:
+            os.close(fd)
+    except OSError as exc:  # the stop itself matters more than its note
+        log.error("could not note the critical stop: %s", exc, extra={"event_type": "critical"})
+
+
+@contextlib.contextmanager
+def watch() -> Iterator[list[dict]]:
+    """Collect the critical stops of the Luigi run inside the block, from every process.
+
+    Yields a list that is filled, once the block ends, with one dict (error_type, error,
+    task) per stop, in order.
+    """
+    stops: list[dict] = []
+    previous = os.environ.get(STOPS_ENV)
+    with tempfile.TemporaryDirectory(prefix="nba-backfill-") as folder:
+        path = pathlib.Path(folder) / "critical-stops.jsonl"
+        os.environ[STOPS_ENV] = str(path)
+        try:
+            yield stops
+        finally:
+            if previous is None:
+                os.environ.pop(STOPS_ENV, None)
+            else:
+                os.environ[STOPS_ENV] = previous
+            if path.exists():
+                stops.extend(
+                    json.loads(line) for line in path.read_text().splitlines() if line.strip()
+                )

@@ -4,43 +4,54 @@ from __future__ import annotations
 
 import luigi
 
+from pipeline import runtime
 from pipeline.config import SeasonParameter
-from pipeline.lake.parquet import to_parquet_bytes
 from pipeline.nba import endpoints
-from pipeline.nba.client import client
 from pipeline.nba.games import index_from_finder
-from pipeline.tasks.common import current_lake, lake_target
+from pipeline.tasks.common import PipelineTask, lake_target
+from pipeline.work import Scope, SeasonWork
 
 
-class DiscoverGames(luigi.Task):
-    """Every game of a season, all season types, from LeagueGameFinder (4 requests)."""
+class DiscoverGames(PipelineTask):
+    """Every game of a season, all season types, from LeagueGameFinder (4 requests).
+
+    as_of names one discovery of a season in progress (each run makes one, so new games
+    are picked up); "" is the final index of a season that is over."""
 
     season = SeasonParameter()
+    as_of = luigi.Parameter(default="")
     resources = {"nba_api": 1}
 
+    @property
+    def work(self) -> SeasonWork:
+        return SeasonWork(runtime.lake(), Scope(season=self.season), as_of=self.as_of or None)
+
+    def _path(self) -> str:
+        layout = runtime.lake().layout
+        if self.as_of:
+            return layout.game_index_snapshot(self.season, self.as_of)
+        return layout.game_index(self.season)
+
     def output(self):
-        return lake_target(current_lake().layout.game_index(self.season))
+        return lake_target(self._path())
 
     def complete(self):
-        lake = current_lake()
-        return lake.exists(lake.layout.game_index(self.season))
+        if self.as_of:
+            return runtime.lake().exists(self._path())
+        return self.work.index_final()
 
     def run(self):
-        lake = current_lake()
+        lake = runtime.lake()
+        client = runtime.current().client()
         rows: list[dict] = []
         for season_type in endpoints.SEASON_TYPES:
-            fetched = client().fetch(
-                endpoints.GAME_FINDER,
-                **endpoints.GAME_FINDER.nba_kwargs(
-                    season_nullable=self.season, season_type_nullable=season_type
-                ),
+            kwargs = endpoints.GAME_FINDER.nba_kwargs(
+                season_nullable=self.season, season_type_nullable=season_type
             )
+            fetched = client.fetch(endpoints.GAME_FINDER, **kwargs)
             rows.extend(fetched.tables["game_finder"].to_pylist())
-            key = season_type.replace(" ", "_")
-            raw = lake.layout.raw_file("game_finder", self.season, None, key)
-            lake.write_raw(raw, fetched.body)
-        index = index_from_finder(self.season, rows)
-        lake.write_bytes(
-            lake.layout.game_index(self.season),
-            to_parquet_bytes(index, {"endpoint": "leaguegamefinder", "season": self.season}),
-        )
+            key = "-".join(filter(None, [season_type.replace(" ", "_"), self.as_of]))
+            lake.write_raw(
+                lake.layout.raw_file("game_finder", self.season, None, key), fetched.body
+            )
+        self.work.write_index(index_from_finder(self.season, rows), self.as_of)

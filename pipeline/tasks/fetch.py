@@ -13,13 +13,12 @@ import time
 
 import luigi
 
-from pipeline import observe
+from pipeline import observe, runtime
 from pipeline.config import run_started
 from pipeline.errors import CriticalError, TransientError
 from pipeline.ingest import Item, ingest, is_dead_lettered, is_done, table_paths
 from pipeline.nba import endpoints
-from pipeline.nba.client import client
-from pipeline.tasks.common import current_lake, lake_target
+from pipeline.tasks.common import PipelineTask, lake_target
 
 log = logging.getLogger("pipeline.tasks")
 
@@ -28,7 +27,7 @@ def join_keys(keys) -> str:
     return ",".join(keys)
 
 
-class FetchTask(luigi.Task):
+class FetchTask(PipelineTask):
     """Subclasses say which endpoint and how keys become items; the rest is shared."""
 
     retry_dead_letters = luigi.BoolParameter(default=False, significant=False)
@@ -46,7 +45,7 @@ class FetchTask(luigi.Task):
         raise NotImplementedError
 
     def output(self):
-        lake = current_lake()
+        lake = runtime.lake()
         return [
             lake_target(path)
             for item in self.items()
@@ -54,7 +53,7 @@ class FetchTask(luigi.Task):
         ]
 
     def _settled(self, item: Item) -> bool:
-        lake = current_lake()
+        lake = runtime.lake()
         if is_done(lake, self._endpoint, item):
             return True
         # Under --retry-dead-letters, only a dead letter written by this very run settles it.
@@ -65,7 +64,7 @@ class FetchTask(luigi.Task):
         return all(self._settled(item) for item in self.items())
 
     def run(self):
-        lake = current_lake()
+        lake = runtime.lake()
         todo = [item for item in self.items() if not self._settled(item)]
         failures = []
         for number, item in enumerate(todo, 1):
@@ -77,7 +76,7 @@ class FetchTask(luigi.Task):
                 **({"game_id": item.key} if self._endpoint.scope == "game" else {}),
             }
             try:
-                outcome = ingest(lake, self._endpoint, item, client().fetch)
+                outcome = ingest(lake, self._endpoint, item, runtime.current().client().fetch)
             except CriticalError:
                 raise
             except TransientError as exc:
@@ -128,8 +127,38 @@ class DeadLetter(luigi.ExternalTask):
     key = luigi.Parameter()
 
     def output(self):
-        lake = current_lake()
+        lake = runtime.lake()
         return lake_target(lake.layout.dead_letter(self.season, self.endpoint, self.key))
 
     def complete(self):
         return False
+
+
+def fetch_task(
+    endpoint: endpoints.Endpoint, item: Item, season: str, retry_dead_letters: bool
+) -> FetchTask:
+    """The task that lands one (endpoint, item) for a season's run (a lake-wide item, such
+    as a bio, has no season of its own)."""
+    from pipeline.tasks.entities import EntityEndpoint, SeasonEndpoint
+    from pipeline.tasks.game import GameEndpoint
+
+    if endpoint.scope == "season":
+        return SeasonEndpoint(
+            season=season,
+            endpoint=endpoint.key,
+            key=item.key,
+            retry_dead_letters=retry_dead_letters,
+        )
+    if endpoint.scope == "game":
+        return GameEndpoint(
+            season=season,
+            endpoint=endpoint.key,
+            game_id=item.key,
+            retry_dead_letters=retry_dead_letters,
+        )
+    return EntityEndpoint(
+        season=season,
+        endpoint=endpoint.key,
+        key=item.key,
+        retry_dead_letters=retry_dead_letters,
+    )

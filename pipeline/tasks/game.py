@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import luigi
 
+from pipeline import runtime
 from pipeline.config import SeasonParameter
 from pipeline.ingest import Item, game_item
 from pipeline.nba import endpoints
-from pipeline.tasks.common import current_lake, season_games
 from pipeline.tasks.fetch import FetchTask, join_keys
 
 
@@ -17,5 +17,5 @@ class GameEndpoint(FetchTask):
     game_id = luigi.Parameter(batch_method=join_keys)
 
     def items(self) -> list[Item]:
-        games = season_games(current_lake(), self.season)
+        games = runtime.current().season_games(runtime.lake(), self.season)
         return [game_item(games[gid]) for gid in self.game_id.split(",")]

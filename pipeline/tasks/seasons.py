@@ -13,20 +13,21 @@ does not hold up the others.
 
 from __future__ import annotations
 
-import luigi
-
 from pipeline import config, observe
+from pipeline.errors import BadInput
+from pipeline.tasks.common import PipelineTask
 from pipeline.tasks.season import SeasonBackfill, SeasonChoices
+from pipeline.work import Coverage
 
 
 def season_range(start: str, end: str) -> list[str]:
     first, last = config.season_year(start), config.season_year(end)
     if first > last:
-        raise config.BadInput(f"start season {start} is after end season {end}")
+        raise BadInput(f"start season {start} is after end season {end}")
     return [f"{year}-{(year + 1) % 100:02d}" for year in range(first, last + 1)]
 
 
-class SeasonRange(SeasonChoices, luigi.Task):
+class SeasonRange(SeasonChoices, PipelineTask):
     """Every season from --start-season to --end-season, oldest first. Seasons before
     1996-97 get box scores only (the catalogue's first_season_year says which)."""
 
@@ -36,17 +37,20 @@ class SeasonRange(SeasonChoices, luigi.Task):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.seasons = season_range(self.start_season, self.end_season)
-        observe.start_run(self)  # one run summary for the whole range
-
-    @property
-    def season(self) -> str:
-        """The range as the run summary and the logs name it."""
-        return f"{self.seasons[0]}..{self.seasons[-1]}"
+        since = config.run_started() if self.retry_dead_letters else None
+        coverage = Coverage(
+            f"{self.seasons[0]}..{self.seasons[-1]}",
+            self.task_id,
+            self.to_str_params(),
+            tuple(self.scope(season) for season in self.seasons),
+            since,
+        )
+        observe.start_run(coverage)  # one run summary for the whole range
 
     def season_tasks(self) -> list[SeasonBackfill]:
         tasks = []
         for rank, season in enumerate(self.seasons):
-            task = SeasonBackfill(season=season, **self.choices())
+            task = SeasonBackfill(season=season, list_work=False, **self.choices())
             task.priority = len(self.seasons) - rank  # oldest first
             tasks.append(task)
         return tasks
@@ -55,6 +59,7 @@ class SeasonRange(SeasonChoices, luigi.Task):
         return self.season_tasks()
 
     def complete(self):
+        observe.track_run()
         return all(task.complete() for task in self.season_tasks())
 
     def run(self):

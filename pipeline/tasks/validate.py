@@ -5,14 +5,13 @@ luigi --module pipeline.tasks.validate ValidateSeason --season 2024-25 --local-s
 
 from __future__ import annotations
 
-import luigi
-
+from pipeline import runtime
 from pipeline.config import SeasonParameter
 from pipeline.report import validate_season, write_report
-from pipeline.tasks.common import current_lake, lake_target
+from pipeline.tasks.common import PipelineTask, lake_target
 
 
-class ValidateSeason(luigi.Task):
+class ValidateSeason(PipelineTask):
     """Check a season in the lake and write data-quality/validation-reports/season=S/."""
 
     season = SeasonParameter()
@@ -22,14 +21,14 @@ class ValidateSeason(luigi.Task):
         self._done = False  # rerun on every invocation: the lake may have changed
 
     def output(self):
-        lake = current_lake()
+        lake = runtime.lake()
         return lake_target(f"{lake.layout.report_dir(self.season)}/report.json")
 
     def complete(self):
         return self._done
 
     def run(self):
-        lake = current_lake()
+        lake = runtime.lake()
         report = validate_season(lake, self.season)
         json_path, html_path = write_report(lake, self.season, report)
         summary = report["summary"]

@@ -1,0 +1,97 @@
+"""The independent check: a season's game logs against its stored box scores. Pure.
+
+LeagueGameLog answers one row per player (P) or team (T) per game for a whole season in
+one request. Every counting stat it shares with the traditional box score must agree; a
+game where one differs has been corrected since it was stored (or was stored wrong), and
+is fetched again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import pyarrow as pa
+
+# Game log column -> traditional box score (V3) column.
+STATS = {
+    "MIN": "minutes",
+    "PTS": "points",
+    "FGM": "fieldGoalsMade",
+    "FGA": "fieldGoalsAttempted",
+    "FG3M": "threePointersMade",
+    "FG3A": "threePointersAttempted",
+    "FTM": "freeThrowsMade",
+    "FTA": "freeThrowsAttempted",
+    "OREB": "reboundsOffensive",
+    "DREB": "reboundsDefensive",
+    "REB": "reboundsTotal",
+    "AST": "assists",
+    "STL": "steals",
+    "BLK": "blocks",
+    "TOV": "turnovers",
+    "PF": "foulsPersonal",
+}
+# The log rounds minutes to whole ones; the box score has "MM:SS".
+MINUTES_TOLERANCE = 1.0
+
+
+@dataclass(frozen=True)
+class Difference:
+    game_id: str
+    side: str  # "player" or "team"
+    entity_id: int
+    stat: str
+    stored: object
+    logged: object
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def minutes(value) -> float | None:
+    """'34:12' -> 34.2; numbers as they are; '' or None -> None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        mins, _, secs = value.partition(":")
+        return int(mins or 0) + int(secs or 0) / 60
+    return float(value)
+
+
+def _rows_by_key(table: pa.Table, id_column: str) -> dict[tuple[str, int], dict]:
+    return {(str(r["gameId"]), int(r[id_column])): r for r in table.to_pylist()}
+
+
+def _same(stat: str, stored, logged) -> bool:
+    if stat == "MIN":
+        a, b = minutes(stored), minutes(logged)
+        return (a or 0.0) == (b or 0.0) or (
+            a is not None and b is not None and abs(a - b) <= MINUTES_TOLERANCE
+        )
+    return (stored or 0) == (logged or 0)
+
+
+def compare(log: pa.Table, box: pa.Table, side: str) -> list[Difference]:
+    """Every stat of every row of the log against the stored box score rows of its games.
+
+    side "player": the P log against box_traditional_players; "team": T against teams.
+    Only games present in `box` are compared (the rest are not stored yet)."""
+    log_id, box_id = ("PLAYER_ID", "personId") if side == "player" else ("TEAM_ID", "teamId")
+    stored = _rows_by_key(box, box_id)
+    games = {game_id for game_id, _ in stored}
+    differences = []
+    for row in log.to_pylist():
+        game_id = str(row["GAME_ID"])
+        if game_id not in games:
+            continue
+        entity = int(row[log_id])
+        mine = stored.get((game_id, entity))
+        if mine is None:
+            differences.append(Difference(game_id, side, entity, "row", None, "present"))
+            continue
+        for stat, column in STATS.items():
+            if not _same(stat, mine.get(column), row.get(stat)):
+                differences.append(
+                    Difference(game_id, side, entity, stat, mine.get(column), row.get(stat))
+                )
+    return differences

@@ -1,0 +1,128 @@
+"""Per-process state, in one place: the lakes, the API client, caches.
+
+Luigi forks a process per task run (`--workers N`), and a forked child inherits its
+parent's memory: sockets, SQLite connections, locks that were held at fork time and
+listings that other workers have since made stale. Every such thing lives in the one
+Runtime of the process, built lazily from configuration, and a forked child starts from
+a fresh Runtime: `_after_fork_in_child` is the one fork hook. Only pure data read from
+the lake (game indexes, keyed by their path) is handed down.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from typing import TYPE_CHECKING
+
+from pipeline import config
+
+if TYPE_CHECKING:
+    from pipeline.lake import Lake
+    from pipeline.nba.client import NbaClient
+    from pipeline.nba.games import Game
+
+
+class Runtime:
+    def __init__(self, game_indexes: dict | None = None):
+        self._lock = threading.Lock()
+        self._lakes: dict[str, Lake] = {}
+        self._client: NbaClient | None = None
+        self._s3_client = None
+        self.game_indexes: dict[str, dict[str, Game]] = dict(game_indexes or {})
+        self.preflighted: set[str] = set()
+
+    def lake(self, root: str | None = None) -> Lake:
+        """One Lake per root, so its listing cache is shared by every task of the process."""
+        from pipeline.lake import Lake
+
+        root = (root or config.lake_root()).rstrip("/")
+        with self._lock:
+            if root not in self._lakes:
+                self._lakes[root] = Lake(root)
+            return self._lakes[root]
+
+    def client(self) -> NbaClient:
+        from pipeline.nba.client import NbaClient
+
+        with self._lock:
+            if self._client is None:
+                self._client = NbaClient.from_config()
+            return self._client
+
+    def s3_client(self):
+        """The process's S3 client (boto3 plus Luigi's S3Client), built from [s3] config."""
+        from pipeline.lake.s3 import build_client
+
+        with self._lock:
+            if self._s3_client is None:
+                self._s3_client = build_client()
+            return self._s3_client
+
+    def season_games(self, lake: Lake, season: str) -> dict[str, Game]:
+        """The season's game index by game id, read once per process and index file."""
+        from pipeline.nba.games import games_from_index
+
+        path = lake.layout.game_index(season)
+        if path not in self.game_indexes:
+            games = games_from_index(lake.read_table(path))
+            self.game_indexes[path] = {g.game_id: g for g in games}
+        return self.game_indexes[path]
+
+    def preflight(self) -> None:
+        """Check an S3 lake before any API call (once per root): bad input if unusable."""
+        from pipeline.errors import BadInput, StorageError
+
+        root = config.lake_root()
+        if not root.startswith("s3://") or root in self.preflighted:
+            return
+        from pipeline.lake.s3 import preflight
+
+        try:
+            preflight(root)
+        except StorageError as exc:
+            raise BadInput(str(exc)) from None
+        self.preflighted.add(root)
+
+    def forget(self) -> None:
+        """Drop every listing (the lake may have changed under us, e.g. between runs)."""
+        for lake in list(self._lakes.values()):
+            lake.forget_listings()
+
+
+_current: Runtime | None = None
+
+
+def current() -> Runtime:
+    global _current
+    if _current is None:
+        _current = Runtime()
+    return _current
+
+
+def lake() -> Lake:
+    """The lake configured for this process."""
+    return current().lake()
+
+
+def reset() -> None:
+    """A fresh runtime (after a configuration change, e.g. in tests)."""
+    global _current
+    _current = None
+
+
+def _before_fork() -> None:
+    # SQLite connections must not be open across fork(). Only a limiter already imported
+    # can hold one (and importing while forking could deadlock on the import lock).
+    ratelimit = sys.modules.get("pipeline.nba.ratelimit")
+    if ratelimit is not None:
+        ratelimit.close_connections()
+
+
+def _after_fork_in_child() -> None:
+    global _current
+    inherited = _current.game_indexes if _current is not None else None
+    _current = Runtime(game_indexes=inherited)
+
+
+os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)

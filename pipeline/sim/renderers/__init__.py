@@ -1,0 +1,17 @@
+"""One renderer per endpoint, in modules by family, registered under the endpoint's path
+name on stats.nba.com (the catalogue's ``api_name``)::
+
+    from pipeline.sim.renderers.registry import renders
+
+    @renders("boxscoremiscv3")
+    def box_score_misc(sim: Responder, params: dict) -> Reply: ...
+
+A renderer checks its parameters (raising common.BadRequest: 400), finds its game, player or
+team through the Responder (raising common.NotFound: 404) and returns a common.Reply.
+Responder.answer looks the endpoint up in RENDERERS; an unknown one answers 404.
+"""
+
+from . import box_scores, entities, play_by_play, season_lists, summary  # noqa: F401 (register)
+from .registry import RENDERERS, renders
+
+__all__ = ["RENDERERS", "renders"]

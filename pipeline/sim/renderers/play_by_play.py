@@ -1,0 +1,38 @@
+"""PlayByPlayV3: the simulated game's actions (none before 1996-97, like the real API)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .common import Reply, meta, number
+from .registry import renders
+
+if TYPE_CHECKING:
+    from ..bodies import Responder
+
+PBP_FIRST_SEASON = 1996  # the real API has no play-by-play before 1996-97
+
+
+@renders("playbyplayv3")
+def play_by_play(sim: Responder, params: dict) -> Reply:
+    season, record = sim.game_record(params)
+    actions: list[dict] = []
+    if season.start_year >= PBP_FIRST_SEASON:
+        actions = sim.game(record).actions
+        start = number(params, "StartPeriod", required=False) or 0
+        end = number(params, "EndPeriod", required=False) or 0
+        if start or end:  # 0 means "all", as on the real API
+            actions = [
+                a
+                for a in actions
+                if (not start or a["period"] >= start) and (not end or a["period"] <= end)
+            ]
+    body = {
+        "meta": meta(f"games/{record.game_id}/playbyplay", record.date),
+        "game": {
+            "gameId": record.game_id,
+            "videoAvailable": 1 if actions else 0,
+            "actions": actions,
+        },
+    }
+    return Reply(200, body, record.game_id)

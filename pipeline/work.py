@@ -1,0 +1,458 @@
+"""What a run covers and where it stands: one plain model, no Luigi.
+
+    scope = Scope(season="2024-25", groups_off=frozenset({"play_by_play"}), limit=5)
+    work = SeasonWork(lake, scope)
+    work.state(work.known_work())   # -> State(done, missing, dead_letter), from listings
+
+A Scope is what the user asked for (season, season types, dates, limit, datasets off). A
+SeasonWork turns it into the (endpoint, item) list and reads that list's state from the
+lake's listings. The season task, the dry run, the run summary and the report all use
+this model; none of them reaches into another.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from pipeline import config, gamelog, runtime
+from pipeline.errors import BadInput
+from pipeline.ingest import (
+    Item,
+    entity_item,
+    game_item,
+    is_dead_lettered,
+    is_done,
+    raw_path,
+    season_item,
+    table_paths,
+)
+from pipeline.lake import Lake
+from pipeline.lake.parquet import to_parquet_bytes
+from pipeline.nba import endpoints
+from pipeline.nba.endpoints import Endpoint
+from pipeline.nba.games import Game, games_from_index, season_over, select_games
+
+Work = list[tuple[Endpoint, Item]]
+# Players are known once the traditional box scores of the run's games exist.
+PLAYER_SOURCE = endpoints.BOX_TRADITIONAL
+# What the game logs check, and what a stat correction can touch: every box score.
+CHECKED = endpoints.BOX_TRADITIONAL
+GAME_LOGS = {"player": endpoints.GAME_LOG_PLAYERS, "team": endpoints.GAME_LOG_TEAMS}
+
+
+def switch_name(group: str) -> str:
+    """The parameter that turns a dataset group on or off: no_<group>, or <group> for the
+    optional groups that are off by default."""
+    return group if group in endpoints.OPTIONAL_GROUPS else f"no_{group}"
+
+
+def groups_off(switches: dict[str, bool]) -> frozenset[str]:
+    """The groups switched off, from {switch_name(group): value}."""
+    off = set()
+    for group in endpoints.GROUPS:
+        value = bool(switches.get(switch_name(group), False))
+        if value != (group in endpoints.OPTIONAL_GROUPS):
+            off.add(group)
+    return frozenset(off)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a run covers for one season. Checked when built: bad input raises BadInput."""
+
+    season: str
+    season_types: tuple[str, ...] = endpoints.SEASON_TYPES
+    start: dt.date | None = None
+    end: dt.date | None = None
+    limit: int = 0
+    groups_off: frozenset[str] = endpoints.OPTIONAL_GROUPS
+    retry_dead_letters: bool = False
+
+    def __post_init__(self):
+        object.__setattr__(self, "season", config.parse_season(self.season))
+        object.__setattr__(self, "season_types", config.parse_season_types(self.season_types))
+        config.check_date_range(self.start, self.end)
+        if self.limit < 0:
+            raise BadInput(f"invalid limit {self.limit}: must be 0 or more")
+        unknown = set(self.groups_off) - set(endpoints.GROUPS)
+        if unknown:
+            raise BadInput(f"unknown dataset group {sorted(unknown)[0]!r}")
+
+    def for_season(self, season: str) -> Scope:
+        return dataclasses.replace(self, season=season)
+
+    @property
+    def year(self) -> int:
+        return config.season_year(self.season)
+
+    def game_endpoints(self) -> list[Endpoint]:
+        return endpoints.endpoints_for(self.year, self.groups_off)
+
+    def season_endpoints(self) -> list[Endpoint]:
+        return [e for e in endpoints.SEASON_ENDPOINTS if e.group not in self.groups_off]
+
+    def checks_game_logs(self) -> bool:
+        return CHECKED in self.game_endpoints() and GAME_LOGS["player"] in self.season_endpoints()
+
+    def correctable_endpoints(self) -> list[Endpoint]:
+        """The per-game endpoints a stat correction can change: the box scores."""
+        return [
+            e
+            for e in self.game_endpoints()
+            if e.api_name.startswith("boxscore") and e is not endpoints.GAME_SUMMARY
+        ]
+
+    def entity_endpoints(self, kind: str) -> list[Endpoint]:
+        return [
+            e
+            for e in endpoints.ENTITY_ENDPOINTS
+            if e.scope == kind and e.group not in self.groups_off
+        ]
+
+    def wants_players(self) -> bool:
+        return bool(self.entity_endpoints("player")) and PLAYER_SOURCE in self.game_endpoints()
+
+
+@dataclass
+class State:
+    done: Work = field(default_factory=list)
+    missing: Work = field(default_factory=list)
+    dead_letter: Work = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Nothing left to fetch and nothing dead-lettered."""
+        return not self.missing and not self.dead_letter
+
+    def counts(self) -> dict[str, int]:
+        return {k: len(v) for k, v in vars(self).items()}
+
+
+class SeasonWork:
+    """The (endpoint, item) work of one season's scope, and its state in the lake."""
+
+    def __init__(
+        self,
+        lake: Lake,
+        scope: Scope,
+        dead_letters_since: str | None = None,
+        as_of: str | None = None,
+    ):
+        self.lake = lake
+        self.scope = scope
+        # Under --retry-dead-letters only dead letters written by this run count as settled.
+        self.dead_letters_since = dead_letters_since
+        # This run's stamp: a season in progress is looked at afresh once per run.
+        self.as_of = as_of or config.run_stamp()
+
+    @property
+    def season(self) -> str:
+        return self.scope.season
+
+    def has_index(self) -> bool:
+        return self.lake.exists(self.lake.layout.game_index(self.season))
+
+    # --- a season in progress -----------------------------------------------------------
+
+    def index_final(self) -> bool:
+        """The stored index is of a season that is over: it is never asked for again."""
+        path = self.lake.layout.game_index(self.season)
+        return self.lake.exists(path) and self.lake.read_metadata(path).get("final") == "true"
+
+    def discovery_as_of(self) -> str:
+        """ "" once the season is over (one final index), else this run's stamp: a season in
+        progress is discovered again by every run, so its new games are picked up."""
+        return "" if self.index_final() else self.as_of
+
+    def index_current(self) -> bool:
+        as_of = self.discovery_as_of()
+        if not as_of:
+            return True
+        return self.lake.exists(self.lake.layout.game_index_snapshot(self.season, as_of))
+
+    def write_index(self, index: pa.Table, as_of: str) -> None:
+        """Store a discovery: its snapshot (kept), and the season's current index."""
+        final = season_over(games_from_index(index))
+        meta = {
+            "endpoint": "leaguegamefinder",
+            "season": self.season,
+            "as_of": as_of,
+            "final": str(final).lower(),
+        }
+        data = to_parquet_bytes(index, meta)
+        if as_of:
+            self.lake.write_bytes(self.lake.layout.game_index_snapshot(self.season, as_of), data)
+        self.lake.write_bytes(self.lake.layout.game_index(self.season), data)
+        runtime.current().game_indexes.pop(self.lake.layout.game_index(self.season), None)
+
+    def all_games(self) -> dict[str, Game]:
+        return runtime.current().season_games(self.lake, self.season)
+
+    def games(self) -> list[Game]:
+        s = self.scope
+        return select_games(
+            list(self.all_games().values()),
+            season_types=s.season_types,
+            start=s.start,
+            end=s.end,
+            limit=s.limit,
+        )
+
+    # --- the work list ------------------------------------------------------------------
+
+    def game_work(self) -> Work:
+        # Game by game: Luigi hands out work in this order, so a game's endpoints are fetched
+        # close together (and the simulator simulates each game once, not once per endpoint).
+        eps = self.scope.game_endpoints()
+        return [(e, game_item(g)) for g in self.games() for e in eps]
+
+    def team_ids(self) -> list[int]:
+        """Every team in the season's game index (all 30 for a modern season)."""
+        teams = set()
+        for game in self.all_games().values():
+            teams.update((game.home_team_id, game.away_team_id))
+        return sorted(t for t in teams if t)
+
+    def team_work(self) -> Work:
+        teams = self.team_ids()
+        return [
+            (e, entity_item(e, self.season, t))
+            for e in self.scope.entity_endpoints("team")
+            for t in teams
+        ]
+
+    def player_source_games(self) -> list[str]:
+        """The run's games whose traditional box scores are in the lake."""
+        if not self.scope.wants_players():
+            return []
+        return [
+            item.key
+            for e, item in self.game_work()
+            if e is PLAYER_SOURCE and is_done(self.lake, e, item)
+        ]
+
+    @staticmethod
+    def games_digest(game_ids: list[str]) -> str:
+        return hashlib.sha1(",".join(sorted(game_ids)).encode()).hexdigest()[:12]
+
+    def players_path(self, game_ids: list[str]) -> str:
+        """Where the player ids of a set of games are kept, named by a digest of the set."""
+        digest = self.games_digest(game_ids)
+        return self.lake.layout.state_file("player-ids", self.season, f"{digest}.parquet")
+
+    def collect_player_ids(self, game_ids: list[str]) -> None:
+        """Read personId from the games' box scores once, and keep the answer."""
+        games = self.all_games()
+        ids: set[int] = set()
+        for game_id in game_ids:
+            item = game_item(games[game_id])
+            path = self.lake.layout.table_file(
+                "box_traditional_players", self.season, item.month, item.key
+            )
+            ids.update(self.lake.read_table(path).column("personId").to_pylist())
+        table = pa.table({"personId": sorted(i for i in ids if i is not None)})
+        self.lake.write_bytes(
+            self.players_path(game_ids), to_parquet_bytes(table, {"season": self.season})
+        )
+
+    def player_ids(self) -> list[int] | None:
+        """The players of the run's games, or None while they are not known yet."""
+        path = self.players_path(self.player_source_games())
+        if not self.lake.exists(path):
+            return None
+        return self.lake.read_table(path).column("personId").to_pylist()
+
+    def player_work(self, ids: list[int]) -> Work:
+        return [
+            (e, entity_item(e, self.season, p))
+            for e in self.scope.entity_endpoints("player")
+            for p in ids
+        ]
+
+    def known_work(self) -> Work:
+        """Everything the run covers that can be listed now (players once they are known)."""
+        if not self.has_index():
+            return []
+        work = self.game_work() + self.team_work() + self.season_work(logs=False)
+        work += self.season_work(logs=True)
+        if self.scope.wants_players():
+            ids = self.player_ids()
+            if ids is not None:
+                work += self.player_work(ids)
+        return work
+
+    def season_items(self, endpoint: Endpoint) -> list[Item]:
+        if endpoint in GAME_LOGS.values():
+            return [season_item(endpoint, self.season, t) for t in self.scope.season_types]
+        return [season_item(endpoint, self.season)]
+
+    def season_work(self, *, logs: bool) -> Work:
+        """Season-level answers: PlayerIndex (logs=False), or the game logs (logs=True)."""
+        return [
+            (e, item)
+            for e in self.scope.season_endpoints()
+            if (e in GAME_LOGS.values()) == logs
+            for item in self.season_items(e)
+        ]
+
+    def fetched_this_run(self, endpoint: Endpoint, item: Item) -> bool:
+        path = table_paths(self.lake, endpoint, item)[0][0]
+        stamp = self.lake.read_metadata(path).get("ingested_at", "")
+        return stamp >= config.run_started()
+
+    def stale_season_work(self, work: Work) -> Work:
+        """Season-level answers stored by an earlier run of a season still in progress."""
+        if self.index_final():
+            return []
+        return [
+            (e, item)
+            for e, item in work
+            if is_done(self.lake, e, item) and not self.fetched_this_run(e, item)
+        ]
+
+    def supersede(self, work: Work) -> list[str]:
+        """Move the stored files of this work (tables and raw body) aside, to
+        superseded/<run stamp>/, so the work is fetched again and nothing is lost."""
+        moved = []
+        for endpoint, item in work:
+            paths = [p for p, _ in table_paths(self.lake, endpoint, item)]
+            for path in [raw_path(self.lake, endpoint, item), *paths]:
+                if self.lake.exists(path):
+                    moved.append(self.lake.supersede(path, self.as_of))
+        return moved
+
+    # --- the check against the game logs -------------------------------------------------
+
+    def _check(self) -> dict | None:
+        path = self.lake.layout.game_log_check(self.season)
+        return self.lake.read_json(path) if self.lake.exists(path) else None
+
+    def check_done(self) -> bool:
+        """The game-log check is done for good (season over) or by this run."""
+        check = self._check()
+        if check is None or check.get("unresolved") is None:
+            return False
+        return bool(check.get("final")) or check.get("as_of") == self.as_of
+
+    def corrections_under_way(self) -> list[str] | None:
+        """The games this run decided to fetch again, while it is fetching them."""
+        check = self._check()
+        if check and check.get("as_of") == self.as_of and check.get("unresolved") is None:
+            return check["corrected_games"]
+        return None
+
+    def compare_with_logs(self) -> list[gamelog.Difference]:
+        """Every game of the run whose stored box score differs from the game logs."""
+        games = {item.key: item for e, item in self.game_work() if e is CHECKED}
+        differences = []
+        for side, log_endpoint in GAME_LOGS.items():
+            logs = [
+                self.lake.read_table(path)
+                for e, item in self.season_work(logs=True)
+                if e is log_endpoint and is_done(self.lake, e, item)
+                for path, _ in table_paths(self.lake, e, item)
+            ]
+            table = CHECKED.tables["PlayerStats" if side == "player" else "TeamStats"]
+            boxes = [
+                self.lake.read_table(
+                    self.lake.layout.table_file(table, self.season, item.month, item.key)
+                )
+                for e, item in self.game_work()
+                if e is CHECKED and is_done(self.lake, e, item)
+            ]
+            if not logs or not boxes:
+                continue
+            # An empty log (a season type with no games yet) adds nothing to compare.
+            logs = [t for t in logs if t.num_rows]
+            if not logs:
+                continue
+            log = pa.concat_tables(logs, promote_options="permissive")
+            box = pa.concat_tables(boxes, promote_options="permissive")
+            differences += [d for d in gamelog.compare(log, box, side) if d.game_id in games]
+        return differences
+
+    def correction_work(self, game_ids: set[str]) -> Work:
+        return [
+            (e, item)
+            for e, item in self.game_work()
+            if item.key in game_ids and e in self.scope.correctable_endpoints()
+        ]
+
+    def write_check(
+        self, corrected: list[str], unresolved: list[gamelog.Difference] | None
+    ) -> dict:
+        """The check's result: games fetched again, and what still differs after that
+        (None while the games are being fetched again)."""
+        check = {
+            "season": self.season,
+            "as_of": self.as_of,
+            "final": self.index_final(),
+            "checked_games": len({i.key for e, i in self.game_work() if e is CHECKED}),
+            "corrected_games": sorted(corrected),
+            "unresolved": None if unresolved is None else [d.as_dict() for d in unresolved],
+        }
+        self.lake.write_json(self.lake.layout.game_log_check(self.season), check)
+        return check
+
+    # --- where it stands ----------------------------------------------------------------
+
+    def is_settled(self, endpoint: Endpoint, item: Item) -> bool:
+        return is_done(self.lake, endpoint, item) or is_dead_lettered(
+            self.lake, endpoint, item, since=self.dead_letters_since
+        )
+
+    def state(self, work: Work) -> State:
+        """Work by state: done, missing, dead-lettered. From listings only."""
+        state = State()
+        for endpoint, item in work:
+            if is_done(self.lake, endpoint, item):
+                state.done.append((endpoint, item))
+            elif is_dead_lettered(self.lake, endpoint, item, since=self.dead_letters_since):
+                state.dead_letter.append((endpoint, item))
+            else:
+                state.missing.append((endpoint, item))
+        return state
+
+    def is_complete(self) -> bool:
+        """The index is current, every game and team is settled, the game logs have been
+        checked, and the players are settled."""
+        if not self.index_current() or not self.has_index():
+            return False
+        work = self.game_work() + self.team_work() + self.season_work(logs=False)
+        if not self.state(work).complete:
+            return False
+        if self.scope.checks_game_logs() and not self.check_done():
+            return False
+        if not self.scope.wants_players():
+            return True
+        ids = self.player_ids()
+        return ids is not None and self.state(self.player_work(ids)).complete
+
+    def write_report(self) -> tuple[dict, str]:
+        """Validate what this scope covers; write report.json and report.html."""
+        from pipeline.report import validate_season, write_report
+
+        report = validate_season(
+            self.lake, self.season, games=self.games(), endpoints=self.scope.game_endpoints()
+        )
+        _, html_path = write_report(self.lake, self.season, report)
+        return report, html_path
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What one run (a season, or a range of seasons) covers: what its summary reports."""
+
+    label: str  # "2024-25", or "1996-97..2024-25" for a range
+    task_id: str
+    params: dict
+    scopes: tuple[Scope, ...]
+    dead_letters_since: str | None = None
+
+    def seasons(self, lake: Lake) -> list[SeasonWork]:
+        return [SeasonWork(lake, s, self.dead_letters_since) for s in self.scopes]

@@ -1,0 +1,151 @@
+"""Keeping a season current (issue 15): the simulator's "today" moves between runs, a box
+score is corrected after the game, and bios are asked for once per lake."""
+
+import datetime as dt
+import json
+import pathlib
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.sim import SimServer
+from tests.runner import luigi_cli, requests_in
+
+SEASON = "2024-25"
+FIRST_WEEK = ["--start-date", "2024-10-22", "--end-date", "2024-10-31"]
+NO_ENTITIES = ["--no-player-info", "--no-team-info", "--no-play-by-play", "--no-game-summary"]
+D1, D2 = dt.date(2024, 10, 25), dt.date(2024, 10, 28)
+
+
+def run(tmp, sim, *extra):
+    args = ["SeasonBackfill", "--season", SEASON, *FIRST_WEEK, *NO_ENTITIES, "--workers", "2"]
+    return luigi_cli([*args, *extra], lake=tmp / "lake", sim=sim, tmp=tmp)
+
+
+def box_calls(log) -> list[str]:
+    return sorted(r["params"]["GameID"] for r in log if r["endpoint"] == "boxscoretraditionalv3")
+
+
+def final_games(league, today):
+    return sorted(
+        g.game_id
+        for g in league.season(SEASON).games
+        if "2024-10-22" <= g.date.isoformat() <= "2024-10-31" and g.date < today
+    )
+
+
+def stored_games(lake) -> set[str]:
+    folder = pathlib.Path(lake) / "box_traditional_players" / f"season={SEASON}"
+    return {p.stem for p in folder.rglob("*.parquet")}
+
+
+@pytest.fixture(scope="module")
+def moving_today(tmp_path_factory):
+    """Run on D1, then on D2 (today's games live, later ones unknown), then again on D2."""
+    tmp = tmp_path_factory.mktemp("today")
+    logs = []
+    results = []
+    for today in (D1, D2, D2):
+        log = tmp / f"requests-{len(logs)}.jsonl"
+        with SimServer(port=0, seed=5, today=today, request_log=str(log)) as sim:
+            results.append(run(tmp, sim))
+            league = sim.league
+        logs.append(requests_in(log))
+    return tmp, league, results, logs
+
+
+def test_second_run_fetches_exactly_the_games_final_since(moving_today):
+    tmp, league, results, logs = moving_today
+    for result in results:
+        assert result.returncode == 0, result.stderr[-3000:]
+    first, second = final_games(league, D1), final_games(league, D2)
+    assert first and set(second) > set(first)
+    assert box_calls(logs[0]) == first  # games on D1 were live: not fetched
+    assert box_calls(logs[1]) == sorted(set(second) - set(first))
+    assert stored_games(tmp / "lake") == set(second)
+
+
+def test_a_season_in_progress_costs_its_discovery_and_logs_only(moving_today):
+    tmp, league, results, logs = moving_today
+    endpoints = sorted({r["endpoint"] for r in logs[2]})
+    assert endpoints == ["leaguegamefinder", "leaguegamelog"], endpoints
+    assert len(logs[2]) == 4 + 8  # four season types, P and T logs for each
+
+
+def test_corrected_box_score_is_fetched_again_and_the_old_one_kept(tmp_path):
+    victim_day = dt.date(2024, 10, 23)
+    with SimServer(port=0, seed=5, today=dt.date(2024, 10, 27)) as sim:
+        assert run(tmp_path, sim).returncode == 0
+        victim = next(g.game_id for g in sim.league.season(SEASON).games if g.date == victim_day)
+    path = next((tmp_path / "lake" / "box_traditional_players").rglob(f"{victim}.parquet"))
+    before = pq.read_table(path).to_pylist()
+    log = tmp_path / "after.jsonl"
+    corrections = {victim: dt.date(2024, 10, 28)}
+    with SimServer(
+        port=0, seed=5, today=dt.date(2024, 10, 29), corrections=corrections, request_log=str(log)
+    ) as sim:
+        result = run(tmp_path, sim)
+    assert result.returncode == 0, result.stderr[-3000:]
+    refetched = {
+        r["params"]["GameID"] for r in requests_in(log) if r["endpoint"].startswith("boxscore")
+    }
+    new_games = set(final_games(sim.league, dt.date(2024, 10, 29))) - set(
+        final_games(sim.league, dt.date(2024, 10, 27))
+    )
+    assert refetched == new_games | {victim}
+    after = pq.read_table(path).to_pylist()
+    assert after != before  # the lake holds the corrected values
+    kept = list(
+        (tmp_path / "lake" / "superseded").rglob(f"box_traditional_players/**/{victim}.parquet")
+    )
+    assert len(kept) == 1 and pq.read_table(kept[0]).to_pylist() == before
+    assert victim in result.stderr  # the run summary names the game
+    check = json.loads(
+        (
+            tmp_path
+            / "lake"
+            / "backfill-state"
+            / "game-log-check"
+            / f"season={SEASON}"
+            / "check.json"
+        ).read_text()
+    )
+    assert check["corrected_games"] == [victim] and check["unresolved"] == []
+
+
+def test_each_players_bio_is_asked_for_once_across_seasons(tmp_path):
+    log = tmp_path / "requests.jsonl"
+    args = [
+        "SeasonRange",
+        "--start-season",
+        "2023-24",
+        "--end-season",
+        SEASON,
+        "--limit",
+        "3",
+        "--no-team-info",
+        "--no-play-by-play",
+        "--no-game-summary",
+        "--workers",
+        "2",
+    ]
+    with SimServer(port=0, seed=5, request_log=str(log)) as sim:
+        result = luigi_cli(args, lake=tmp_path / "lake", sim=sim, tmp=tmp_path)
+        assert result.returncode == 0, result.stderr[-3000:]
+        bios = [
+            r["params"]["PlayerID"] for r in requests_in(log) if r["endpoint"] == "commonplayerinfo"
+        ]
+        players = {
+            season: {
+                p
+                for table in (
+                    tmp_path / "lake" / "box_traditional_players" / f"season={season}"
+                ).rglob("*.parquet")
+                for p in pq.read_table(table).column("personId").to_pylist()
+            }
+            for season in ("2023-24", SEASON)
+        }
+    assert players["2023-24"] & players[SEASON]  # the seasons share players
+    assert len(bios) == len(set(bios)) == len(players["2023-24"] | players[SEASON])
+    index = [r for r in requests_in(log) if r["endpoint"] == "playerindex"]
+    assert len(index) == 2  # one PlayerIndex per season
