@@ -346,7 +346,7 @@ def leaks(tmp_path, result) -> list[str]:
     limiter state) or the run's events file."""
     places = {"stderr": result.stderr, "stdout": result.stdout}
     for path in tmp_path.rglob("*"):
-        if path.is_file() and path.suffix != ".gz":
+        if path.is_file() and path.suffix != ".gz" and path.name != "luigi.cfg":
             places[str(path)] = path.read_bytes().decode("utf-8", "replace")
     for summary in (tmp_path / "lake").glob("backfill-state/runs/*.json"):
         events = egress_events_path(json.loads(summary.read_text())["run_id"])
@@ -390,7 +390,7 @@ def test_three_proxies_one_hanging_land_every_game_at_each_proxys_rate(tmp_path)
     assert result.returncode == 0, result.stderr[-4000:]
     lake = tmp_path / "lake"
     for game in games:
-        for endpoint in endpoints.GAME_ENDPOINTS:
+        for endpoint in endpoints.endpoints_for(2024):  # the default datasets
             for table in endpoint.tables.values():
                 path = lake / table / "season=2024-25" / f"month={game.date.month}"
                 assert (path / f"{game.game_id}.parquet").exists(), (table, game.game_id)
@@ -507,10 +507,42 @@ def test_a_body_swapping_proxy_gets_nothing_stored_under_the_wrong_id(tmp_path):
     assert [e["params"]["GameID"] for e in swapping.log if e["served_game"]] == [victim] * 3
     assert result.stderr.count("BadPayloadError") >= 3
     lake = tmp_path / "lake"
-    for endpoint in endpoints.GAME_ENDPOINTS:
+    for endpoint in endpoints.endpoints_for(2024):  # the default datasets
         for dataset, column, _ in endpoint.identity:
             for path in (lake / endpoint.tables[dataset]).rglob("*.parquet"):
                 ids = set(pq.read_table(path, columns=[column]).column(column).to_pylist())
                 assert ids <= {path.stem}, (path, ids)
     report = validate_season(Lake(str(lake)), "2024-25")
     assert report["problems"] == [] and report["summary"]["passed"]
+
+
+def test_nba_backfill_exits_9_with_proxies_from_luigi_cfg_that_never_answer(tmp_path):
+    from tests.test_cli import NBA_BACKFILL, run_tool
+
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    hanging = credentialed(hang=True)
+    with week_sim(tmp_path) as sim, hanging[0], hanging[1], hanging[2]:
+        settings = tmp_path / "luigi.cfg"
+        settings.write_text(
+            "[nba]\n"
+            f"proxies = {','.join(p.url for p in hanging)}\n"
+            "timeout_seconds = 1\n"
+            "backoff_base_seconds = 0.1\n"
+        )
+        result = run_tool(
+            NBA_BACKFILL,
+            ["run", *DAYS[1:7]],
+            cwd=cwd,
+            env={
+                "NBA_API_BASE_URL": sim.base_url,
+                "LAKE_ROOT": str(tmp_path / "lake"),
+                "LUIGI_CONFIG_PATH": str(settings),
+            },
+        )
+    assert result.returncode == 9, result.stderr[-4000:]
+    [(_, message)] = CRITICAL.findall(result.stderr)
+    assert "is not answering from this host: all 3 proxies" in message
+    assert result.stderr.rstrip().endswith("exit 9: stats.nba.com is not answering from this host")
+    assert sum(len(p.log) for p in hanging) == 3
+    assert leaks(tmp_path, result) == []  # the config file aside

@@ -204,9 +204,9 @@ def test_validation_flags_every_table_that_holds_another_games_rows(tmp_path):
     lake = land_direct(
         tmp_path / "lake",
         seed=11,
-        today="2024-10-23",
+        today="2024-10-25",
         start="2024-10-22",
-        end="2024-10-23",
+        end="2024-10-24",
         players=False,
     )
     assert validate_season(lake, SEASON)["problems"] == []
