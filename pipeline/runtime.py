@@ -76,7 +76,7 @@ class Runtime:
         root = config.lake_root()
         if not root.startswith("s3://") or root in self.preflighted:
             return
-        from pipeline.lake.s3 import preflight
+        from pipeline.lake.s3.preflight import preflight
 
         try:
             preflight(root)

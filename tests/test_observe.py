@@ -18,10 +18,14 @@ import threading
 
 import pytest
 
+from pipeline.nba import endpoints
 from pipeline.observe import events
 from pipeline.observe.progress import Progress
 from pipeline.observe.redact import redact, redact_mapping, redact_url
 from pipeline.sim import SimServer
+
+# After the games, a run checks them against the season's game logs: P and T per type.
+GAME_LOGS = 2 * len(endpoints.SEASON_TYPES)
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -226,11 +230,18 @@ def test_success_writes_one_summary(success):
     assert result.returncode == 0, result.stderr[-3000:]
     [summary] = summaries(success["tmp"] / "lake")
     assert summary["status"] == "success"
-    # 3 games x 3 endpoints (--no-play-by-play, --no-player-info, --no-team-info).
-    assert summary["counts"] == {"fetched": 9, "rederived": 0, "dead_letter": 0, "failed": 0}
-    assert summary["lake_state"] == {"game_index": True, "done": 9, "missing": 0, "dead_letter": 0}
+    # 3 games x 3 endpoints (--no-play-by-play, --no-player-info, --no-team-info), then
+    # the game logs.
+    fetched = 9 + GAME_LOGS
+    assert summary["counts"] == {"fetched": fetched, "rederived": 0, "dead_letter": 0, "failed": 0}
+    assert summary["lake_state"] == {
+        "game_index": True,
+        "done": fetched,
+        "missing": 0,
+        "dead_letter": 0,
+    }
     # Every request the simulator saw, discovery included, and nothing else.
-    assert summary["requests"] == success["requests"] == 13
+    assert summary["requests"] == success["requests"] == 4 + fetched
     assert summary["retries"] == 0
     assert summary["bytes_stored"] > 0 and summary["rate_achieved_per_s"] > 0
     assert summary["started_at"] <= summary["ended_at"]
@@ -256,11 +267,13 @@ def test_json_logs_have_fields_and_one_run_id(success):
         } <= line.keys()
         assert line["run_id"] == summary["run_id"]
     items = [line for line in lines if line["event_type"] == "fetched"]
-    assert len(items) == 9
+    assert len(items) == 9 + GAME_LOGS
     for line in items:
-        assert line["season"] == "2024-25" and line["game_id"] and line["endpoint"]
-        assert line["rows"] > 0 and line["bytes_stored"] > 0 and line["api_calls"] == 1
+        assert line["season"] == "2024-25" and line["endpoint"]
+        assert line["bytes_stored"] > 0 and line["api_calls"] == 1
         assert line["api_response_ms"] > 0
+    games = [line for line in items if not line["endpoint"].startswith("game_log")]
+    assert len(games) == 9 and all(line["game_id"] and line["rows"] > 0 for line in games)
     # Luigi's own lines come out as JSON too, and the run's summary as one event.
     assert any(line["component"] == "luigi-interface" for line in lines)
     assert [line["event_type"] for line in lines].count("run_summary") == 1
@@ -309,7 +322,7 @@ def test_failed_run_still_writes_summary(tmp_path, sim):
     [summary] = summaries(tmp_path / "lake")
     assert summary["status"] == "failed"
     assert summary["counts"] == {"fetched": 9, "rederived": 0, "dead_letter": 0, "failed": 3}
-    assert summary["lake_state"]["missing"] == 3
+    assert summary["lake_state"]["missing"] == 3 + GAME_LOGS  # the logs come after the games
     assert summary["failures_by_class"] == {
         "failed": {"ServerError": 3},
         "retried": {"ServerError": 3},
