@@ -21,6 +21,7 @@ SCRIPTS = [
     "bench.bench_utilization",
     "bench.bench_seasons",
     "bench.bench_s3_resume",
+    "bench.bench_query",
 ]
 
 

@@ -25,7 +25,7 @@ import luigi.interface
 import luigi.retcodes
 
 import pipeline
-from pipeline import config
+from pipeline import config, query
 from pipeline.errors import BadInput, exit_on_bad_input
 from pipeline.nba import endpoints
 from pipeline.tasks import critical
@@ -181,6 +181,7 @@ COMMANDS: dict[str, Command] = {
         add_validate_options,
         lambda args: build([make(pipeline.ValidateSeason, season=args.season)], args),
     ),
+    "sql": Command(query.DESCRIPTION, query.add_sql_options, query.run_sql),
 }
 
 

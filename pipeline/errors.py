@@ -92,3 +92,9 @@ def exit_on_bad_input():
     except BadInput as exc:
         print(f"error: {exc}", file=sys.stderr, flush=True)
         raise SystemExit(BAD_INPUT_EXIT_CODE) from None
+
+
+class SchemaMismatch(CriticalError):
+    """A value does not fit its column's type in the table's schema (pipeline/lake/schema.py):
+    types never change silently. The raw body is kept, so once the rule is fixed a rerun
+    lands it with no request."""

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.errors import PermanentError
-from pipeline.lake import Lake
+from pipeline.lake import Lake, schema
 from pipeline.lake.parquet import with_lineage
 from pipeline.nba import parse
 from pipeline.nba.endpoints import Endpoint
@@ -133,7 +133,12 @@ def land(
     for table_name, table in tables.items():
         path = lake.layout.table_file(table_name, item.season, item.month, item.key)
         table = with_lineage(table, item.lineage)
+        # Every file of a table gets the table's one schema (pipeline/lake/schema.py).
+        table, schema_metadata = schema.apply(
+            endpoint, table_name, table, where=f"{table_name} {item.season} {item.key}"
+        )
         metadata = {
+            **schema_metadata,
             "endpoint": endpoint.api_name,
             "season": item.season,
             "key": item.key,

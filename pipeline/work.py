@@ -31,7 +31,7 @@ from pipeline.ingest import (
     season_item,
     table_paths,
 )
-from pipeline.lake import Lake
+from pipeline.lake import Lake, compact
 from pipeline.lake.parquet import to_parquet_bytes
 from pipeline.nba import endpoints
 from pipeline.nba.endpoints import Endpoint
@@ -399,6 +399,28 @@ class SeasonWork:
         self.lake.write_json(self.lake.layout.game_log_check(self.season), check)
         return check
 
+    # --- compaction ----------------------------------------------------------------------
+
+    def _compaction_marker(self) -> str:
+        return self.lake.layout.state_file("compaction", self.season, "done.json")
+
+    def compaction_pending(self) -> None:
+        """The season's files are about to change: not compacted until compact() says so
+        (a run cut short before compact() leaves the season to be compacted next time)."""
+        if self.lake.exists(self._compaction_marker()):
+            self.lake.delete(self._compaction_marker())
+
+    def compacted(self) -> bool:
+        return self.lake.exists(self._compaction_marker())
+
+    def compact(self):
+        """One Parquet file per table of the season, remade where its inputs changed."""
+        result = compact.compact_season(self.lake, self.season)
+        self.lake.write_json(
+            self._compaction_marker(), {"as_of": self.as_of, "written": result.written}
+        )
+        return result
+
     # --- where it stands ----------------------------------------------------------------
 
     def is_settled(self, endpoint: Endpoint, item: Item) -> bool:
@@ -427,6 +449,8 @@ class SeasonWork:
         if not self.state(work).complete:
             return False
         if self.scope.checks_game_logs() and not self.check_done():
+            return False
+        if not self.compacted():
             return False
         if not self.scope.wants_players():
             return True

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 RAW = "raw"
+COMPACT = "compact"
 STATE = "backfill-state"
 REPORTS = "data-quality/validation-reports"
 SUPERSEDED = "superseded"
@@ -37,6 +38,13 @@ class Layout:
 
     def table_file(self, table: str, season: str, month: int | None, key: str) -> str:
         return self._join(table, self.partition(season, month), f"{key}.parquet")
+
+    def compact_prefix(self, table: str) -> str:
+        return self._join(COMPACT, table)
+
+    def compact_file(self, table: str, season: str) -> str:
+        """The table's one file for a season, made from its per-game (or per-item) files."""
+        return self._join(COMPACT, table, self.partition(season), f"{table}.parquet")
 
     def raw_prefix(self, endpoint_key: str, season: str) -> str:
         return self._join(RAW, endpoint_key, self.partition(season))

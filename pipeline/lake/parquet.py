@@ -22,7 +22,13 @@ def with_lineage(table: pa.Table, columns: dict[str, object]) -> pa.Table:
     return table
 
 
-def to_parquet_bytes(table: pa.Table, metadata: dict[str, object]) -> bytes:
+def to_parquet_bytes(
+    table: pa.Table,
+    metadata: dict[str, object],
+    *,
+    compression: str = "snappy",
+    row_group_size: int | None = None,
+) -> bytes:
     meta = {
         "source": SOURCE,
         "ingested_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -35,8 +41,27 @@ def to_parquet_bytes(table: pa.Table, metadata: dict[str, object]) -> bytes:
         {**existing, **{k.encode(): str(v).encode() for k, v in meta.items()}}
     )
     sink = io.BytesIO()
-    pq.write_table(table, sink, compression="snappy")
+    pq.write_table(table, sink, compression=compression, row_group_size=row_group_size)
     return sink.getvalue()
+
+
+# Enough for the footer of any file the lake writes, so reading one costs one request.
+FOOTER_READ_BYTES = 256 * 1024
+
+
+def read_footer(store, path: str) -> pq.FileMetaData:
+    """A Parquet file's footer (schema, row groups, key-value metadata) without its data:
+    on S3 one ranged GET of the file's tail (two if the footer is larger than that)."""
+    tail = store.read_tail(path, FOOTER_READ_BYTES)
+    if len(tail) < 12 or tail[-4:] != b"PAR1":
+        raise ValueError(f"{path} is not a Parquet file")
+    length = int.from_bytes(tail[-8:-4], "little")
+    if length + 8 > len(tail):
+        tail = store.read_tail(path, length + 8)
+    footer = tail[-(length + 8) :]
+    # Arrow parses a footer wherever it finds one: the magic bytes in front stand in for
+    # the data it will not read.
+    return pq.read_metadata(pa.BufferReader(b"PAR1" + footer))
 
 
 def read_parquet_bytes(data: bytes) -> pa.Table:

@@ -68,6 +68,24 @@ class LocalStore:
                     found.add(os.path.join(folder, name))
         return found
 
+    def list_versions(self, prefix: str) -> dict[str, tuple[int, str]]:
+        """Every finished file below prefix -> (size, version). The version changes whenever
+        the file is written again: modification time and inode (a replaced file is a new
+        inode, so two writes within the clock's granularity still differ)."""
+        found = {}
+        for path in self.list(prefix):
+            with contextlib.suppress(FileNotFoundError):  # replaced or deleted meanwhile
+                stat = os.stat(path)
+                found[path] = (stat.st_size, f"{stat.st_mtime_ns}-{stat.st_ino}")
+        return found
+
+    def read_tail(self, path: str, size: int) -> bytes:
+        """The last `size` bytes of a file (all of it if smaller)."""
+        with open(path, "rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, handle.tell() - size))
+            return handle.read()
+
 
 def _write_nameless(folder: str, path: str, data: bytes) -> bool:
     """O_TMPFILE write, then link into place; False where the file system cannot."""

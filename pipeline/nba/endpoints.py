@@ -49,6 +49,11 @@ class Endpoint:
     key_param: str = "game_id"  # the nba_api argument that takes the item's key
     season_param: str | None = None  # the nba_api argument that takes the season, if any
     lake_wide: bool = False  # one file per key for the whole lake, not one per season
+    # The lake schema (pipeline/lake/schema.py) takes columns from nba_api's expected_data
+    # and types from its rules by column name. Where the live API sends more columns than
+    # nba_api lists, or a name means another type here, say so:
+    extra_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # dataset -> names
+    column_types: dict[str, str] = field(default_factory=dict)  # column -> Arrow type name
     # What a body says it is: (dataset, column, nba_api argument). Every row's column must
     # hold the request's value (seasons compare by their first year: 2024-25, 2024, 22024),
     # or the body is another one's (parse.check_identity; validation reads the same). The
@@ -155,6 +160,7 @@ PLAY_BY_PLAY = Endpoint(
     required=("PlayByPlay",),
     group="play_by_play",
     first_season_year=FIRST_FULL_SEASON_YEAR,
+    extra_columns={"PlayByPlay": ("shotValue",)},  # nba_api's parser adds it
     identity=(("PlayByPlay", "gameId", "game_id"),),
 )
 
@@ -199,6 +205,8 @@ PLAYER_INFO = Endpoint(
     key_param="player_id",
     # No season argument: a bio is the same whatever season asks, so it is fetched once.
     lake_wide=True,
+    extra_columns={"CommonPlayerInfo": ("GAMES_PLAYED_CURRENT_SEASON_FLAG", "GREATEST_75_FLAG")},
+    column_types={"PTS": "double", "AST": "double", "REB": "double"},  # per-game averages
     identity=(
         ("CommonPlayerInfo", "PERSON_ID", "player_id"),
         ("PlayerHeadlineStats", "PLAYER_ID", "player_id"),
@@ -215,6 +223,7 @@ TEAM_INFO = Endpoint(
     group="team_info",
     key_param="team_id",
     season_param="season_nullable",
+    extra_columns={"TeamInfoCommon": ("TEAM_SLUG",)},
     identity=(
         ("TeamInfoCommon", "TEAM_ID", "team_id"),
         ("TeamInfoCommon", "SEASON_YEAR", "season_nullable"),
@@ -232,6 +241,10 @@ TEAM_ROSTER = Endpoint(
     group="team_info",
     key_param="team_id",
     season_param="season",
+    extra_columns={
+        "CommonTeamRoster": ("NICKNAME", "HOW_ACQUIRED"),
+        "Coaches": ("SUB_SORT_SEQUENCE",),
+    },
     identity=(
         ("CommonTeamRoster", "TeamID", "team_id"),
         ("CommonTeamRoster", "SEASON", "season"),
@@ -253,6 +266,8 @@ GAME_LOG_PLAYERS = Endpoint(
     key_param="season_type_all_star",
     season_param="season",
     extra_params={"player_or_team_abbreviation": "P", "league_id": "00"},
+    # nba_api lists the team log's columns only; the player log has these too.
+    extra_columns={"LeagueGameLog": ("PLAYER_ID", "PLAYER_NAME", "FANTASY_PTS")},
     identity=(
         ("LeagueGameLog", "SEASON_ID", "season"),
         (PARAMETERS, "Season", "season"),
@@ -288,6 +303,13 @@ PLAYER_INDEX = Endpoint(
     key_param="",
     season_param="season",
     extra_params={"league_id": "00"},
+    # Typed unlike the same names elsewhere: draft slots as numbers, years as text,
+    # points/rebounds/assists as per-game averages.
+    column_types={
+        **dict.fromkeys(("DRAFT_YEAR", "DRAFT_ROUND", "DRAFT_NUMBER"), "int64"),
+        **dict.fromkeys(("FROM_YEAR", "TO_YEAR"), "string"),
+        **dict.fromkeys(("PTS", "REB", "AST"), "double"),
+    },
     identity=((PARAMETERS, "Season", "season"),),  # its rows do not name the season
 )
 

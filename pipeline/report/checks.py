@@ -3,6 +3,7 @@ games it could evaluate and which of them failed, with a short reason."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -10,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.lake import schema as lake_schema
 from pipeline.nba.games import Game
 from pipeline.report import rules
 from pipeline.report.scan import FileInfo
@@ -65,59 +67,53 @@ def who(row) -> str:
 # --- schema ---------------------------------------------------------------------------
 
 
-def check_schema(
-    findings: Findings,
-    table: str,
-    files: list[FileInfo],
-    expected: tuple,
-    reference: pa.Schema | None,
-) -> None:
-    """Expected columns and kinds, and drift from the reference (majority) schema. Worked
-    out once per distinct schema; only type differences need each file's null counts."""
-    missing, kinds, drift = {}, {}, {}
-    by_schema: dict[pa.Schema, list[FileInfo]] = defaultdict(list)
+def check_schema(findings: Findings, table: str, files: list[FileInfo]) -> None:
+    """Each file against its table's one schema (pipeline/lake/schema.py), plus the columns
+    the API added that the file recorded when it was written. Worked out once per distinct
+    (schema, recorded additions)."""
+    missing, retyped, drift = {}, {}, {}
+    declared = lake_schema.table_schema(table)
+    groups: dict[tuple[pa.Schema, str], list[FileInfo]] = defaultdict(list)
     for f in files:
-        by_schema[f.schema].append(f)
-    for schema, group in by_schema.items():
-        absent = [c for c in expected if c not in schema.names]
-        wrong = [
-            (fld.name, f"{fld.name} is {fld.type}, expected {kind}")
-            for fld in schema
-            if (kind := rules.expected_kind(fld.name)) and not rules.kind_ok(kind, fld.type)
+        groups[(f.schema, f.added)].append(f)
+    for (schema, added), group in groups.items():
+        expected = lake_schema.expected_schema(table, json.loads(added) if added else {})
+        if schema.equals(expected):
+            continue
+        absent = [c for c in declared.names if c not in schema.names]
+        types = [
+            f"{fld.name} is {schema.field(fld.name).type}, the table's type is {fld.type}"
+            for fld in declared
+            if fld.name in schema.names and schema.field(fld.name).type != fld.type
         ]
-        lacking, extra, retyped = schema_diff(schema, reference)
+        differs = schema_diff(schema, expected)
         for f in group:
             if absent:
                 missing[f.game_id] = "missing " + ", ".join(absent)
-            kind_errors = [text for name, text in wrong if name not in f.all_null]
-            if kind_errors:
-                kinds[f.game_id] = "; ".join(kind_errors)
-            types = [text for name, text in retyped if name not in f.all_null]
-            parts = [
-                ("lacks " + ", ".join(lacking)) if lacking else "",
-                ("extra " + ", ".join(extra)) if extra else "",
-                ("types " + ", ".join(types)) if types else "",
-            ]
-            if any(parts):
-                drift[f.game_id] = "; ".join(p for p in parts if p)
+            if types:
+                retyped[f.game_id] = "; ".join(types)
+            drift[f.game_id] = differs
     evaluated = [f.game_id for f in files]
     findings.record("schema.columns", table, evaluated, missing)
-    findings.record("schema.types", table, evaluated, kinds)
+    findings.record("schema.types", table, evaluated, retyped)
     findings.record("schema.drift", table, evaluated, drift)
 
 
-def schema_diff(schema: pa.Schema, reference: pa.Schema | None):
-    """(columns lacking, extra columns, [(column, 'column: ours vs reference')])."""
-    if reference is None or schema.equals(reference):
-        return [], [], []
+def schema_diff(schema: pa.Schema, expected: pa.Schema) -> str:
+    """'lacks a, b; extra c (not recorded as added); types d: string vs int64; order'."""
     ours = {fld.name: fld.type for fld in schema}
-    theirs = {fld.name: fld.type for fld in reference}
+    theirs = {fld.name: fld.type for fld in expected}
     lacking = [c for c in theirs if c not in ours]
     extra = [c for c in ours if c not in theirs]
-    retyped = [
-        (c, f"{c}: {ours[c]} vs {theirs[c]}") for c in ours if c in theirs and ours[c] != theirs[c]
+    types = [f"{c}: {ours[c]} vs {theirs[c]}" for c in ours if c in theirs and ours[c] != theirs[c]]
+    parts = [
+        ("lacks " + ", ".join(lacking)) if lacking else "",
+        ("extra " + ", ".join(extra) + " (not recorded as added)") if extra else "",
+        ("types " + ", ".join(types)) if types else "",
     ]
-    return lacking, extra, retyped
+    if not any(parts):
+        parts.append("columns in another order")
+    return "; ".join(p for p in parts if p)
 
 
 # --- one table's values -----------------------------------------------------------------

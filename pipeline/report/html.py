@@ -63,6 +63,11 @@ def render(report: dict) -> str:
 <section id="rules"><h2>Problems by rule</h2>{_rule_table(report)}</section>
 <section id="problems"><h2>Problems ({len(report["problems"])})</h2>
 {_problem_table(report["problems"])}</section>
+<section id="schemas"><h2>Tables and their schemas</h2>
+{_schema_table(report.get("tables", {}))}
+<h3>Columns the API added</h3>{_added_table(report.get("tables", {}))}</section>
+<section id="compaction"><h2>Compacted files</h2>
+{_compaction_table(report.get("compaction", {}))}</section>
 </body></html>
 """
 
@@ -142,5 +147,49 @@ def _problem_table(problems: list[dict]) -> str:
     )
     return (
         "<table id=problem-table><tr><th>game</th><th>dataset</th><th>rule</th>"
+        f"<th>detail</th></tr>{rows}</table>"
+    )
+
+
+def _schema_table(tables: dict) -> str:
+    rows = "".join(
+        f"<tr><td>{escape(table)}</td><td>{escape(t['schema_version'])}</td>"
+        f"<td class=num>{t['files']}</td><td class=num>{t['files_not_in_schema']}</td>"
+        f"<td>{escape('; '.join(f'{k}: {v}' for k, v in t['examples'].items()))}</td></tr>"
+        for table, t in tables.items()
+    )
+    return (
+        "<table id=schema-table><tr><th>table</th><th>schema version</th><th>files</th>"
+        f"<th>not in the table's schema</th><th>examples</th></tr>{rows}</table>"
+    )
+
+
+def _added_table(tables: dict) -> str:
+    rows = "".join(
+        f"<tr><td>{escape(table)}</td><td>{escape(column)}</td><td>{escape(a['type'])}</td>"
+        f"<td class=num>{a['files']}</td><td>{escape(a['first_file'])}</td></tr>"
+        for table, entry in tables.items()
+        for column, a in entry["added_columns"].items()
+    )
+    if not rows:
+        return "<p>None: every file has its table's schema from the catalogue.</p>"
+    return (
+        "<p>Landed as nullable columns and recorded in each file; add them to the "
+        "catalogue entry's <code>extra_columns</code> to make them part of the schema.</p>"
+        "<table><tr><th>table</th><th>column</th><th>type</th><th>files</th>"
+        f"<th>first file</th></tr>{rows}</table>"
+    )
+
+
+def _compaction_table(compaction: dict) -> str:
+    if not compaction:
+        return "<p>None.</p>"
+    rows = "".join(
+        f'<tr class="{escape(c["state"])}"><td>{escape(table)}</td><td>{escape(c["state"])}'
+        f"</td><td class=num>{c['inputs']}</td><td>{escape(c['detail'])}</td></tr>"
+        for table, c in compaction.items()
+    )
+    return (
+        "<table id=compaction-table><tr><th>table</th><th>state</th><th>files</th>"
         f"<th>detail</th></tr>{rows}</table>"
     )

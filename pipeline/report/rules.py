@@ -5,8 +5,6 @@ Everything a reader of report.json needs to interpret a `rule` lives here, in on
 
 from __future__ import annotations
 
-import pyarrow as pa
-
 from pipeline.nba.endpoints import Endpoint
 
 # The strategy document's thresholds.
@@ -14,16 +12,14 @@ MAX_ERROR_RATE = 0.05
 MIN_QUALITY = 0.95
 MAX_MINUTES = 70.0
 
-LINEAGE = ("game_id", "season", "season_type", "game_date")
-
 # rule -> (weight in a game's score, what it means). Reconciliation rules weigh double:
 # they tie two endpoints together, so one failure says more than a single-table check.
 RULES: dict[str, tuple[float, str]] = {
     "completeness.missing": (0.0, "the table has no file for an expected game"),
     "completeness.dead_letter": (0.0, "the endpoint was dead-lettered for the game"),
-    "schema.columns": (1.0, "a column of nba_api's dataset (or a lineage column) is absent"),
-    "schema.types": (1.0, "a column has the wrong kind of type (integer, number, string)"),
-    "schema.drift": (1.0, "the file's Arrow schema differs from the dataset's majority schema"),
+    "schema.columns": (1.0, "a column of the table's schema is absent from the file"),
+    "schema.types": (1.0, "a column's type is not its type in the table's schema"),
+    "schema.drift": (1.0, "the file's Arrow schema is not its table's schema (lake/schema.py)"),
     "lineage.game_id": (1.0, "gameId / game_id inside the file differ from its file name"),
     "identity.other_game": (2.0, "the file holds rows of another game (any game table)"),
     "range.minutes": (1.0, "player minutes not MM:SS between 0 and 70"),
@@ -82,51 +78,6 @@ BOUNDED_PERCENTAGES = (
     "defensiveReboundPercentage",
     "reboundPercentage",
 )
-INTEGER_COLUMNS = {
-    *COUNTS,
-    "teamId",
-    "personId",
-    "homeTeamId",
-    "awayTeamId",
-    "actionId",
-    "actionNumber",
-    "period",
-    "score",
-}
-STRING_COLUMNS = {*LINEAGE, "gameId", "minutes", "scoreHome", "scoreAway"}
-
-
-def expected_kind(column: str) -> str | None:
-    if column in STRING_COLUMNS:
-        return "string"
-    if column in INTEGER_COLUMNS:
-        return "integer"
-    if column in BOUNDED_PERCENTAGES:
-        return "number"
-    return None  # no expectation: the parser types it from the values
-
-
-def kind_ok(kind: str, arrow_type: pa.DataType) -> bool:
-    if kind == "string":
-        return pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)
-    if kind == "integer":
-        return pa.types.is_integer(arrow_type)
-    return pa.types.is_integer(arrow_type) or pa.types.is_floating(arrow_type)
-
-
-def expected_columns(endpoint: Endpoint) -> dict[str, tuple[str, ...]]:
-    """Lake table -> the columns it must have: nba_api's dataset columns plus lineage.
-
-    nba_api's parsers may add columns its expected_data lacks (playbyplayv3's shotValue);
-    those are allowed, and drift between files still catches one file missing them.
-    """
-    expected = getattr(endpoint.nba_class, "expected_data", {}) or {}
-    return {
-        table: (*expected.get(dataset, ()), *(LINEAGE if endpoint.scope == "game" else ()))
-        for dataset, table in endpoint.tables.items()
-    }
-
-
 # The columns each data check reads; every other table is checked from its footer only.
 DATA_COLUMNS: dict[str, tuple[str, ...]] = {
     "box_traditional_players": (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections import Counter
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.lake import Lake
+from pipeline.lake import schema as lake_schema
 from pipeline.lake.store import LocalStore
 
 # Local reads are CPU-bound (one thread per core); S3 reads wait on the network.
@@ -30,29 +31,11 @@ class FileInfo:
     game_id: str
     path: str
     schema: pa.Schema  # without metadata; files with equal schemas share one object
-    # Columns with no value (0-row files included): the parser types those as string, so a
-    # type difference there is not drift. From footer statistics, not the data. The footer
+    # Columns the API added that the catalogue lacks, as recorded when the file was written:
+    # the raw JSON of the file's `added_columns` metadata ("" if none recorded). The footer
     # itself is not kept: 18k of them would take about a gigabyte.
-    all_null: frozenset[str]
+    added: str
     data: pa.Table | None = None  # only the DATA_COLUMNS the file has
-
-
-def all_null_columns(metadata: pq.FileMetaData, schema: pa.Schema) -> frozenset[str]:
-    """Only string columns can be all-null ones, so only their statistics are read."""
-    if metadata.num_rows == 0:
-        return frozenset(schema.names)
-    strings = [i for i, fld in enumerate(schema) if fld.type == pa.string()]
-    nulls = [0] * len(strings)
-    for rg in range(metadata.num_row_groups):
-        group = metadata.row_group(rg)
-        for n, i in enumerate(strings):
-            stats = group.column(i).statistics
-            if stats is None or not stats.has_null_count:
-                return frozenset()  # unknown: treat every type difference as real
-            nulls[n] += stats.null_count
-    return frozenset(
-        schema.names[i] for n, i in enumerate(strings) if nulls[n] == metadata.num_rows
-    )
 
 
 def stem(path: str) -> str:
@@ -70,8 +53,8 @@ def open_file(lake: Lake, path: str, columns: tuple[str, ...] | None) -> FileInf
     data = None
     if columns:
         data = parquet.read(columns=[c for c in columns if c in schema.names], use_threads=False)
-    schema = _shared(schema.remove_metadata())
-    return FileInfo(stem(path), path, schema, all_null_columns(parquet.metadata, schema), data)
+    added = (schema.metadata or {}).get(lake_schema.ADDED_COLUMNS_KEY.encode(), b"").decode()
+    return FileInfo(stem(path), path, _shared(schema.remove_metadata()), sys.intern(added), data)
 
 
 _schemas: dict[pa.Schema, pa.Schema] = {}
@@ -132,42 +115,12 @@ def keys_in(lake: Lake, table: str, season: str | None) -> set[str]:
     }
 
 
-def reference_schema(files: list[FileInfo]) -> pa.Schema | None:
-    """The dataset's majority schema: the most common column list, and for each column the
-    most common type among the files where it holds values (an all-null column is typed
-    string by the parser, and early-season files are often empty)."""
-    if not files:
-        return None
-    groups = Counter(f.schema for f in files)
-    names = Counter()
-    for schema, n in groups.items():
-        names[tuple(schema.names)] += n
-    columns = names.most_common(1)[0][0]
-    types: dict[str, Counter] = {c: Counter() for c in columns}
-    for schema, n in groups.items():
-        for fld in schema:
-            if fld.name in types:
-                types[fld.name][fld.type] += n
-    fields = []
-    for column in columns:
-        counted = types[column]
-        if len(counted) > 1:  # disagreement: count only the files where it has values
-            counted = Counter(
-                f.schema.field(column).type
-                for f in files
-                if column in f.schema.names and column not in f.all_null
-            )
-            counted = counted or types[column]
-        fields.append(pa.field(column, counted.most_common(1)[0][0]))
-    return pa.schema(fields)
-
-
 def stack(files: list[FileInfo], columns: tuple[str, ...], schema: pa.Schema) -> pa.Table:
     """One table of the files' data columns, plus `file_game` (the game id from the file
     name, which the checks trust over the file's content).
 
-    Columns a file lacks, or holds with a type that does not cast to the reference's, come
-    out as nulls: the schema checks report those, and the data checks skip nulls.
+    Columns a file lacks, or holds with a type that does not cast to the table's schema,
+    come out as nulls: the schema checks report those, and the data checks skip nulls.
     """
     target = pa.schema(
         [schema.field(c) if c in schema.names else pa.field(c, pa.string()) for c in columns]

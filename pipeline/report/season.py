@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections import defaultdict
 from collections.abc import Iterable
 
 import pandas as pd
 
-from pipeline.lake import Lake
+from pipeline.lake import Lake, compact
+from pipeline.lake import schema as lake_schema
 from pipeline.nba import endpoints as catalogue
 from pipeline.nba.endpoints import Endpoint
 from pipeline.nba.games import Game, games_from_index
 from pipeline.report import checks, rules
 from pipeline.report.checks import Findings
-from pipeline.report.scan import DeadLetters, FileInfo, keys_in, open_files, reference_schema, stack
+from pipeline.report.scan import DeadLetters, FileInfo, keys_in, open_files, stack
 from pipeline.report.score import game_scores, summarize
 
 REPORT_SCHEMA_VERSION = 1
@@ -70,6 +72,9 @@ def validate_season(
     frames = _check_tables(findings, eps, files, played)
     _check_across(findings, frames, played)
     entity_checks = _check_entities(findings, lake, season, frames, played)
+    entity_files, entity_findings = _check_entity_schemas(lake, season)
+    tables = _schema_section({**files, **entity_files}, findings, entity_findings)
+    compaction = _compaction_section(lake, season)
 
     scores = game_scores(findings, completeness)
     return {
@@ -92,6 +97,8 @@ def validate_season(
         "rules": {rule: {"weight": w, "description": d} for rule, (w, d) in rules.RULES.items()},
         "entity_checks": entity_checks,
         "game_log_check": _game_log_check(lake, season),
+        "tables": tables,
+        "compaction": compaction,
         "completeness": {
             "by_month_dataset": by_month,
             "not_yet_played": [g.game_id for g in chosen if g.status != "final"],
@@ -165,15 +172,13 @@ def _check_tables(
 ) -> dict[str, tuple[pd.DataFrame, set[str]]]:
     """Schema checks for every table, value checks for the tables with data columns.
     Returns the data tables as (frame, games that have the file)."""
-    expected = {t: cols for e in eps for t, cols in rules.expected_columns(e).items()}
     frames = {}
     for table, infos in files.items():
-        reference = reference_schema(infos)
-        checks.check_schema(findings, table, infos, expected.get(table, ()), reference)
+        checks.check_schema(findings, table, infos)
         columns = rules.DATA_COLUMNS.get(table)
         if not columns or not infos:
             continue
-        df = stack(infos, columns, reference).to_pandas()
+        df = stack(infos, columns, lake_schema.table_schema(table)).to_pandas()
         evaluated = {f.game_id for f in infos}
         frames[table] = (df, evaluated)
         checks.check_lineage(findings, table, df, evaluated)
@@ -244,3 +249,60 @@ def _check_entities(
         checks.check_entities(findings, "teams.info_missing", "teams", ids, teams)
         report["teams"] = {"status": "ran", "files": len(teams)}
     return report
+
+
+def _check_entity_schemas(lake: Lake, season: str):
+    """The other tables (players, teams, rosters, game logs...) against their schemas too.
+    Their files are keyed by player, team or season type, not by game, so their findings
+    stay in the tables section of the report rather than among the games' problems."""
+    findings = Findings()
+    files = {}
+    for endpoint in (*catalogue.ENTITY_ENDPOINTS, *catalogue.SEASON_ENDPOINTS):
+        for table in endpoint.tables.values():
+            prefix = lake.layout.table_prefix(table, lake_schema.partition_season(table, season))
+            paths = sorted(p for p in lake.listing(prefix, fresh=True) if p.endswith(".parquet"))
+            if paths:
+                files[table] = open_files(lake, paths, None)
+                checks.check_schema(findings, table, files[table])
+    return files, findings
+
+
+def _schema_section(files: dict[str, list[FileInfo]], *findings: Findings) -> dict:
+    """Per table: its schema version, its files whose schema is not the table's, and the
+    columns the API added that the catalogue does not list yet (recorded in the files that
+    have them): new data worth a catalogue entry, not a failure."""
+    differing: dict[str, dict[str, str]] = defaultdict(dict)
+    for found in findings:
+        for problem in found.problems:
+            if problem["rule"] == "schema.drift":
+                differing[problem["dataset"]][problem["game_id"]] = problem["detail"]
+    section = {}
+    for table, infos in files.items():
+        added: dict[str, dict] = {}
+        for info in sorted(infos, key=lambda f: f.game_id):
+            for column, arrow_type in (json.loads(info.added) if info.added else {}).items():
+                entry = added.setdefault(
+                    column, {"type": arrow_type, "files": 0, "first_file": info.game_id}
+                )
+                entry["files"] += 1
+        section[table] = {
+            "schema_version": lake_schema.table_version(table),
+            "files": len(infos),
+            "files_not_in_schema": len(differing[table]),
+            "examples": dict(sorted(differing[table].items())[: checks.MAX_EXAMPLES]),
+            "added_columns": added,
+        }
+    return section
+
+
+def _compaction_section(lake: Lake, season: str) -> dict:
+    """Per table the season holds: is its compacted file made from the files it holds now?
+    "behind" means a reader of compact/ misses new or corrected games until the next
+    season run compacts it again."""
+    compacted = compact.compacted_files(lake)
+    section = {}
+    for table in lake_schema.tables():
+        state = compact.freshness(lake, table, season, compacted)
+        if state.state != "empty":
+            section[table] = {"state": state.state, "inputs": state.inputs, "detail": state.detail}
+    return section

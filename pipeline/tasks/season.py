@@ -141,6 +141,7 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
             return
         work = self.work
         work.lake.forget_listings()
+        work.compaction_pending()
         # A season in progress: its season-level answers are asked for again by each run.
         season_level = work.season_work(logs=False)
         work.supersede(work.stale_season_work(season_level))
@@ -157,6 +158,7 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
         if work.scope.checks_game_logs() and not work.check_done():
             yield from self.check_game_logs()
             covered += work.season_work(logs=True)
+        print(work.compact().summary(), flush=True)
         report, html_path = work.write_report()
         summary = report.get("summary", {})
         print(

@@ -95,3 +95,31 @@ class S3Store:
         except bex.BotoCoreError as exc:
             raise explain(exc, bucket, f"list of {folder}") from None
         return found
+
+    def list_versions(self, prefix: str) -> dict[str, tuple[int, str]]:
+        """Every object below prefix -> (size, ETag), from the same listing requests: the
+        ETag changes when an object is written again with other bytes."""
+        bucket, key = split(prefix.rstrip("/"))
+        folder = f"{key}/" if key else ""
+        found: dict[str, tuple[int, str]] = {}
+        try:
+            pages = self._client().lister.get_paginator("list_objects_v2")
+            for page in pages.paginate(Bucket=bucket, Prefix=folder):
+                for obj in page.get("Contents", ()):
+                    found[f"s3://{bucket}/{obj['Key']}"] = (obj["Size"], obj["ETag"].strip('"'))
+        except (bex.ClientError, bex.BotoCoreError) as exc:
+            raise explain(exc, bucket, f"list of {folder}") from None
+        return found
+
+    def read_tail(self, path: str, size: int) -> bytes:
+        """The last `size` bytes of an object (all of it if smaller): one ranged GET."""
+        bucket, key = split(path)
+        try:
+            answer = self._client().boto.get_object(Bucket=bucket, Key=key, Range=f"bytes=-{size}")
+            return answer["Body"].read()
+        except bex.ClientError as exc:
+            if is_missing(exc):
+                raise FileNotFoundError(path) from None
+            raise explain(exc, bucket, f"read of {key}") from None
+        except bex.BotoCoreError as exc:
+            raise explain(exc, bucket, f"read of {key}") from None

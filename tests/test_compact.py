@@ -1,0 +1,159 @@
+"""Compaction (pipeline/lake/compact.py) of a lake the real graph landed from the simulator."""
+
+import pathlib
+import shutil
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.lake import Lake, compact, schema
+from pipeline.nba import endpoints
+from pipeline.report import validate_season
+from tests.runner import lake_files
+from tests.sim_lake import ADDED, SEASON, sim_lake  # noqa: F401  (pytest fixture)
+
+
+@pytest.fixture
+def lake(sim_lake, tmp_path) -> Lake:  # noqa: F811
+    """A private copy of the landed lake, compacted once."""
+    shutil.copytree(sim_lake, tmp_path / "lake")
+    lake = Lake(str(tmp_path / "lake"))
+    compact.compact_season(lake, SEASON)
+    return lake
+
+
+def per_game_files(lake: Lake, table: str) -> list[pathlib.Path]:
+    """The table's files for the season (all of them for a lake-wide table: players)."""
+    prefix = lake.layout.table_prefix(table, schema.partition_season(table, SEASON))
+    return sorted(pathlib.Path(prefix).rglob("*.parquet"))
+
+
+def landed_tables(lake: Lake) -> list[str]:
+    return [t for t in schema.tables() if per_game_files(lake, t)]
+
+
+def expected_rows(lake: Lake, table: str) -> list[dict]:
+    """The per-game files' rows, file by file in key order, then sorted by game date and
+    game id (Python's sort is stable: a game's rows keep their order)."""
+    files = sorted(per_game_files(lake, table), key=lambda p: (len(p.stem), p.stem))
+    rows = [row for path in files for row in pq.read_table(path).to_pylist()]
+    if "game_date" in schema.table_schema(table).names:
+        rows.sort(key=lambda r: (r["game_date"], r["game_id"]))
+    return rows
+
+
+def validate(lake: Lake) -> dict:
+    """The validation report for the games the lake holds (the index also lists the
+    simulator's "today", whose games are not final yet)."""
+    games = [p.stem for p in per_game_files(lake, "box_traditional_players")]
+    return validate_season(lake, SEASON, games=games)
+
+
+def test_every_landed_file_has_its_tables_schema(lake):
+    """Columns null for a whole game (teamWins, SORT_SEQUENCE, empty LastFiveMeetings...)
+    keep their types; the added column is recorded where it appears."""
+    tables = landed_tables(lake)
+    default_game_tables = [t for e in endpoints.endpoints_for(2024) for t in e.tables.values()]
+    assert set(tables) >= {*default_game_tables, "players", "teams", "rosters", "coaches"}
+    for table in tables:
+        for path in per_game_files(lake, table):
+            stored = pq.read_schema(path)
+            added = schema.added_columns(stored.metadata)
+            assert stored.remove_metadata() == schema.expected_schema(table, added), path
+            if table != "players":
+                assert added == {}, path
+    line_score = pq.read_table(per_game_files(lake, "summary_line_score")[0])
+    assert line_score.column("teamWins").null_count == line_score.num_rows
+    assert line_score.schema.field("teamWins").type == pa.int64()
+
+
+def test_every_table_has_its_compacted_file_with_the_same_rows(lake):
+    for table in landed_tables(lake):
+        path = compact.compacted_path(lake, table, SEASON)
+        compacted = pq.read_table(path)
+        assert compacted.to_pylist() == [
+            {name: row.get(name) for name in compacted.column_names}
+            for row in expected_rows(lake, table)
+        ], table
+        metadata = compact.compacted_metadata(lake, path)
+        assert metadata[compact.INPUTS_KEY] == str(len(per_game_files(lake, table)))
+        assert metadata[schema.TABLE_SCHEMA_KEY] == schema.table_version(table)
+        assert pq.ParquetFile(path).metadata.row_group(0).num_rows <= compact.ROW_GROUP_ROWS
+    pbp = pq.read_table(lake.layout.compact_file("play_by_play", SEASON))
+    keys = list(zip(pbp["game_date"].to_pylist(), pbp["game_id"].to_pylist(), strict=True))
+    assert keys == sorted(keys) and len(set(pbp["game_id"].to_pylist())) > 5
+
+
+def test_a_column_the_api_added_is_one_nullable_column_of_the_compacted_table(lake):
+    players = pq.read_table(compact.compacted_path(lake, "players", SEASON))
+    declared = schema.table_schema("players")
+    assert players.schema.names == [*declared.names, ADDED[0]]
+    assert players.schema.field(ADDED[0]).type == pa.float64()
+    values = players.column(ADDED[0]).to_pylist()
+    # Players first seen on the first day were landed before the API sent it.
+    assert 0 < values.count(None) < len(values) and set(values) == {None, ADDED[1]}
+    recorded = compact.compacted_metadata(lake, compact.compacted_path(lake, "players", SEASON))
+    assert schema.added_columns({k.encode(): v.encode() for k, v in recorded.items()}) == {
+        ADDED[0]: "double"
+    }
+    # The report says so, and does not count it as a problem.
+    report = validate(lake)
+    assert report["problems"] == []
+    assert report["tables"]["players"]["files_not_in_schema"] == 0
+    added = report["tables"]["players"]["added_columns"]
+    assert added[ADDED[0]]["type"] == "double"
+    assert added[ADDED[0]]["files"] == values.count(ADDED[1])
+
+
+def test_a_rerun_with_nothing_new_writes_nothing(lake):
+    assert compact.behind(lake, SEASON) == []
+    before = lake_files(lake.root)
+    result = compact.compact_season(lake, SEASON)
+    assert result.written == []
+    assert {c.status for c in result.tables.values()} == {"current", "empty"}
+    assert lake_files(lake.root) == before
+
+
+def test_a_replaced_game_file_triggers_recompaction(lake):
+    path = per_game_files(lake, "box_traditional_players")[3]
+    game_id = path.stem
+    table = pq.read_table(path)
+    points = table.column("points").to_pylist()
+    points[0] += 3  # a corrected box score, landed again under the same name
+    table = table.set_column(table.schema.get_field_index("points"), "points", pa.array(points))
+    lake.write_table(str(path), table, {})
+    state = compact.freshness(lake, "box_traditional_players", SEASON)
+    assert state.state == "behind"
+    assert [s.table for s in compact.behind(lake, SEASON)] == ["box_traditional_players"]
+    report = validate(lake)
+    assert report["compaction"]["box_traditional_players"]["state"] == "behind"
+    assert report["compaction"]["box_traditional_teams"]["state"] == "current"
+
+    result = compact.compact_season(lake, SEASON)
+    assert result.written == ["box_traditional_players"]
+    assert result.tables["box_traditional_players"].files_read == 1  # only the changed game
+    compacted = pq.read_table(lake.layout.compact_file("box_traditional_players", SEASON))
+    rows = [r for r in compacted.to_pylist() if r["game_id"] == game_id]
+    assert rows[0]["points"] == points[0]
+    assert compacted.to_pylist() == expected_rows(lake, "box_traditional_players")
+    assert compact.freshness(lake, "box_traditional_players", SEASON).state == "current"
+
+
+def test_a_new_game_and_a_removed_table_follow(lake):
+    path = per_game_files(lake, "summary_arena")[4]
+    moved = path.with_suffix(".bak")
+    path.rename(moved)  # as if this game had not landed yet
+    assert compact.compact_season(lake, SEASON).written == ["summary_arena"]
+    assert pq.read_metadata(lake.layout.compact_file("summary_arena", SEASON)).num_rows == len(
+        per_game_files(lake, "summary_arena")
+    )
+    moved.rename(path)  # it lands
+    result = compact.compact_season(lake, SEASON)
+    assert result.written == ["summary_arena"] and result.tables["summary_arena"].files_read == 1
+    compacted = pq.read_table(lake.layout.compact_file("summary_arena", SEASON))
+    assert compacted.to_pylist() == expected_rows(lake, "summary_arena")
+    assert compact.freshness(lake, "summary_arena", SEASON).state == "current"
+    shutil.rmtree(pathlib.Path(lake.layout.table_prefix("summary_arena", SEASON)))  # a rebuild
+    assert compact.compact_season(lake, SEASON).written == ["summary_arena"]
+    assert not pathlib.Path(lake.layout.compact_file("summary_arena", SEASON)).exists()
