@@ -11,8 +11,10 @@ beneath any user config) leave these keys unset so that the environment variable
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
+from urllib.parse import urlsplit
 
 import luigi
 
@@ -22,6 +24,7 @@ from pipeline.nba.endpoints import SEASON_TYPES
 DEFAULT_BASE_URL = "https://stats.nba.com/stats/{endpoint}"
 SEASON_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 FIRST_SEASON_YEAR = 1946
+PROXY_SCHEMES = ("http", "https")
 
 
 def env(name: str, default=None):
@@ -94,6 +97,24 @@ class nba(luigi.Config):  # noqa: N801
         default=None, description="Slower pace in these US/Eastern hours, e.g. 9-18"
     )
     quiet_multiplier = luigi.FloatParameter(default=2.0)
+    # Egresses (pipeline.nba.egress): proxies, headers, the jitter allowance and the bench.
+    proxies = luigi.OptionalParameter(
+        default=None,
+        description="Comma-separated proxy URLs, e.g. http://user:pass@host:3128; each is an "
+        "egress with its own rate (env NBA_API_PROXIES)",
+    )
+    headers = luigi.OptionalParameter(
+        default=None,
+        description="JSON object merged over nba_api's request headers (null drops a header)",
+    )
+    jitter_fraction = luigi.FloatParameter(
+        default=0.10, description="Extra spacing per egress for network jitter (of the interval)"
+    )
+    bench_after_failures = luigi.IntParameter(
+        default=3, description="Bench an egress after this many timeouts/resets in a row"
+    )
+    bench_seconds = luigi.FloatParameter(default=300.0, description="First bench; doubles")
+    bench_max_seconds = luigi.FloatParameter(default=3600.0, description="Longest bench")
 
 
 class log(luigi.Config):  # noqa: N801 - the section [log] gives the flag --log-format
@@ -159,6 +180,40 @@ def quiet_hours() -> tuple[int, int] | None:
 def s3_max_attempts() -> int:
     """botocore's standard-mode attempts for S3 calls (env AWS_MAX_ATTEMPTS, as botocore)."""
     return int(env("AWS_MAX_ATTEMPTS", 8))
+
+
+def proxy_urls() -> list[str]:
+    """[nba] proxies, else NBA_API_PROXIES: comma-separated proxy URLs (none: direct)."""
+    value = nba().proxies or env("NBA_API_PROXIES", "")
+    urls = [url.strip() for url in str(value).split(",") if url.strip()]
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in PROXY_SCHEMES or not parts.hostname:
+            shown = f"{parts.scheme}://{parts.hostname}" if parts.hostname else "a value"
+            raise BadInput(
+                f"invalid [nba] proxies / NBA_API_PROXIES entry ({shown}...): expected "
+                f"{'|'.join(PROXY_SCHEMES)}://[user:password@]host:port"
+            )
+    return urls
+
+
+def request_headers() -> dict[str, str | None]:
+    """[nba] headers: a JSON object merged over nba_api's defaults (null drops a header)."""
+    value = nba().headers
+    if not value:
+        return {}
+    try:
+        headers = json.loads(value)
+    except ValueError:
+        headers = None
+    if not isinstance(headers, dict) or not all(
+        isinstance(v, (str, type(None))) for v in headers.values()
+    ):
+        raise BadInput(
+            "invalid [nba] headers: expected a JSON object of strings, "
+            'e.g. {"User-Agent": "Mozilla/5.0 ..."}'
+        )
+    return headers
 
 
 def run_started() -> str:

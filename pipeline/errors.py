@@ -71,6 +71,11 @@ class StorageError(CriticalError):
     """The lake cannot be written (access denied, no such bucket, disk full)."""
 
 
+class ApiUnreachableError(CriticalError):
+    """Every egress (the direct connection, or each proxy) is benched: the API does not
+    answer from this host. The run stops; `nba-backfill` exits 9."""
+
+
 class BadInput(PipelineError):
     """Invalid input from the command line or configuration, found before any request."""
 

@@ -50,8 +50,8 @@ def clock():
 
 
 def fake_limiter(state_path, clock, base_interval=1.0, **options) -> SharedRateLimiter:
-    """No spacing margin, so the rules show exact numbers."""
-    options.setdefault("spacing_margin", 0.0)
+    """No jitter allowance, so the rules show exact numbers."""
+    options.setdefault("jitter_fraction", 0.0)
     return SharedRateLimiter(base_interval, state_path, clock=clock, sleep=clock.sleep, **options)
 
 
@@ -127,15 +127,17 @@ def test_forked_child_reopens_and_sees_parent_state(state_path):
 
 def test_first_request_does_not_wait_and_next_waits_one_interval(state_path, clock):
     limiter = fake_limiter(state_path, clock)
-    assert limiter.acquire() == 0.0
-    assert limiter.acquire() == pytest.approx(1.0)
+    assert limiter.acquire().waited == 0.0
+    assert limiter.acquire().waited == pytest.approx(1.0)
     assert clock.sleeps == [pytest.approx(1.0)]
 
 
-def test_default_margin_keeps_grants_one_percent_more_than_an_interval_apart(state_path, clock):
-    limiter = SharedRateLimiter(1.0, state_path, clock=clock, sleep=clock.sleep)
+def test_default_jitter_allowance_spaces_grants_ten_percent_more_than_the_interval(
+    state_path, clock
+):
+    limiter = SharedRateLimiter(5.0, state_path, clock=clock, sleep=clock.sleep)
     limiter.acquire()
-    assert limiter.acquire() == pytest.approx(1.01)
+    assert limiter.acquire().waited == pytest.approx(5.5)  # the seeds' 0.5 s on 5 s
 
 
 def test_429_doubles_interval_and_honours_retry_after(state_path, clock):
@@ -175,7 +177,7 @@ def test_server_error_pauses_every_limiter_on_the_file(state_path, clock):
     clock.now += 0.5
     limiter.on_server_error()
 
-    assert other_worker.acquire() == pytest.approx(7.0)
+    assert other_worker.acquire().waited == pytest.approx(7.0)
     assert limiter.current_interval() == 1.0  # a pause, not a slowdown
 
 
@@ -210,7 +212,7 @@ def test_quiet_hours_slow_down_in_us_eastern_daytime(state_path, clock):
     clock.now = datetime(2025, 1, 15, 10, 0, tzinfo=EASTERN).timestamp()
     assert limiter.current_interval() == 2.0
     limiter.acquire()
-    assert limiter.acquire() == pytest.approx(2.0)
+    assert limiter.acquire().waited == pytest.approx(2.0)
 
     clock.now = datetime(2025, 7, 15, 17, 59, tzinfo=EASTERN).timestamp()  # daylight time
     assert limiter.current_interval() == 2.0
@@ -228,7 +230,7 @@ def test_state_survives_a_new_limiter_object(state_path, clock):
 
     worker_view = fake_limiter(state_path, clock)
     assert worker_view.current_interval() == 2.0
-    assert worker_view.acquire() == pytest.approx(2.0)  # spacing from the other's request
+    assert worker_view.acquire().waited == pytest.approx(2.0)  # spacing from the other's request
     assert worker_view.stats()["requests"] == 2
 
 
@@ -236,11 +238,21 @@ def test_stats_report_achieved_rate(state_path, clock):
     limiter = fake_limiter(state_path, clock, base_interval=0.5)
     for _ in range(5):
         limiter.acquire()
-    assert limiter.stats() == {
+    stats = limiter.stats()
+    assert stats["egresses"]["direct"].pop("benched") is False
+    assert stats == {
         "requests": 5,
         "elapsed_s": pytest.approx(2.0),
         "achieved_per_s": pytest.approx(2.5),
         "interval_s": 0.5,
+        "egresses": {
+            "direct": {
+                "requests": 5,
+                "elapsed_s": pytest.approx(2.0),
+                "achieved_per_s": pytest.approx(2.5),
+                "interval_s": 0.5,
+            }
+        },
     }
 
 
@@ -253,7 +265,7 @@ def test_reset_forgets_adapted_state_but_keeps_spacing(state_path, clock):
 
     assert limiter.current_interval() == 1.0
     assert limiter.stats()["requests"] == 0
-    assert limiter.acquire() == pytest.approx(1.0)
+    assert limiter.acquire().waited == pytest.approx(1.0)
 
 
 def test_zero_interval_is_off_but_counts(state_path):
@@ -261,7 +273,7 @@ def test_zero_interval_is_off_but_counts(state_path):
     limiter.on_throttled(60.0)
     limiter.on_server_error()
     began = time.perf_counter()
-    waits = [limiter.acquire() for _ in range(500)]
+    waits = [limiter.acquire().waited for _ in range(500)]
     assert time.perf_counter() - began < 2.0  # ~0.1 ms each; loose for a busy machine
     assert waits == [0.0] * 500
     assert limiter.stats()["requests"] == 500

@@ -41,6 +41,11 @@ FAST_RETRIES = [
     "0.2",
     "--scheduler-retry-delay",
     "1",
+    # Hangs and resets at 12% on one endpoint, and a cold simulator whose first discovery
+    # call outlasts the 1 s timeout: far above the real API, so the egress bench (three
+    # unanswered requests in a row stop the run; tests/test_egress.py) is kept out of it.
+    "--nba-bench-after-failures",
+    "50",
 ]
 # Each transient kind at 10% of the requests of the endpoint it is aimed at, so every kind
 # shows up while most attempts still succeed; the sticky kinds make dead letters.

@@ -25,6 +25,10 @@ from nba_api.stats.endpoints import (
     teaminfocommon,
 )
 
+# In an endpoint's identity: the request's parameters as a legacy body echoes them
+# ("parameters": {"Season": "2024-25", ...}), for bodies whose rows do not say.
+PARAMETERS = "parameters"
+
 # Reliable play-by-play (and game summaries) start with 1996-97; older seasons land box
 # scores only (../shared/docs/nba-api-notes.md).
 FIRST_FULL_SEASON_YEAR = 1996
@@ -50,6 +54,11 @@ class Endpoint:
     # nba_api lists, or a name means another type here, say so:
     extra_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # dataset -> names
     column_types: dict[str, str] = field(default_factory=dict)  # column -> Arrow type name
+    # What a body says it is: (dataset, column, nba_api argument). Every row's column must
+    # hold the request's value (seasons compare by their first year: 2024-25, 2024, 22024),
+    # or the body is another one's (parse.check_identity; validation reads the same). The
+    # dataset PARAMETERS is the request's parameters as a legacy body echoes them.
+    identity: tuple[tuple[str, str, str], ...] = ()
 
     def nba_kwargs(self, **ids) -> dict:
         """Keyword arguments for the nba_api class (ids by our names -> nba_api's names)."""
@@ -75,6 +84,11 @@ BOX_TRADITIONAL = Endpoint(
     },
     required=("PlayerStats", "TeamStats"),
     group="box_scores",
+    identity=(
+        ("PlayerStats", "gameId", "game_id"),
+        ("TeamStats", "gameId", "game_id"),
+        ("TeamStarterBenchStats", "gameId", "game_id"),
+    ),
 )
 
 BOX_ADVANCED = Endpoint(
@@ -85,6 +99,7 @@ BOX_ADVANCED = Endpoint(
     tables={"PlayerStats": "box_advanced_players", "TeamStats": "box_advanced_teams"},
     required=("PlayerStats", "TeamStats"),
     group="box_scores",
+    identity=(("PlayerStats", "gameId", "game_id"), ("TeamStats", "gameId", "game_id")),
 )
 
 # Optional box scores that users of other tools collect: off unless switched on.
@@ -97,6 +112,7 @@ BOX_FOUR_FACTORS = Endpoint(
     required=("PlayerStats", "TeamStats"),
     group="box_four_factors",
     optional=True,
+    identity=(("PlayerStats", "gameId", "game_id"), ("TeamStats", "gameId", "game_id")),
 )
 
 BOX_MISC = Endpoint(
@@ -108,6 +124,7 @@ BOX_MISC = Endpoint(
     required=("PlayerStats", "TeamStats"),
     group="box_misc",
     optional=True,
+    identity=(("PlayerStats", "gameId", "game_id"), ("TeamStats", "gameId", "game_id")),
 )
 
 BOX_SCORING = Endpoint(
@@ -119,6 +136,7 @@ BOX_SCORING = Endpoint(
     required=("PlayerStats", "TeamStats"),
     group="box_scoring",
     optional=True,
+    identity=(("PlayerStats", "gameId", "game_id"), ("TeamStats", "gameId", "game_id")),
 )
 
 BOX_USAGE = Endpoint(
@@ -130,6 +148,7 @@ BOX_USAGE = Endpoint(
     required=("PlayerStats", "TeamStats"),
     group="box_usage",
     optional=True,
+    identity=(("PlayerStats", "gameId", "game_id"), ("TeamStats", "gameId", "game_id")),
 )
 
 PLAY_BY_PLAY = Endpoint(
@@ -142,6 +161,7 @@ PLAY_BY_PLAY = Endpoint(
     group="play_by_play",
     first_season_year=FIRST_FULL_SEASON_YEAR,
     extra_columns={"PlayByPlay": ("shotValue",)},  # nba_api's parser adds it
+    identity=(("PlayByPlay", "gameId", "game_id"),),
 )
 
 GAME_SUMMARY = Endpoint(
@@ -162,6 +182,16 @@ GAME_SUMMARY = Endpoint(
     required=("GameSummary", "LineScore"),
     group="game_summary",
     first_season_year=FIRST_FULL_SEASON_YEAR,
+    # Not LastFiveMeetings: its gameId is each earlier meeting's.
+    identity=(
+        ("GameSummary", "gameId", "game_id"),
+        ("GameInfo", "gameId", "game_id"),
+        ("ArenaInfo", "gameId", "game_id"),
+        ("Officials", "gameId", "game_id"),
+        ("LineScore", "gameId", "game_id"),
+        ("InactivePlayers", "gameId", "game_id"),
+        ("OtherStats", "gameId", "game_id"),
+    ),
 )
 
 PLAYER_INFO = Endpoint(
@@ -177,6 +207,10 @@ PLAYER_INFO = Endpoint(
     lake_wide=True,
     extra_columns={"CommonPlayerInfo": ("GAMES_PLAYED_CURRENT_SEASON_FLAG", "GREATEST_75_FLAG")},
     column_types={"PTS": "double", "AST": "double", "REB": "double"},  # per-game averages
+    identity=(
+        ("CommonPlayerInfo", "PERSON_ID", "player_id"),
+        ("PlayerHeadlineStats", "PLAYER_ID", "player_id"),
+    ),
 )
 
 TEAM_INFO = Endpoint(
@@ -190,6 +224,11 @@ TEAM_INFO = Endpoint(
     key_param="team_id",
     season_param="season_nullable",
     extra_columns={"TeamInfoCommon": ("TEAM_SLUG",)},
+    identity=(
+        ("TeamInfoCommon", "TEAM_ID", "team_id"),
+        ("TeamInfoCommon", "SEASON_YEAR", "season_nullable"),
+        ("TeamSeasonRanks", "TEAM_ID", "team_id"),
+    ),
 )
 
 TEAM_ROSTER = Endpoint(
@@ -206,6 +245,12 @@ TEAM_ROSTER = Endpoint(
         "CommonTeamRoster": ("NICKNAME", "HOW_ACQUIRED"),
         "Coaches": ("SUB_SORT_SEQUENCE",),
     },
+    identity=(
+        ("CommonTeamRoster", "TeamID", "team_id"),
+        ("CommonTeamRoster", "SEASON", "season"),
+        ("Coaches", "TEAM_ID", "team_id"),
+        ("Coaches", "SEASON", "season"),
+    ),
 )
 
 # Season-level answers, one request per season (type). The game logs check every stored
@@ -223,6 +268,11 @@ GAME_LOG_PLAYERS = Endpoint(
     extra_params={"player_or_team_abbreviation": "P", "league_id": "00"},
     # nba_api lists the team log's columns only; the player log has these too.
     extra_columns={"LeagueGameLog": ("PLAYER_ID", "PLAYER_NAME", "FANTASY_PTS")},
+    identity=(
+        ("LeagueGameLog", "SEASON_ID", "season"),
+        (PARAMETERS, "Season", "season"),
+        (PARAMETERS, "SeasonType", "season_type_all_star"),
+    ),
 )
 
 GAME_LOG_TEAMS = Endpoint(
@@ -235,6 +285,11 @@ GAME_LOG_TEAMS = Endpoint(
     key_param="season_type_all_star",
     season_param="season",
     extra_params={"player_or_team_abbreviation": "T", "league_id": "00"},
+    identity=(
+        ("LeagueGameLog", "SEASON_ID", "season"),
+        (PARAMETERS, "Season", "season"),
+        (PARAMETERS, "SeasonType", "season_type_all_star"),
+    ),
 )
 
 PLAYER_INDEX = Endpoint(
@@ -255,6 +310,7 @@ PLAYER_INDEX = Endpoint(
         **dict.fromkeys(("FROM_YEAR", "TO_YEAR"), "string"),
         **dict.fromkeys(("PTS", "REB", "AST"), "double"),
     },
+    identity=((PARAMETERS, "Season", "season"),),  # its rows do not name the season
 )
 
 # Discovery: called once per season type, not per game.
@@ -265,6 +321,10 @@ GAME_FINDER = Endpoint(
     scope="season",
     tables={"LeagueGameFinderResults": "game_finder"},
     extra_params={"player_or_team_abbreviation": "T", "league_id_nullable": "00"},
+    identity=(
+        ("LeagueGameFinderResults", "SEASON_ID", "season_nullable"),
+        (PARAMETERS, "SeasonType", "season_type_nullable"),
+    ),
 )
 
 

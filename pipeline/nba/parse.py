@@ -13,7 +13,7 @@ from nba_api.stats.endpoints._parsers import _PARSER_REGISTRY
 from nba_api.stats.library.http import NBAStatsResponse
 
 from pipeline.errors import BadPayloadError, EmptyPayloadError
-from pipeline.nba.endpoints import Endpoint
+from pipeline.nba.endpoints import PARAMETERS, Endpoint
 
 ERROR_MESSAGE_BODY = "An error has occurred."
 
@@ -110,3 +110,59 @@ def parse(endpoint: Endpoint, body: str, schemas: dict | None = None) -> dict[st
         if tables[endpoint.tables[dataset]].num_rows == 0:
             raise EmptyPayloadError(f"{endpoint.api_name} returned no {dataset} rows")
     return tables
+
+
+SEASON_ARGUMENTS = ("season", "season_nullable")  # nba_api's names for a season argument
+
+
+def identity_value(argument: str, value) -> str:
+    """A request's value or a body's, in the form they compare in: seasons by their first
+    year ('2024-25', '2024' and a SEASON_ID such as '22024' all read '2024'), the rest as
+    text."""
+    text = str(value).strip()
+    if argument in SEASON_ARGUMENTS:
+        return text[1:] if len(text) == 5 and text.isdigit() else text[:4]
+    return text
+
+
+def echoed_parameters(body: str) -> dict:
+    """The request's parameters as a legacy body echoes them ({} when it does not)."""
+    try:
+        echo = json.loads(body).get("parameters")
+    except (ValueError, AttributeError):
+        return {}
+    if isinstance(echo, list):  # commonplayerinfo: [{"PlayerID": ...}, {"LeagueID": ...}]
+        echo = {k: v for part in echo if isinstance(part, dict) for k, v in part.items()}
+    return echo if isinstance(echo, dict) else {}
+
+
+def check_identity(
+    endpoint: Endpoint, request: dict, tables: dict[str, pa.Table], body: str = ""
+) -> None:
+    """Is this body the one asked for? A body for another game, player, team or season is
+    a bad payload (retried, never stored under the requested id).
+
+    `request` is the nba_api arguments of the call; the catalogue's `identity` says which
+    column of which dataset must hold which argument's value in every row, or which echoed
+    parameter (PARAMETERS, from `body`; a body without the echo is not judged by it).
+    """
+    echo = None
+    for dataset, column, argument in endpoint.identity:
+        if request.get(argument) in (None, ""):
+            continue  # not asked (e.g. no season): nothing to compare with
+        wanted = identity_value(argument, request[argument])
+        if dataset == PARAMETERS:
+            echo = echoed_parameters(body) if echo is None else echo
+            values = [echo[column]] if echo.get(column) not in (None, "") else []
+        else:
+            table = tables[endpoint.tables[dataset]]
+            if column not in table.column_names:
+                raise BadPayloadError(f"{endpoint.api_name} {dataset} lacks {column}")
+            values = table.column(column).to_pylist()
+        found = {identity_value(argument, v) for v in values if v is not None}
+        other = sorted(found - {wanted})
+        if other:
+            raise BadPayloadError(
+                f"{endpoint.api_name} answered with {dataset} {column} {other[0]}, "
+                f"not {wanted} as asked"
+            )

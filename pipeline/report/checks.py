@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.lake import schema as lake_schema
 from pipeline.nba.games import Game
@@ -129,6 +130,20 @@ def check_lineage(findings: Findings, table: str, df: pd.DataFrame, evaluated) -
         evaluated,
         describe(df, mask, lambda r: f"gameId {r.gameId!r}, game_id {r.game_id!r}"),
     )
+
+
+def check_identity(findings: Findings, table: str, files: list[FileInfo], column: str) -> None:
+    """Every row of a game's file must name that game in the body's own id column: a file
+    holding another game's rows (a body answered for the wrong request) is flagged."""
+    failures = {}
+    for f in files:
+        if f.data is None or column not in f.data.column_names:
+            continue  # an absent column is schema.columns' finding
+        ids = {str(v) for v in pc.unique(f.data.column(column)).to_pylist() if v is not None}
+        other = sorted(ids - {f.game_id})
+        if other:
+            failures[f.game_id] = f"rows of game {', '.join(other)} ({column})"
+    findings.record("identity.other_game", table, [f.game_id for f in files], failures)
 
 
 def minutes_of(values: pd.Series) -> pd.Series:

@@ -5,6 +5,8 @@ Everything a reader of report.json needs to interpret a `rule` lives here, in on
 
 from __future__ import annotations
 
+from pipeline.nba.endpoints import Endpoint
+
 # The strategy document's thresholds.
 MAX_ERROR_RATE = 0.05
 MIN_QUALITY = 0.95
@@ -19,6 +21,7 @@ RULES: dict[str, tuple[float, str]] = {
     "schema.types": (1.0, "a column's type is not its type in the table's schema"),
     "schema.drift": (1.0, "the file's Arrow schema is not its table's schema (lake/schema.py)"),
     "lineage.game_id": (1.0, "gameId / game_id inside the file differ from its file name"),
+    "identity.other_game": (2.0, "the file holds rows of another game (any game table)"),
     "range.minutes": (1.0, "player minutes not MM:SS between 0 and 70"),
     "range.percentage": (1.0, "a percentage outside 0..1"),
     "range.made_attempted": (1.0, "made > attempted"),
@@ -115,3 +118,20 @@ DATA_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "summary_line_score": ("gameId", "game_id", "teamId", "score"),
 }
+
+
+def identity_columns(endpoint: Endpoint) -> dict[str, str]:
+    """Lake table -> the body's column that names the game of each row (the catalogue's
+    identity), for the tables of a game endpoint."""
+    return {
+        endpoint.tables[dataset]: column
+        for dataset, column, argument in endpoint.identity
+        if argument == "game_id"
+    }
+
+
+def read_columns(table: str, identity_column: str | None) -> tuple[str, ...] | None:
+    """The columns validation reads from a table's files: its data checks' and its identity
+    column (every other column is checked from the footer)."""
+    columns = (*DATA_COLUMNS.get(table, ()), *((identity_column,) if identity_column else ()))
+    return tuple(dict.fromkeys(columns)) or None

@@ -45,6 +45,9 @@ def summarize(
         flags.append("no played games to validate")
     if error_rate is not None and error_rate > rules.MAX_ERROR_RATE:
         flags.append(f"error rate {error_rate:.2%} is above {rules.MAX_ERROR_RATE:.0%}")
+    other_game = sum(1 for p in findings.problems if p["rule"] == "identity.other_game")
+    if other_game:
+        flags.append(f"{other_game} files hold rows of another game")
     if quality is not None and quality < rules.MIN_QUALITY:
         flags.append(f"quality score {quality:.4f} is below {rules.MIN_QUALITY}")
     return {

@@ -61,10 +61,14 @@ def validate_season(
     present, by_month, completeness, dead_lettered = _completeness(
         lake, season, eps, played, findings
     )
+    identity = {t: c for e in eps for t, c in rules.identity_columns(e).items()}
     files = {
-        table: open_files(lake, paths, rules.DATA_COLUMNS.get(table))
+        table: open_files(lake, paths, rules.read_columns(table, identity.get(table)))
         for table, paths in present.items()
     }
+    for table, infos in files.items():
+        if table in identity:
+            checks.check_identity(findings, table, infos, identity[table])
     frames = _check_tables(findings, eps, files, played)
     _check_across(findings, frames, played)
     entity_checks = _check_entities(findings, lake, season, frames, played)
