@@ -58,6 +58,7 @@ SETTINGS = {
     "nba_base_url": ("nba", "base_url"),
     "rate_limit": ("nba", "rate_limit_seconds"),
     "max_retries": ("nba", "max_retries"),
+    "proxies": ("nba", "proxies"),
     "log_format": ("log", "format"),
 }
 # What a season run covers: SeasonBackfill's (and SeasonRange's) own parameters.
@@ -112,6 +113,9 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     )
     api.add_argument(
         "--max-retries", type=int, metavar="N", help="in-task retries of transient errors"
+    )
+    api.add_argument(
+        "--proxies", metavar="URLS", help="comma-separated proxy URLs (env NBA_API_PROXIES)"
     )
     add_lake_options(parser)
     add_luigi_options(parser)

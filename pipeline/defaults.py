@@ -33,3 +33,17 @@ def apply() -> None:
         return
     parser._config_paths.insert(0, PATH)
     parser.reload()
+    if not parser.instance().has_option("resources", "nba_api"):
+        parser.instance().set("resources", "nba_api", str(api_tasks()))
+
+
+def api_tasks() -> int:
+    """The default [resources] nba_api: one API task per egress, and one more. Read here,
+    with the other defaults, because Luigi's scheduler reads [resources] when it starts."""
+    from pipeline.errors import BadInput
+    from pipeline.nba.egress import egress_count
+
+    try:
+        return egress_count() + 1
+    except BadInput:  # reported before any request, by the run's preflight
+        return 2

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pipeline.errors import PermanentError
+from pipeline.errors import BadPayloadError, PermanentError
 from pipeline.lake import Lake, schema
 from pipeline.lake.parquet import with_lineage
 from pipeline.nba import parse
@@ -127,8 +127,9 @@ def land(
 ) -> Outcome:
     """Parse a body (unless the client already did) and write its tables; the raw body is
     already stored."""
-    if tables is None:
+    if tables is None:  # a stored body: check it is the one asked for, as the client does
         tables = parse.parse(endpoint, body)
+        parse.check_identity(endpoint, item.api_kwargs, tables, body)
     outcome = Outcome(status="fetched", api_response_ms=response_ms)
     for table_name, table in tables.items():
         path = lake.layout.table_file(table_name, item.season, item.month, item.key)
@@ -162,7 +163,7 @@ def ingest(lake: Lake, endpoint: Endpoint, item: Item, fetch: Callable) -> Outco
             outcome = land(lake, endpoint, item, lake.read_raw(raw))
             outcome.status = "rederived"
             return outcome
-        except PermanentError:
+        except (PermanentError, BadPayloadError):
             lake.delete(raw)  # a stored body that no longer passes: fetch it again
     started = time.monotonic()
     try:

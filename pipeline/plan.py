@@ -13,6 +13,7 @@ import datetime as dt
 from pipeline import config
 from pipeline.ingest import is_dead_lettered, is_done, raw_path, table_paths
 from pipeline.nba import endpoints
+from pipeline.nba.egress import egress_count, host_rate
 from pipeline.work import Scope, SeasonWork
 
 # Discovery costs one LeagueGameFinder request per season type.
@@ -107,7 +108,8 @@ def plan(work: SeasonWork) -> dict:
             )
     requests = sum(r["requests"] for r in rows) + (0 if has_index else DISCOVERY_REQUESTS)
     interval = config.rate_limit_seconds()
-    seconds = requests * interval
+    rate = host_rate()
+    seconds = requests / rate if rate else 0.0
     return {
         "season": scope.season,
         "lake": lake.root,
@@ -117,6 +119,7 @@ def plan(work: SeasonWork) -> dict:
         "requests": requests,
         "estimated": any(r["estimated"] for r in rows) or not has_index,
         "rate_limit_seconds": interval,
+        "egresses": egress_count(),
         "eta_seconds": seconds,
         "eta": str(dt.timedelta(seconds=round(seconds))),
     }
@@ -141,7 +144,8 @@ def print_plan(work: SeasonWork) -> dict:
     approx = "about " if summary["estimated"] else ""
     print(
         f"  {approx}{summary['requests']} requests at one per "
-        f"{summary['rate_limit_seconds']:g} s: ETA {approx}{summary['eta']}. "
+        f"{summary['rate_limit_seconds']:g} s (plus the jitter allowance) on each of "
+        f"{summary['egresses']} egress(es): ETA {approx}{summary['eta']}. "
         f"Dry run: nothing fetched, nothing written.",
         flush=True,
     )

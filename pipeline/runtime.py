@@ -70,9 +70,13 @@ class Runtime:
         return self.game_indexes[path]
 
     def preflight(self) -> None:
-        """Check an S3 lake before any API call (once per root): bad input if unusable."""
+        """Check the settings for stats.nba.com and an S3 lake before any API call (the lake
+        once per root): bad input if unusable."""
         from pipeline.errors import BadInput, StorageError
+        from pipeline.nba.egress import configured
 
+        configured()  # proxies (and their passwords, for the redactor)
+        config.request_headers()
         root = config.lake_root()
         if not root.startswith("s3://") or root in self.preflighted:
             return

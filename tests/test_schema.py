@@ -106,8 +106,10 @@ def _land(tmp_path, endpoint: Endpoint, body: str, key: str, item: Item | None =
     }
 
 
-def _box_body(mutate) -> str:
+def _box_body(mutate, game_id: str) -> str:
+    """The real box score, its players' statistics changed, as the body of game_id."""
     body = json.loads(fixture_body(f"boxscoretraditionalv3/GameID={GAME.game_id}.json"))
+    body["boxScoreTraditional"]["gameId"] = game_id
     for side in ("homeTeam", "awayTeam"):
         for player in body["boxScoreTraditional"][side]["players"]:
             mutate(player["statistics"])
@@ -115,8 +117,8 @@ def _box_body(mutate) -> str:
 
 
 def test_a_column_null_for_a_whole_game_keeps_its_type(tmp_path):
-    whole = _box_body(lambda stats: None)
-    nulled = _box_body(lambda stats: stats.update(plusMinusPoints=None, points=None))
+    whole = _box_body(lambda stats: None, "0022200001")
+    nulled = _box_body(lambda stats: stats.update(plusMinusPoints=None, points=None), "0022200002")
     # What the parser alone infers differs: the schema on write is what makes it equal.
     inferred = parse.parse(endpoints.BOX_TRADITIONAL, nulled)["box_traditional_players"]
     assert inferred.schema.field("plusMinusPoints").type == pa.string()
@@ -147,6 +149,7 @@ def test_an_empty_dataset_has_its_table_schema(tmp_path):
     meeting["awayTeam"].update(teamTricode="SAC", score=101, wins=20, losses=17)
     meeting["homeTeam"].update(teamTricode="MIL", score=110, wins=22, losses=14)
     body["boxScoreSummary"]["lastFiveMeetings"] = {"meetings": [meeting]}
+    body["boxScoreSummary"]["gameId"] = "0022500143"
     full = _land(tmp_path, endpoints.GAME_SUMMARY, json.dumps(body), "0022500143")
     assert empty["summary_last_five_meetings"].num_rows == 0
     assert full["summary_last_five_meetings"].num_rows == 1
@@ -183,7 +186,7 @@ def test_a_column_the_api_adds_lands_nullable_and_recorded(tmp_path):
 
 
 def test_a_value_that_does_not_fit_its_type_stops_instead_of_retyping(tmp_path):
-    body = _box_body(lambda stats: stats.update(points=12.5))
+    body = _box_body(lambda stats: stats.update(points=12.5), "0022200003")
     with pytest.raises(SchemaMismatch, match=r"box_traditional_players .*points.*12\.5"):
         _land(tmp_path, endpoints.BOX_TRADITIONAL, body, "0022200003")
 

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import pyarrow as pa
 import requests
 from nba_api.stats.library.http import NBAStatsHTTP
+from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
 from pipeline import config, observe
 from pipeline.errors import (
@@ -264,23 +265,41 @@ class NbaClient:
         ApiUnreachableError stops the run.
         """
         failures: list[tuple[Grant, TransientError]] = []
-        attempts = 0
-        while True:
-            grant = self._acquire()
-            attempts += 1
-            observe.record({"event_type": "request", "endpoint": endpoint.key})
-            try:
-                body, tables, response_ms = self._attempt(grant, endpoint, kwargs)
-                return Fetched(body=body, tables=tables, response_ms=response_ms, attempts=attempts)
-            except TransientError as exc:
-                failures.append((grant, exc))
-                verdicts = [self._verdict(g, e) for g, e in failures]
-                if verdicts.count("charged") > self.max_retries:
+
+        def verdicts() -> list[str]:
+            return [self._verdict(g, e) for g, e in failures]
+
+        def out_of_retries(state: RetryCallState) -> bool:
+            return verdicts().count("charged") > self.max_retries
+
+        def wait(state: RetryCallState) -> float:
+            judged = verdicts()
+            if judged[-1] == "excused":
+                return 0.0  # its egress is benched: go out through another one at once
+            return self._backoff(len(judged) - judged.count("excused"))
+
+        def log_retry(state: RetryCallState) -> None:
+            grant, exc = failures[-1]
+            self._log_retry(endpoint, grant, exc, state.next_action.sleep)
+
+        retrying = Retrying(
+            retry=retry_if_exception_type(TransientError),
+            stop=out_of_retries,
+            wait=wait,
+            before_sleep=log_retry,
+            reraise=True,
+        )
+        for attempt in retrying:
+            with attempt:
+                grant = self._acquire()
+                observe.record({"event_type": "request", "endpoint": endpoint.key})
+                try:
+                    body, tables, response_ms = self._attempt(grant, endpoint, kwargs)
+                except TransientError as exc:
+                    failures.append((grant, exc))
                     raise
-                unexcused = len(verdicts) - verdicts.count("excused")
-                wait = 0.0 if verdicts[-1] == "excused" else self._backoff(unexcused)
-                self._log_retry(endpoint, grant, exc, wait)
-                time.sleep(wait)
+        attempts = retrying.statistics["attempt_number"]
+        return Fetched(body=body, tables=tables, response_ms=response_ms, attempts=attempts)
 
     def _verdict(self, grant: Grant, exc: TransientError) -> str:
         """'charged', 'pending' or 'excused' (ratelimit.SharedRateLimiter.verdict)."""
@@ -289,7 +308,8 @@ class NbaClient:
         return self.limiter.verdict(grant)
 
     def _backoff(self, failures: int) -> float:
-        """Exponential with up to 1 s of jitter, as tenacity's wait_exponential_jitter."""
+        """Exponential with up to 1 s of jitter (tenacity's wait_exponential_jitter, counted
+        over the failures that were the request's own)."""
         wait = self.backoff_base * 2 ** (failures - 1) + random.uniform(0, 1)
         return min(wait, self.backoff_max)
 

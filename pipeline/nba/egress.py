@@ -81,3 +81,10 @@ def configured() -> list[Egress]:
 def egress_count() -> int:
     """How many egresses this host has: the default for concurrent API tasks follows it."""
     return len(configured())
+
+
+def host_rate() -> float | None:
+    """Requests per second this host may send: each egress once per interval, plus the
+    jitter allowance. None when unpaced (rate limit 0)."""
+    interval = config.rate_limit_seconds() * (1 + config.nba().jitter_fraction)
+    return egress_count() / interval if interval else None

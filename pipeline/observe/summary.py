@@ -11,6 +11,7 @@ import os
 import luigi
 
 from pipeline import config, runtime
+from pipeline.nba.egress import host_rate
 from pipeline.observe.redact import redact_mapping
 
 log = logging.getLogger("pipeline.observe.summary")
@@ -193,9 +194,7 @@ def build(run, ended: float) -> dict:
         requests=counted["requests"],
         retries=counted["retries"],
         rate_achieved_per_s=round(counted["requests"] / duration, 3),
-        rate_configured_per_s=(
-            round(1 / config.rate_limit_seconds(), 3) if config.rate_limit_seconds() else None
-        ),
+        rate_configured_per_s=round(host_rate(), 3) if host_rate() else None,
         bytes_stored=counted["bytes_stored"],
         rows=counted["rows"],
         failures_by_class=counted["failures_by_class"],
