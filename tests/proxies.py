@@ -15,6 +15,8 @@ Behaviours:
   3 requests for game 0022400008 as requests for 0022400001, so the client gets another
   game's body (a caching proxy gone wrong).
 - ``ForwardProxy(credentials=("user", "password"))``: 407 without the right credentials.
+- ``ForwardProxy(rewrite=f)``: passes each answer's body through ``f(endpoint, params,
+  body) -> body`` (an answer that differs from the origin's).
 """
 
 from __future__ import annotations
@@ -96,6 +98,9 @@ class _Handler(BaseHTTPRequestHandler):
             origin.request("GET", f"{target.path}?{query}", headers=headers)
             response = origin.getresponse()
             body = response.read()
+            if self.proxy.rewrite is not None:
+                params = dict(parse_qsl(query, keep_blank_values=True))
+                body = self.proxy.rewrite(target.path.rsplit("/", 1)[-1].lower(), params, body)
             passed = {
                 k: v
                 for k, v in response.getheaders()
@@ -139,7 +144,9 @@ class ForwardProxy:
         credentials: tuple[str, str] | None = None,
         swaps: dict[str, str] | None = None,
         swap_times: int = 0,
+        rewrite=None,
     ):
+        self.rewrite = rewrite
         self.hang = hang
         self.hang_after = hang_after
         self.forwarded = 0

@@ -2,6 +2,7 @@
 score is corrected after the game, and bios are asked for once per lake."""
 
 import datetime as dt
+import gzip
 import json
 import pathlib
 
@@ -9,6 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.sim import SimServer
+from tests.proxies import ForwardProxy
 from tests.runner import luigi_cli, requests_in
 
 SEASON = "2024-25"
@@ -32,6 +34,11 @@ def final_games(league, today):
         for g in league.season(SEASON).games
         if "2024-10-22" <= g.date.isoformat() <= "2024-10-31" and g.date < today
     )
+
+
+def game_log_check(lake) -> dict:
+    path = pathlib.Path(lake) / "backfill-state" / "game-log-check" / f"season={SEASON}"
+    return json.loads((path / "check.json").read_text())
 
 
 def stored_games(lake) -> set[str]:
@@ -100,16 +107,7 @@ def test_corrected_box_score_is_fetched_again_and_the_old_one_kept(tmp_path):
     )
     assert len(kept) == 1 and pq.read_table(kept[0]).to_pylist() == before
     assert victim in result.stderr  # the run summary names the game
-    check = json.loads(
-        (
-            tmp_path
-            / "lake"
-            / "backfill-state"
-            / "game-log-check"
-            / f"season={SEASON}"
-            / "check.json"
-        ).read_text()
-    )
+    check = game_log_check(tmp_path / "lake")
     assert check["corrected_games"] == [victim] and check["unresolved"] == []
 
 
@@ -149,3 +147,45 @@ def test_each_players_bio_is_asked_for_once_across_seasons(tmp_path):
     assert len(bios) == len(set(bios)) == len(players["2023-24"] | players[SEASON])
     index = [r for r in requests_in(log) if r["endpoint"] == "playerindex"]
     assert len(index) == 2  # one PlayerIndex per season
+
+
+def test_a_difference_that_stays_is_reported_with_its_values_and_the_run_ends(tmp_path):
+    """A game log that disagrees with the box score however often it is fetched again."""
+    victim = {}
+
+    def one_more_point(endpoint, params, body):
+        if endpoint != "leaguegamelog" or params.get("PlayerOrTeam") != "P":
+            return body
+        zipped = body[:2] == b"\x1f\x8b"  # Content-Encoding: gzip passes through the proxy
+        log = json.loads(gzip.decompress(body) if zipped else body)
+        rows = log["resultSets"][0]["rowSet"]
+        headers = log["resultSets"][0]["headers"]
+        if rows:
+            row = rows[0]
+            victim.update(
+                game=row[headers.index("GAME_ID")], player=row[headers.index("PLAYER_ID")]
+            )
+            row[headers.index("PTS")] += 1
+        changed = json.dumps(log).encode()
+        return gzip.compress(changed) if zipped else changed
+
+    log = tmp_path / "requests.jsonl"
+    with (
+        ForwardProxy(rewrite=one_more_point) as proxy,
+        SimServer(port=0, seed=5, today=D2, request_log=str(log)) as sim,
+    ):
+        result = run(tmp_path, sim, "--nba-proxies", proxy.url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    check = game_log_check(tmp_path / "lake")
+    assert check["corrected_games"] == [victim["game"]]  # fetched again once
+    [difference] = check["unresolved"]
+    assert difference["game_id"] == victim["game"] and difference["entity_id"] == victim["player"]
+    assert difference["stat"] == "PTS" and difference["logged"] == difference["stored"] + 1
+    asked = [
+        r
+        for r in requests_in(log)
+        if r["params"].get("GameID") == victim["game"] and r["endpoint"] == "boxscoretraditionalv3"
+    ]
+    assert len(asked) == 2  # the first fetch and one more: no loop
+    report = json.loads(next((tmp_path / "lake" / "data-quality").rglob("report.json")).read_text())
+    assert report["game_log_check"]["unresolved"] == check["unresolved"]
