@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ from pipeline.tasks.seasons import season_range
 from pipeline.work import switch_name
 
 DONE = 0
+# How long a host waits for another host's discovery of the same season (4 requests).
+DISCOVERY_WAIT_SECONDS = 600
 BAD_INPUT = 2
 CRITICAL_STOP = 7
 API_UNREACHABLE = 9
@@ -231,9 +234,21 @@ def run(tasks: list[luigi.Task], args: argparse.Namespace) -> int:
     if discoveries:
         # Without Luigi's lock: it is per process, and the season's build below takes it.
         code = build(discoveries, args, lock=False)
+        if code == luigi.retcodes.retcode().already_running:
+            code = wait_for(discoveries)  # another host is discovering the same season
         if code != DONE:
             return code
     return build(tasks, args)
+
+
+def wait_for(tasks: list[luigi.Task], seconds: float = DISCOVERY_WAIT_SECONDS) -> int:
+    """DONE once every task is complete (run by another worker), else not_run."""
+    deadline = time.monotonic() + seconds
+    while not all(task.complete() for task in tasks):
+        if time.monotonic() > deadline:
+            return luigi.retcodes.retcode().not_run
+        time.sleep(1)
+    return DONE
 
 
 def build(tasks: list[luigi.Task], args: argparse.Namespace, lock: bool = True) -> int:

@@ -38,7 +38,7 @@ def api(port: int, method: str, data: dict | None = None):
         return json.loads(resp.read())["response"]
 
 
-def start_luigid(tmp: pathlib.Path, nba_api: int):
+def start_luigid(tmp: pathlib.Path, nba_api: int, scheduler: str = ""):
     """luigid on loopback with its own config: [resources] counts only here."""
     if not LUIGID.exists():
         pytest.skip("luigid not installed")
@@ -49,6 +49,7 @@ nba_api = {nba_api}
 [scheduler]
 record_task_history = true
 state_path = {tmp / "state.pickle"}
+{scheduler}
 [task_history]
 db_connection = sqlite:///{tmp / "history.sqlite"}
 """)
