@@ -12,8 +12,11 @@ REPO = pathlib.Path(__file__).resolve().parents[1]
 
 
 def luigi_cli(args, *, lake, sim=None, tmp, env=None, timeout=300) -> subprocess.CompletedProcess:
+    # Each run is a run of its own: no run id or start time inherited from this process
+    # (building a task in-process, as some tests do, sets them for the launching process).
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("BACKFILL_")}
     environment = {
-        **os.environ,
+        **inherited,
         "LAKE_ROOT": str(lake),
         "NBA_RATE_LIMIT_SECONDS": "0",
         "PYTHONUNBUFFERED": "1",

@@ -90,7 +90,7 @@ def rerun_requests(sim, lake, tmp) -> int:
     """A rerun of the same command on one machine, local scheduler: what is left to do."""
     before = len(requests_in(tmp / "sim.jsonl"))
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith("BACKFILL_")},
         "LAKE_ROOT": str(lake),
         "NBA_API_BASE_URL": sim.base_url,
         "NBA_RATE_LIMIT_SECONDS": "0",
