@@ -92,12 +92,17 @@ def plan(work: SeasonWork) -> dict:
     has_index = work.has_index()
     retry = scope.retry_dead_letters
     if has_index:
-        rows = _exact_rows(lake, work.game_work() + work.team_work(), retry)
+        season_level = work.season_work(logs=False)
+        if scope.checks_game_logs() and not work.check_done():
+            season_level += work.season_work(logs=True)
+        rows = _exact_rows(lake, work.game_work() + work.team_work() + season_level, retry)
         games = len(work.games())
     else:
         games = estimated_games(scope)
         rows = _estimated_rows(scope.game_endpoints(), games)
         rows += _estimated_rows(scope.entity_endpoints("team"), TYPICAL_TEAMS)
+        for endpoint in scope.season_endpoints():  # PlayerIndex, and a log per season type
+            rows += _estimated_rows([endpoint], len(work.season_items(endpoint)))
     if scope.wants_players():
         ids = work.player_ids() if has_index else None
         if ids is not None:

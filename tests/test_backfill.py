@@ -147,3 +147,45 @@ def test_bad_input_is_one_line_and_exit_2_before_any_request(tmp_path, args, mes
     assert len(lines) == 1 and lines[0].startswith(f"error: {message}"), lines
     assert requests_in(tmp_path / "requests.jsonl") == []
     assert not (tmp_path / "lake").exists()
+
+
+OPTIONAL = [e for e in endpoints.GAME_ENDPOINTS if e.optional]
+SWITCHES = [f"--{e.group.replace('_', '-')}" for e in OPTIONAL]
+
+
+def test_optional_box_scores_land_when_switched_on_and_the_plan_counts_them(tmp_path):
+    """The four optional V3 box scores: off by default, one switch each (the catalogue)."""
+    args = [
+        "SeasonBackfill",
+        "--season",
+        "2024-25",
+        "--start-date",
+        "2024-10-22",
+        "--end-date",
+        "2024-10-23",
+        "--no-player-info",
+        "--no-team-info",
+        "--no-play-by-play",
+    ]
+    log = tmp_path / "requests.jsonl"
+    with SimServer(port=0, seed=7, request_log=str(log)) as sim:
+        plain = luigi_cli([*args, "--dry-run"], lake=tmp_path / "lake", sim=sim, tmp=tmp_path)
+        assert luigi_cli(args, lake=tmp_path / "lake", sim=sim, tmp=tmp_path).returncode == 0
+        planned = luigi_cli(
+            [*args, *SWITCHES, "--dry-run"], lake=tmp_path / "lake", sim=sim, tmp=tmp_path
+        )
+        before = len(requests_in(log))
+        result = luigi_cli([*args, *SWITCHES], lake=tmp_path / "lake", sim=sim, tmp=tmp_path)
+        games = {g.game_id for g in week_games(sim.league) if g.date.isoformat() <= "2024-10-23"}
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not any(e.api_name in plain.stdout for e in OPTIONAL)  # off by default
+    added = requests_in(log)[before:]
+    assert sorted((r["endpoint"], r["params"]["GameID"]) for r in added) == sorted(
+        (e.api_name, g) for e in OPTIONAL for g in games
+    )  # +1 request per game each, and nothing else
+    for endpoint in OPTIONAL:
+        assert f"{endpoint.key:<30}" in planned.stdout
+        for table in endpoint.tables.values():
+            stored = {p.stem for p in (tmp_path / "lake" / table).rglob("*.parquet")}
+            assert stored == games, table
+    assert f"{len(games) * len(OPTIONAL)} requests at one per" in planned.stdout
