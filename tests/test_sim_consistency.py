@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
+from pipeline import gamelog
 from pipeline.sim.bodies import Responder, pct
 from pipeline.sim.league import League
 
@@ -218,23 +219,10 @@ def test_team_lines_from_the_plans_equal_the_played_box_scores(season_bodies):
                 row = dict(zip(result_set["headers"], row, strict=True))
                 into[(row["GAME_ID"], row["TEAM_ID"])] = row
     assert len(finder) == len(log) == 2 * len(season.games)
-    columns = {
-        "PTS": "points",
-        "FGM": "fieldGoalsMade",
-        "FGA": "fieldGoalsAttempted",
-        "FG3M": "threePointersMade",
-        "FG3A": "threePointersAttempted",
-        "FTM": "freeThrowsMade",
-        "FTA": "freeThrowsAttempted",
-        "OREB": "reboundsOffensive",
-        "DREB": "reboundsDefensive",
-        "AST": "assists",
-        "STL": "steals",
-        "BLK": "blocks",
-        "TOV": "turnovers",
-        "PF": "foulsPersonal",
-        "PLUS_MINUS": "plusMinusPoints",
-    }
+    # The check's own map (less REB and MIN, which these tables hold otherwise), and the
+    # margin.
+    columns = {k: v for k, v in gamelog.STATS.items() if k not in ("MIN", "REB")}
+    columns["PLUS_MINUS"] = "plusMinusPoints"
     for game, box, *_ in bodies:
         for side in ("homeTeam", "awayTeam"):
             stats = box["boxScoreTraditional"][side]["statistics"]

@@ -13,6 +13,7 @@ import requests
 from nba_api.stats import endpoints
 from nba_api.stats.library.http import NBAStatsHTTP
 
+from pipeline import gamelog
 from pipeline.sim import SimServer
 from pipeline.sim.__main__ import main as sim_main
 from pipeline.sim.bodies import Responder
@@ -20,23 +21,9 @@ from pipeline.sim.league import League
 
 SEASON = "2024-25"
 D1, D2 = dt.date(2024, 11, 5), dt.date(2024, 11, 9)
-COUNTING = {  # game log column -> traditional box score statistic
-    "PTS": "points",
-    "FGM": "fieldGoalsMade",
-    "FGA": "fieldGoalsAttempted",
-    "FG3M": "threePointersMade",
-    "FG3A": "threePointersAttempted",
-    "FTM": "freeThrowsMade",
-    "FTA": "freeThrowsAttempted",
-    "OREB": "reboundsOffensive",
-    "DREB": "reboundsDefensive",
-    "REB": "reboundsTotal",
-    "AST": "assists",
-    "STL": "steals",
-    "BLK": "blocks",
-    "TOV": "turnovers",
-    "PF": "foulsPersonal",
-}
+# Game log column -> traditional box score statistic: the check's own map, less MIN (the
+# log rounds minutes; gamelog.compare allows for it).
+COUNTING = {k: v for k, v in gamelog.STATS.items() if k != "MIN"}
 
 
 def responder(today, **kwargs) -> Responder:
