@@ -64,6 +64,10 @@ def main(argv=None) -> int:
     print(f"\n{requests} requests to the simulator; exit code {code}.")
     print(f"data:   {args.lake}")
     print(f"report: {report}")
+    print(
+        f"query:  nba-backfill sql --lake-root {args.lake} "
+        '"SELECT season, count(*) AS games FROM games GROUP BY season"'
+    )
     return code
 
 
