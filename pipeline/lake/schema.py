@@ -145,12 +145,18 @@ def source(table: str) -> tuple[Endpoint, str]:
 
 def dataset_schema(endpoint: Endpoint, dataset: str) -> pa.Schema:
     """The schema of the table an entry's dataset lands in (every column nullable)."""
-    return pa.schema(
-        [
-            pa.field(name, column_type(endpoint, name) or STRING)
-            for name in declared_columns(endpoint, dataset)
-        ]
-    )
+    key = (endpoint.key, dataset)  # made once per process: it is asked for on every write
+    if key not in _dataset_schemas:
+        _dataset_schemas[key] = pa.schema(
+            [
+                pa.field(name, column_type(endpoint, name) or STRING)
+                for name in declared_columns(endpoint, dataset)
+            ]
+        )
+    return _dataset_schemas[key]
+
+
+_dataset_schemas: dict[tuple[str, str], pa.Schema] = {}
 
 
 @cache
@@ -159,6 +165,7 @@ def table_schema(table: str) -> pa.Schema:
     return dataset_schema(*source(table))
 
 
+@cache
 def version(schema: pa.Schema) -> str:
     """A short digest of a schema's column names and types: its version."""
     text = ",".join(f"{f.name}:{f.type}" for f in schema)
@@ -175,12 +182,13 @@ def conform(
     """The table with exactly `schema`'s columns, then `added`, in that order: missing
     columns as nulls, every column cast without loss (else SchemaMismatch)."""
     fields = [*schema, *(pa.field(name, t) for name, t in added.items())]
+    position = {name: i for i, name in enumerate(table.column_names)}
     arrays = []
     for fld in fields:
-        if fld.name not in table.column_names:
+        if fld.name not in position:
             arrays.append(pa.nulls(table.num_rows, fld.type))
             continue
-        column = table.column(fld.name)
+        column = table.column(position[fld.name])
         if column.type == fld.type:
             arrays.append(column)
             continue
@@ -208,10 +216,11 @@ def apply(endpoint: Endpoint, table_name: str, table: pa.Table, where: str):
     rules (text if no rule names them), and listed in the metadata."""
     dataset = next(d for d, t in endpoint.tables.items() if t == table_name)
     schema = dataset_schema(endpoint, dataset)
+    declared = set(schema.names)
     added = {
         name: column_type(endpoint, name) or STRING
         for name in table.column_names
-        if name not in schema.names
+        if name not in declared
     }
     conformed = conform(table, schema, added, where)
     return conformed, schema_metadata(schema, added)
