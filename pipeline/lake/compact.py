@@ -304,7 +304,9 @@ def combine(table: str, parts: list[tuple[str, pa.Table]]) -> tuple[pa.Table, di
         else schema.conform(part, declared, added, where=f"compacting {label}")
         for label, part in parts
     ]
-    data = pa.concat_tables(conformed).combine_chunks()
+    # No combine_chunks(): the sort below makes the one copy (a season's play-by-play is
+    # about 600,000 rows, and each copy of it counts in the run's peak memory).
+    data = pa.concat_tables(conformed)
     if {"game_date", "game_id"} <= set(data.column_names):
         data = data.sort_by([("game_date", "ascending"), ("game_id", "ascending")])  # stable
     return data, added
