@@ -233,8 +233,9 @@ def test_throttle_hangs_after_n(tmp_path):
     # stop() does not wait for the hung request's 30 s (generous: the machine may be busy)
     assert time.monotonic() - started < 10.0
     faults = [e["fault"] for e in read_log(log)]
-    # log lines are written when a request ends, so the hung one comes last
-    assert faults == [None] * 6 + ["throttle"]
+    # Six answered, one throttled. Log lines are written when a request ends, and the hung
+    # one may end (its client gone) before or after the sixth: the order is not the point.
+    assert sorted(faults, key=str) == [None] * 6 + ["throttle"]
 
 
 def test_hang_longer_than_client_timeout(tmp_path):
