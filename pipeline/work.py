@@ -346,34 +346,36 @@ class SeasonWork:
             return check["corrected_games"]
         return None
 
-    def compare_with_logs(self) -> list[gamelog.Difference]:
-        """Every game of the run whose stored box score differs from the game logs."""
-        games = {item.key: item for e, item in self.game_work() if e is CHECKED}
+    def compare_with_logs(self, only: set[str] | None = None) -> list[gamelog.Difference]:
+        """Every game of the run (or of `only`) whose stored box score differs from the
+        game logs. Reads each log once and each game's box score once per side."""
+        checked = [
+            item
+            for e, item in self.game_work()
+            if e is CHECKED and (only is None or item.key in only) and is_done(self.lake, e, item)
+        ]
         differences = []
         for side, log_endpoint in GAME_LOGS.items():
+            # An empty log (a season type with no games yet) adds nothing to compare.
             logs = [
-                self.lake.read_table(path)
+                table
                 for e, item in self.season_work(logs=True)
                 if e is log_endpoint and is_done(self.lake, e, item)
                 for path, _ in table_paths(self.lake, e, item)
+                if (table := self.lake.read_table(path)).num_rows
             ]
-            table = CHECKED.tables["PlayerStats" if side == "player" else "TeamStats"]
+            if not logs or not checked:
+                continue
+            name = CHECKED.tables["PlayerStats" if side == "player" else "TeamStats"]
             boxes = [
                 self.lake.read_table(
-                    self.lake.layout.table_file(table, self.season, item.month, item.key)
+                    self.lake.layout.table_file(name, self.season, item.month, item.key)
                 )
-                for e, item in self.game_work()
-                if e is CHECKED and is_done(self.lake, e, item)
+                for item in checked
             ]
-            if not logs or not boxes:
-                continue
-            # An empty log (a season type with no games yet) adds nothing to compare.
-            logs = [t for t in logs if t.num_rows]
-            if not logs:
-                continue
             log = pa.concat_tables(logs, promote_options="permissive")
             box = pa.concat_tables(boxes, promote_options="permissive")
-            differences += [d for d in gamelog.compare(log, box, side) if d.game_id in games]
+            differences += gamelog.compare(log, box, side)  # only games in `box` are compared
         return differences
 
     def correction_work(self, game_ids: set[str]) -> Work:

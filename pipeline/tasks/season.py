@@ -191,7 +191,7 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
                 observe.record({"event_type": "corrected", "game_id": game_id})
             work.write_check(corrected, unresolved=None)
         yield from self.fetch_missing(work.correction_work(set(corrected)))
-        unresolved = [d for d in work.compare_with_logs() if d.game_id in corrected]
+        unresolved = work.compare_with_logs(only=set(corrected)) if corrected else []
         work.write_check(corrected, unresolved)
 
     def fetch_missing(self, work: Work):
