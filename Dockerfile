@@ -1,6 +1,6 @@
 # nba-season-backfill: the same install as the README (`pip install -e .`), as a non-root user.
 # Our Luigi defaults ([retcode], [resources], [worker], ...) ship inside the package
-# (pipeline/defaults.cfg); mount a luigi.cfg and set LUIGI_CONFIG_PATH to override them.
+# (pipeline/app/defaults.cfg); mount a luigi.cfg and set LUIGI_CONFIG_PATH to override them.
 FROM python:3.12-slim
 
 RUN useradd --create-home --uid 10001 backfill

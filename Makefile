@@ -13,7 +13,7 @@ $(BIN)/.installed: setup.cfg setup.py pyproject.toml
 	touch $@
 
 demo: $(BIN)/.installed
-	$(BIN)/python -m pipeline.demo
+	$(BIN)/python -m pipeline.app.demo
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -39,7 +39,8 @@ import duckdb
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # the repo root
 from bench.harness import REPO, backfill_env, figure, luigi_command, simulator, timed  # noqa: E402
 from pipeline import runtime  # noqa: E402
-from pipeline.lake import Lake, compact  # noqa: E402
+from pipeline.lake import compact  # noqa: E402
+from pipeline.lake.lake import Lake  # noqa: E402
 from tests.s3_server import FAKE_ENV, FaultProxy  # noqa: E402
 
 SEASON = "2024-25"
@@ -82,7 +83,7 @@ def duckdb_seconds(source: str, repeat: int = 3) -> tuple[float, int]:
 def sql_command(root: str, env: dict | None = None) -> tuple[float, subprocess.CompletedProcess]:
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline.query", "--lake-root", root, "--csv", QUERY],
+        [sys.executable, "-m", "pipeline.app.query", "--lake-root", root, "--csv", QUERY],
         cwd=REPO,
         env={**os.environ, **(env or {})},
         capture_output=True,

@@ -137,7 +137,7 @@ def print_table(rows: dict[str, dict], rate: float) -> None:
 def start_sim(latency_ms: float):
     """pipeline.sim's SimServer if it exists (another engineer is building it), else None."""
     try:
-        from pipeline.sim import SimServer
+        from pipeline.sim.server import SimServer
     except ImportError:
         return None
     return SimServer(port=0, latency_ms=latency_ms or None).start()

@@ -24,7 +24,7 @@ import tarfile
 import tempfile
 import time
 
-from pipeline.sim import SimServer
+from pipeline.sim.server import SimServer
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 BEFORE = "68dbe6a"  # main before this round: bios once per season, no game-log check

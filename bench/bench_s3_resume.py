@@ -30,9 +30,9 @@ from pathlib import Path
 import luigi
 from luigi.contrib.s3 import S3Target
 
-from pipeline import runtime
-from pipeline.ingest import game_item, is_dead_lettered, is_done
-from pipeline.lake import Lake
+from pipeline.app import runtime
+from pipeline.lake.lake import Lake
+from pipeline.model.ingest import game_item, is_dead_lettered, is_done
 from pipeline.nba.endpoints import endpoints_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root, for tests/

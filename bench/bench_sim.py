@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from pipeline.sim import SimServer
 from pipeline.sim.bodies import Reply
+from pipeline.sim.server import SimServer
 
 GAME_ENDPOINTS = (
     "boxscoretraditionalv3",

@@ -23,10 +23,10 @@ sys.path.insert(0, str(REPO))
 
 import pandas as pd  # noqa: E402
 
-from pipeline.lake import Lake  # noqa: E402
+from pipeline.lake.lake import Lake  # noqa: E402
 from pipeline.nba import endpoints  # noqa: E402
 from pipeline.nba.games import games_from_index  # noqa: E402
-from pipeline.report import validate_season, write_report  # noqa: E402
+from pipeline.report.season import validate_season, write_report  # noqa: E402
 from tests.test_validate import SEASON, land_direct  # noqa: E402
 
 SEED, TODAY = 5, "2025-07-01"  # a finished season: every game played

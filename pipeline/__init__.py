@@ -5,7 +5,7 @@ Run it as `nba-backfill run --season 2024-25`, or `luigi --module pipeline Seaso
 """
 
 # First, before anything reads Luigi's config: our defaults, beneath the user's luigi.cfg.
-from pipeline import defaults
+from pipeline.app import defaults
 
 defaults.apply()
 

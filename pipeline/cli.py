@@ -26,12 +26,13 @@ import luigi.interface
 import luigi.retcodes
 
 import pipeline
-from pipeline import config, query
-from pipeline.errors import BadInput, exit_on_bad_input
+from pipeline.app import query
+from pipeline.core import seasons
+from pipeline.core.errors import BadInput, exit_on_bad_input
+from pipeline.model.work import switch_name
 from pipeline.nba import endpoints
 from pipeline.tasks import critical
 from pipeline.tasks.seasons import season_range
-from pipeline.work import switch_name
 
 DONE = 0
 # How long a host waits for another host's discovery of the same season (4 requests).
@@ -83,17 +84,17 @@ class Command:
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
-    seasons = parser.add_argument_group("seasons (one, or a range)")
-    seasons.add_argument("--season", metavar="YYYY-YY", help="e.g. 2024-25 (env NBA_TARGET_SEASON)")
-    seasons.add_argument("--start-season", metavar="YYYY-YY", help="first of a range (SeasonRange)")
-    seasons.add_argument("--end-season", metavar="YYYY-YY", help="last season of a range")
+    which = parser.add_argument_group("seasons (one, or a range)")
+    which.add_argument("--season", metavar="YYYY-YY", help="e.g. 2024-25 (env NBA_TARGET_SEASON)")
+    which.add_argument("--start-season", metavar="YYYY-YY", help="first of a range (SeasonRange)")
+    which.add_argument("--end-season", metavar="YYYY-YY", help="last season of a range")
     scope = parser.add_argument_group("what to fetch")
     scope.add_argument("--start-date", metavar="YYYY-MM-DD", help="only games on or after")
     scope.add_argument("--end-date", metavar="YYYY-MM-DD", help="only games on or before")
     scope.add_argument(
         "--season-types",
         metavar="TYPES",
-        help="comma-separated: " + ", ".join(endpoints.SEASON_TYPES),
+        help="comma-separated: " + ", ".join(seasons.SEASON_TYPES),
     )
     scope.add_argument("--limit", type=int, metavar="N", help="at most N games a season (0: all)")
     for group in endpoints.GROUPS:  # the catalogue's dataset switches, as SeasonBackfill's
@@ -162,10 +163,10 @@ def season_tasks(args: argparse.Namespace, *, dry_run: bool = False) -> list[lui
         if not dry_run:
             return [make(pipeline.SeasonRange, **ranged, **scope)]
         # The plan of a range is each season's plan (SeasonRange itself starts a run).
-        seasons = season_range(
-            config.parse_season(ranged["start_season"]), config.parse_season(ranged["end_season"])
+        labels = season_range(
+            seasons.parse_season(ranged["start_season"]), seasons.parse_season(ranged["end_season"])
         )
-        return [make(pipeline.SeasonBackfill, season=s, dry_run=True, **scope) for s in seasons]
+        return [make(pipeline.SeasonBackfill, season=s, dry_run=True, **scope) for s in labels]
     season = given(args, ("season",))
     return [
         make(pipeline.SeasonBackfill, **season, **scope, **({"dry_run": True} if dry_run else {}))

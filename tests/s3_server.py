@@ -33,7 +33,7 @@ import pyarrow as pa
 import pytest
 from moto.server import ThreadedMotoServer
 
-from pipeline import runtime
+from pipeline.app import runtime
 from pipeline.lake.parquet import to_parquet_bytes
 from pipeline.nba.endpoints import endpoints_for
 from pipeline.nba.games import INDEX_SCHEMA, Game
@@ -321,8 +321,8 @@ def write_game_index(lake, games: list[Game], season: str = "2024-25") -> None:
 
 def season_keys(lake, games: list[Game], *, raw: bool = True) -> list[str]:
     """Bucket keys of every table file (and raw body) the season's game endpoints write."""
-    from pipeline.ingest import game_item, raw_path, table_paths
     from pipeline.lake.s3.store import split
+    from pipeline.model.ingest import game_item, raw_path, table_paths
 
     bucket_prefix = len(f"s3://{split(lake.root)[0]}/")
     keys = []

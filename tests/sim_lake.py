@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from pipeline.sim import SimServer
+from pipeline.sim.server import SimServer
 from tests.runner import luigi_cli
 
 SEASON = "2024-25"

@@ -19,8 +19,8 @@ import luigi
 import pytest
 
 from pipeline import cli
-from pipeline.errors import CriticalError, StorageError
-from pipeline.sim import SimServer
+from pipeline.core.errors import CriticalError, StorageError
+from pipeline.sim.server import SimServer
 from pipeline.tasks.common import PipelineTask
 from tests.runner import REPO, requests_in
 

@@ -7,9 +7,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.lake import Lake, compact, schema
+from pipeline.lake import compact, schema
+from pipeline.lake.lake import Lake
 from pipeline.nba import endpoints
-from pipeline.report import validate_season
+from pipeline.report.season import validate_season
 from tests.runner import lake_files
 from tests.sim_lake import ADDED, SEASON, sim_lake  # noqa: F401  (pytest fixture)
 

@@ -16,10 +16,10 @@ import subprocess
 
 import pytest
 
-from pipeline.errors import StorageError
+from pipeline.core.errors import StorageError
 from pipeline.lake.store import LocalStore
 from pipeline.nba import endpoints
-from pipeline.sim import SimServer
+from pipeline.sim.server import SimServer
 from tests.runner import luigi_cli, requests_in
 
 # Five weeks of games (about 1,170 (game, endpoint) pairs); a few games fill the disk.

@@ -18,12 +18,12 @@ import time
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.errors import ApiUnreachableError, BadPayloadError
+from pipeline.core import redact
+from pipeline.core.errors import ApiUnreachableError, BadPayloadError
 from pipeline.nba import egress, endpoints
 from pipeline.nba.client import NbaClient
 from pipeline.nba.ratelimit import AllBenched, BenchPolicy, SharedRateLimiter
-from pipeline.observe import redact
-from pipeline.sim import SimServer
+from pipeline.sim.server import SimServer
 from tests.proxies import ForwardProxy, max_in_window
 from tests.runner import luigi_cli, requests_in
 from tests.test_ratelimit import FakeClock
@@ -198,7 +198,7 @@ def test_proxy_urls_become_named_egresses_with_their_passwords_kept_secret(monke
 
 @pytest.mark.parametrize("value", ["socks4://h:1", "10.0.0.1:3128", "http://"])
 def test_a_malformed_proxy_is_bad_input_without_its_credentials(monkeypatch, value):
-    from pipeline import config
+    from pipeline.core import config
 
     monkeypatch.setenv("NBA_API_PROXIES", value.replace("h:", "user:pw-123456@h:"))
     with pytest.raises(config.BadInput) as caught:
@@ -356,7 +356,7 @@ def leaks(tmp_path, result) -> list[str]:
 
 
 def egress_events_path(run_id: str):
-    from pipeline.observe.events import events_path
+    from pipeline.core.events import events_path
 
     return events_path(run_id)
 
@@ -491,8 +491,8 @@ def test_a_direct_connection_that_never_answers_stops_at_discovery(tmp_path):
 
 
 def test_a_body_swapping_proxy_gets_nothing_stored_under_the_wrong_id(tmp_path):
-    from pipeline.lake import Lake
-    from pipeline.report import validate_season
+    from pipeline.lake.lake import Lake
+    from pipeline.report.season import validate_season
 
     victim, other = "0022400008", "0022400001"
     with week_sim(tmp_path) as sim, ForwardProxy(swaps={victim: other}, swap_times=3) as swapping:

@@ -14,7 +14,7 @@ from collections import Counter
 import pytest
 
 from pipeline.nba import endpoints
-from pipeline.sim import SimServer
+from pipeline.sim.server import SimServer
 from tests.proxies import ForwardProxy
 from tests.runner import requests_in
 from tests.test_luigid import start_luigid

@@ -9,9 +9,9 @@ import shutil
 
 import pytest
 
-from pipeline.errors import BadPayloadError
+from pipeline.core.errors import BadPayloadError
 from pipeline.nba import endpoints, parse
-from pipeline.report import validate_season
+from pipeline.report.season import validate_season
 from tests.conftest import fixture_body
 
 # (endpoint, real body, the nba_api arguments it answers), as the pipeline asks

@@ -18,7 +18,7 @@ from collections import Counter
 import pytest
 
 from pipeline.nba import endpoints
-from pipeline.sim import SimServer
+from pipeline.sim.server import SimServer
 from tests.runner import REPO, luigi_cli, requests_in
 from tests.test_observe import backfill, sim  # noqa: F401 - the shared simulator fixture
 

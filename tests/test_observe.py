@@ -18,14 +18,13 @@ import threading
 
 import pytest
 
-from pipeline.nba import endpoints
-from pipeline.observe import events
-from pipeline.observe.progress import Progress
-from pipeline.observe.redact import redact, redact_mapping, redact_url
-from pipeline.sim import SimServer
+from pipeline.app.progress import Progress
+from pipeline.core import events, seasons
+from pipeline.core.redact import redact, redact_mapping, redact_url
+from pipeline.sim.server import SimServer
 
 # After the games, a run checks them against the season's game logs: P and T per type.
-GAME_LOGS = 2 * len(endpoints.SEASON_TYPES)
+GAME_LOGS = 2 * len(seasons.SEASON_TYPES)
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"

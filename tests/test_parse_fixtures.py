@@ -6,9 +6,10 @@ import pyarrow.parquet as pq
 import pytest
 from nba_api.stats.library.http import NBAStatsResponse
 
-from pipeline.errors import BadPayloadError, EmptyPayloadError
-from pipeline.ingest import Item, land
-from pipeline.lake import Lake, schema
+from pipeline.core.errors import BadPayloadError, EmptyPayloadError
+from pipeline.lake import schema
+from pipeline.lake.lake import Lake
+from pipeline.model.ingest import Item, land
 from pipeline.nba import endpoints, parse
 from pipeline.nba.games import index_from_finder
 from tests.conftest import FIXTURES, fixture_body

@@ -5,7 +5,7 @@ import shutil
 import pyarrow.dataset as ds
 import pytest
 
-from pipeline.sim import SimServer
+from pipeline.sim.server import SimServer
 from tests.runner import lake_files, luigi_cli, requests_in
 
 WEEK = [

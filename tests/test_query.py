@@ -14,8 +14,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.lake import Lake, compact
-from pipeline.sim import SimServer
+from pipeline.lake import compact
+from pipeline.lake.lake import Lake
+from pipeline.sim.server import SimServer
 from tests.runner import REPO, luigi_cli
 from tests.s3_server import FaultProxy, make_bucket, s3_endpoint  # noqa: F401  (fixture)
 from tests.sim_lake import LAST_DAY, SEASON, days, sim_lake  # noqa: F401  (fixture)
@@ -26,7 +27,7 @@ COUNT = "SELECT count(*) AS n FROM box_traditional_players"
 def sql(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """The sql command in its own process, as a user runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "pipeline.query", *args],
+        [sys.executable, "-m", "pipeline.app.query", *args],
         cwd=REPO,
         env={**os.environ, **(env or {})},
         capture_output=True,

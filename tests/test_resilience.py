@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.nba import endpoints
-from pipeline.sim import SimServer
+from pipeline.sim.server import SimServer
 from tests.runner import REPO, luigi_cli, requests_in
 
 DAYS = [

@@ -8,15 +8,15 @@ import socket
 import luigi.contrib.s3
 import pytest
 
-from pipeline import runtime
-from pipeline.errors import ServerError, StorageError
-from pipeline.ingest import Item, is_done, land, raw_path, table_paths
-from pipeline.lake import Lake
+from pipeline.app import runtime
+from pipeline.core.errors import ServerError, StorageError
+from pipeline.lake.lake import Lake
 from pipeline.lake.s3.preflight import preflight
 from pipeline.lake.s3.store import S3Store
 from pipeline.lake.store import store_for
-from pipeline.lake.targets import make_target
+from pipeline.model.ingest import Item, is_done, land, raw_path, table_paths
 from pipeline.nba.endpoints import BOX_TRADITIONAL
+from pipeline.tasks.targets import make_target
 from tests import s3_server
 from tests.conftest import fixture_body
 from tests.s3_server import (

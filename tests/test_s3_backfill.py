@@ -2,7 +2,7 @@
 
 import json
 
-from pipeline.sim import SimServer
+from pipeline.sim.server import SimServer
 from tests.runner import luigi_cli, requests_in
 from tests.s3_server import make_bucket, s3_endpoint  # noqa: F401  (pytest fixture)
 

@@ -7,11 +7,11 @@ import time
 
 import luigi
 
-from pipeline import runtime
-from pipeline.lake import Lake
-from pipeline.lake.targets import make_target
+from pipeline.app import runtime
+from pipeline.lake.lake import Lake
 from pipeline.nba.endpoints import endpoints_for
 from pipeline.tasks.season import SeasonBackfill
+from pipeline.tasks.targets import make_target
 from tests import s3_server
 from tests.s3_server import season_keys, seed_objects, simulated_games, write_game_index
 

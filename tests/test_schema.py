@@ -13,9 +13,10 @@ from nba_api.stats.endpoints import (
     boxscoreusagev3,
 )
 
-from pipeline.errors import SchemaMismatch
-from pipeline.ingest import Item, entity_item, game_item, land
-from pipeline.lake import Lake, schema
+from pipeline.core.errors import SchemaMismatch
+from pipeline.lake import schema
+from pipeline.lake.lake import Lake
+from pipeline.model.ingest import Item, entity_item, game_item, land
 from pipeline.nba import endpoints, parse
 from pipeline.nba.endpoints import Endpoint
 from pipeline.nba.games import Game

@@ -9,7 +9,7 @@ import pathlib
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.sim import SimServer
+from pipeline.sim.server import SimServer
 from tests.proxies import ForwardProxy
 from tests.runner import luigi_cli, requests_in
 

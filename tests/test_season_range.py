@@ -2,8 +2,9 @@
 
 import pytest
 
+from pipeline.core import seasons
 from pipeline.nba import endpoints
-from pipeline.sim import SimServer
+from pipeline.sim.server import SimServer
 from tests.runner import luigi_cli, requests_in
 
 RANGE = [
@@ -57,7 +58,7 @@ def test_each_season_lands_its_endpoints(two_seasons):
     output = first.stdout + first.stderr
     assert "Backfill 1995-96..1996-97 run" in output
     assert (
-        f"lake now: {24 + 2 * 2 * len(endpoints.SEASON_TYPES)} done, 0 missing, 0 dead-lettered"
+        f"lake now: {24 + 2 * 2 * len(seasons.SEASON_TYPES)} done, 0 missing, 0 dead-lettered"
         in output
     )
 

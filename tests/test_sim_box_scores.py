@@ -120,7 +120,7 @@ def test_scoring_usage_and_four_factors_agree(games):
 
 def test_every_catalogue_endpoint_has_one_renderer():
     from pipeline.nba import endpoints
-    from pipeline.sim.renderers import RENDERERS, renders
+    from pipeline.sim.renderers.registry import RENDERERS, renders
 
     assert {e.api_name for e in endpoints.ALL.values()} <= set(RENDERERS)
     with pytest.raises(ValueError, match="two renderers"):

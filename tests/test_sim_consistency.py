@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from pipeline import gamelog
+from pipeline.model import gamelog
 from pipeline.sim.bodies import Responder, pct
 from pipeline.sim.league import League
 

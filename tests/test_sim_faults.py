@@ -13,9 +13,9 @@ import requests
 from nba_api.stats.endpoints import PlayByPlayV3
 from nba_api.stats.library.http import NBAStatsHTTP
 
-from pipeline.sim import SimServer
 from pipeline.sim.faults import FaultSpec
 from pipeline.sim.league import League
+from pipeline.sim.server import SimServer
 
 
 def read_log(path):

@@ -13,11 +13,11 @@ import requests
 from nba_api.stats import endpoints
 from nba_api.stats.library.http import NBAStatsHTTP
 
-from pipeline import gamelog
-from pipeline.sim import SimServer
+from pipeline.model import gamelog
 from pipeline.sim.__main__ import main as sim_main
 from pipeline.sim.bodies import Responder
 from pipeline.sim.league import League
+from pipeline.sim.server import SimServer
 
 SEASON = "2024-25"
 D1, D2 = dt.date(2024, 11, 5), dt.date(2024, 11, 9)

@@ -7,7 +7,7 @@ import pytest
 from nba_api.stats import endpoints
 from nba_api.stats.library.http import NBAStatsHTTP, NBAStatsResponse
 
-from pipeline.sim import SimServer
+from pipeline.sim.server import SimServer
 from tests.conftest import fixture_body
 
 GAME = "0022400001"

@@ -21,12 +21,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.ingest import Item, game_item, land
-from pipeline.lake import Lake
+from pipeline.core import seasons
+from pipeline.lake.lake import Lake
 from pipeline.lake.parquet import to_parquet_bytes
+from pipeline.model.ingest import Item, game_item, land
 from pipeline.nba import endpoints, parse
 from pipeline.nba.games import INDEX_SCHEMA, games_from_index, index_from_finder, select_games
-from pipeline.report import validate_season, write_report
+from pipeline.report.season import validate_season, write_report
 from tests.s3_server import s3_bucket, s3_endpoint  # noqa: F401  (pytest fixtures)
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
@@ -82,7 +83,7 @@ def land_direct(
         return json.dumps(reply.body)
 
     rows = []
-    for season_type in endpoints.SEASON_TYPES:
+    for season_type in seasons.SEASON_TYPES:
         found = parse.parse(
             endpoints.GAME_FINDER,
             body(
@@ -100,7 +101,7 @@ def land_direct(
     lake.write_bytes(lake.layout.game_index(SEASON), to_parquet_bytes(index, {}))
     games = select_games(
         games_from_index(index),
-        season_types=endpoints.SEASON_TYPES,
+        season_types=seasons.SEASON_TYPES,
         start=start and dt.date.fromisoformat(start),
         end=end and dt.date.fromisoformat(end),
     )
@@ -129,7 +130,7 @@ def land_direct(
 
 @pytest.fixture(scope="session")
 def week_lake(tmp_path_factory) -> pathlib.Path:
-    from pipeline.sim import SimServer
+    from pipeline.sim.server import SimServer
 
     tmp = tmp_path_factory.mktemp("validate-week")
     # today = the week's last day: the game index holds exactly the week's games.

@@ -26,7 +26,7 @@ from functools import cache
 
 import pyarrow as pa
 
-from pipeline.errors import SchemaMismatch
+from pipeline.core.errors import SchemaMismatch
 from pipeline.nba import endpoints
 from pipeline.nba.endpoints import Endpoint
 
@@ -93,11 +93,11 @@ def column_type(endpoint: Endpoint, column: str) -> pa.DataType | None:
 
 
 def lineage_columns(endpoint: Endpoint) -> tuple[str, ...]:
-    if endpoint.scope == "game":
+    if endpoint.per == "game":
         return GAME_LINEAGE
     if endpoint.lake_wide:
         return ()
-    return SEASON_LINEAGE if endpoint.scope == "season" else ENTITY_LINEAGE
+    return SEASON_LINEAGE if endpoint.per == "season" else ENTITY_LINEAGE
 
 
 def partition_season(table: str, season: str | None) -> str | None:

@@ -10,9 +10,9 @@ import contextlib
 import errno
 import os
 import tempfile
-from functools import cache
+from collections.abc import Callable
 
-from pipeline.errors import StorageError
+from pipeline.core.errors import StorageError
 
 # OSErrors that mean the lake itself cannot take writes, with the words the message uses.
 STORAGE_ERRNOS = {
@@ -136,19 +136,27 @@ def _write_named(folder: str, path: str, data: bytes) -> None:
         raise
 
 
-@cache
-def _s3_store():
-    from pipeline import runtime
+def store_for(root: str, s3_client: Callable[[], object] | None = None):
+    """The store for a lake root: s3://... goes to S3, anything else is a local folder.
+    s3_client returns the process's S3 client (the runtime hands its own in); without
+    one, the store builds a client from the [s3] config when it first needs one."""
+    if not root.startswith("s3://"):
+        return _LOCAL
+    from pipeline.lake.s3.client import build_client
     from pipeline.lake.s3.store import S3Store
 
-    return S3Store(lambda: runtime.current().s3_client())
+    return S3Store(s3_client or _built_once(build_client))
 
 
-def store_for(root: str):
-    """The store for a lake root: s3://... goes to S3, anything else is a local folder."""
-    if root.startswith("s3://"):
-        return _s3_store()
-    return _LOCAL
+def _built_once(factory: Callable[[], object]) -> Callable[[], object]:
+    built: list = []
+
+    def get():
+        if not built:
+            built.append(factory())
+        return built[0]
+
+    return get
 
 
 _LOCAL = LocalStore()

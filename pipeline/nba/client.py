@@ -24,8 +24,8 @@ import requests
 from nba_api.stats.library.http import NBAStatsHTTP
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
-from pipeline import config, observe
-from pipeline.errors import (
+from pipeline.core import config, events
+from pipeline.core.errors import (
     ApiTimeoutError,
     ApiUnreachableError,
     BadPayloadError,
@@ -292,7 +292,7 @@ class NbaClient:
         for attempt in retrying:
             with attempt:
                 grant = self._acquire()
-                observe.record({"event_type": "request", "endpoint": endpoint.key})
+                events.record({"event_type": "request", "endpoint": endpoint.key})
                 try:
                     body, tables, response_ms = self._attempt(grant, endpoint, kwargs)
                 except TransientError as exc:
@@ -324,4 +324,4 @@ class NbaClient:
             exc,
             extra={"event_type": "retry", "endpoint": endpoint.key, "error_type": error_type},
         )
-        observe.record({"event_type": "retry", "endpoint": endpoint.key, "error_type": error_type})
+        events.record({"event_type": "retry", "endpoint": endpoint.key, "error_type": error_type})

@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from pipeline import config
+from pipeline.core import config
+from pipeline.core.redact import MASK, add_secret
 from pipeline.nba.ratelimit import DIRECT
-from pipeline.observe.redact import MASK, add_secret
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 

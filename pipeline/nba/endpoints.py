@@ -39,7 +39,7 @@ class Endpoint:
     key: str  # our short name: task parameter, raw/ folder, CLI switches
     api_name: str  # the path segment on stats.nba.com, as nba_api names it
     nba_class: type  # nba_api's endpoint class; it makes the HTTP call
-    scope: str  # "game", "player", "team" or "season": what one request covers
+    per: str  # "game", "player", "team" or "season": what one request covers
     tables: dict[str, str]  # nba_api dataset name -> lake table name
     required: tuple[str, ...] = ()  # datasets that must have rows, or the body is empty
     group: str = ""  # the dataset switch this endpoint belongs to (--no-<group>)
@@ -76,7 +76,7 @@ BOX_TRADITIONAL = Endpoint(
     key="box_traditional",
     api_name="boxscoretraditionalv3",
     nba_class=boxscoretraditionalv3.BoxScoreTraditionalV3,
-    scope="game",
+    per="game",
     tables={
         "PlayerStats": "box_traditional_players",
         "TeamStats": "box_traditional_teams",
@@ -95,7 +95,7 @@ BOX_ADVANCED = Endpoint(
     key="box_advanced",
     api_name="boxscoreadvancedv3",
     nba_class=boxscoreadvancedv3.BoxScoreAdvancedV3,
-    scope="game",
+    per="game",
     tables={"PlayerStats": "box_advanced_players", "TeamStats": "box_advanced_teams"},
     required=("PlayerStats", "TeamStats"),
     group="box_scores",
@@ -107,7 +107,7 @@ BOX_FOUR_FACTORS = Endpoint(
     key="box_four_factors",
     api_name="boxscorefourfactorsv3",
     nba_class=boxscorefourfactorsv3.BoxScoreFourFactorsV3,
-    scope="game",
+    per="game",
     tables={"PlayerStats": "box_four_factors_players", "TeamStats": "box_four_factors_teams"},
     required=("PlayerStats", "TeamStats"),
     group="box_four_factors",
@@ -119,7 +119,7 @@ BOX_MISC = Endpoint(
     key="box_misc",
     api_name="boxscoremiscv3",
     nba_class=boxscoremiscv3.BoxScoreMiscV3,
-    scope="game",
+    per="game",
     tables={"PlayerStats": "box_misc_players", "TeamStats": "box_misc_teams"},
     required=("PlayerStats", "TeamStats"),
     group="box_misc",
@@ -131,7 +131,7 @@ BOX_SCORING = Endpoint(
     key="box_scoring",
     api_name="boxscorescoringv3",
     nba_class=boxscorescoringv3.BoxScoreScoringV3,
-    scope="game",
+    per="game",
     tables={"PlayerStats": "box_scoring_players", "TeamStats": "box_scoring_teams"},
     required=("PlayerStats", "TeamStats"),
     group="box_scoring",
@@ -143,7 +143,7 @@ BOX_USAGE = Endpoint(
     key="box_usage",
     api_name="boxscoreusagev3",
     nba_class=boxscoreusagev3.BoxScoreUsageV3,
-    scope="game",
+    per="game",
     tables={"PlayerStats": "box_usage_players", "TeamStats": "box_usage_teams"},
     required=("PlayerStats", "TeamStats"),
     group="box_usage",
@@ -155,7 +155,7 @@ PLAY_BY_PLAY = Endpoint(
     key="play_by_play",
     api_name="playbyplayv3",
     nba_class=playbyplayv3.PlayByPlayV3,
-    scope="game",
+    per="game",
     tables={"PlayByPlay": "play_by_play"},
     required=("PlayByPlay",),
     group="play_by_play",
@@ -168,7 +168,7 @@ GAME_SUMMARY = Endpoint(
     key="game_summary",
     api_name="boxscoresummaryv3",
     nba_class=boxscoresummaryv3.BoxScoreSummaryV3,
-    scope="game",
+    per="game",
     tables={
         "GameSummary": "summary_game",
         "GameInfo": "summary_game_info",
@@ -198,7 +198,7 @@ PLAYER_INFO = Endpoint(
     key="player_info",
     api_name="commonplayerinfo",
     nba_class=commonplayerinfo.CommonPlayerInfo,
-    scope="player",
+    per="player",
     tables={"CommonPlayerInfo": "players", "PlayerHeadlineStats": "player_headline_stats"},
     required=("CommonPlayerInfo",),
     group="player_info",
@@ -217,7 +217,7 @@ TEAM_INFO = Endpoint(
     key="team_info",
     api_name="teaminfocommon",
     nba_class=teaminfocommon.TeamInfoCommon,
-    scope="team",
+    per="team",
     tables={"TeamInfoCommon": "teams", "TeamSeasonRanks": "team_season_ranks"},
     required=("TeamInfoCommon",),
     group="team_info",
@@ -235,7 +235,7 @@ TEAM_ROSTER = Endpoint(
     key="team_roster",
     api_name="commonteamroster",
     nba_class=commonteamroster.CommonTeamRoster,
-    scope="team",
+    per="team",
     tables={"CommonTeamRoster": "rosters", "Coaches": "coaches"},
     required=("CommonTeamRoster",),
     group="team_info",
@@ -260,7 +260,7 @@ GAME_LOG_PLAYERS = Endpoint(
     key="game_log_players",
     api_name="leaguegamelog",
     nba_class=leaguegamelog.LeagueGameLog,
-    scope="season",
+    per="season",
     tables={"LeagueGameLog": "game_log_players"},
     group="box_scores",
     key_param="season_type_all_star",
@@ -279,7 +279,7 @@ GAME_LOG_TEAMS = Endpoint(
     key="game_log_teams",
     api_name="leaguegamelog",
     nba_class=leaguegamelog.LeagueGameLog,
-    scope="season",
+    per="season",
     tables={"LeagueGameLog": "game_log_teams"},
     group="box_scores",
     key_param="season_type_all_star",
@@ -296,7 +296,7 @@ PLAYER_INDEX = Endpoint(
     key="player_index",
     api_name="playerindex",
     nba_class=playerindex.PlayerIndex,
-    scope="season",
+    per="season",
     tables={"PlayerIndex": "player_index"},
     required=("PlayerIndex",),
     group="player_info",
@@ -318,7 +318,7 @@ GAME_FINDER = Endpoint(
     key="game_finder",
     api_name="leaguegamefinder",
     nba_class=leaguegamefinder.LeagueGameFinder,
-    scope="season",
+    per="season",
     tables={"LeagueGameFinderResults": "game_finder"},
     extra_params={"player_or_team_abbreviation": "T", "league_id_nullable": "00"},
     identity=(
@@ -354,15 +354,6 @@ OPTIONAL_GROUPS: frozenset[str] = frozenset(
 
 # stats.nba.com's names for the season types we cover, in discovery order. The NBA Cup
 # final (006) is reached with "IST"; the other Cup games are regular-season games.
-SEASON_TYPES = ("Regular Season", "PlayIn", "Playoffs", "IST")
-GAME_ID_PREFIX_TO_SEASON_TYPE = {
-    "001": "Pre Season",
-    "002": "Regular Season",
-    "003": "All Star",
-    "004": "Playoffs",
-    "005": "PlayIn",
-    "006": "IST",
-}
 
 
 def get(key: str) -> Endpoint:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from pipeline.nba.endpoints import GAME_ID_PREFIX_TO_SEASON_TYPE
+from pipeline.core.seasons import GAME_ID_PREFIX_TO_SEASON_TYPE
 
 INDEX_SCHEMA = pa.schema(
     [

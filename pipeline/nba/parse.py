@@ -12,7 +12,7 @@ import pyarrow as pa
 from nba_api.stats.endpoints._parsers import _PARSER_REGISTRY
 from nba_api.stats.library.http import NBAStatsResponse
 
-from pipeline.errors import BadPayloadError, EmptyPayloadError
+from pipeline.core.errors import BadPayloadError, EmptyPayloadError
 from pipeline.nba.endpoints import PARAMETERS, Endpoint
 
 ERROR_MESSAGE_BODY = "An error has occurred."

@@ -34,7 +34,7 @@ Design
     spacing grants by interval * (1 + f) keeps any window of max(1 s, interval) at the server
     within the rate while the jitter stays under f times that window.
     Each process opens its own connection lazily; every limiter closes it before a fork
-    (``pipeline.runtime``'s fork hook), since SQLite must not have the file open across fork().
+    (``pipeline.app.runtime``'s fork hook), since SQLite must not have the file open across fork().
     The cost is one short transaction per request (well under a millisecond); waiting
     processes all wake at the same ready time and the losers simply sleep again.
 
@@ -110,7 +110,7 @@ _connections_from_parent: list[sqlite3.Connection] = []
 
 
 def close_connections() -> None:
-    """Close every limiter's connection; pipeline.runtime calls this before any fork."""
+    """Close every limiter's connection; pipeline.app.runtime calls this before any fork."""
     for limiter in list(_limiters):
         limiter._close()
 

@@ -17,8 +17,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.lake import Lake
 from pipeline.lake import schema as lake_schema
+from pipeline.lake.lake import Lake
 from pipeline.lake.store import LocalStore
 
 # Local reads are CPU-bound (one thread per core); S3 reads wait on the network.

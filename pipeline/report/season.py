@@ -10,13 +10,16 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from pipeline.lake import Lake, compact
+from pipeline.lake import compact
 from pipeline.lake import schema as lake_schema
+from pipeline.lake.lake import Lake
+from pipeline.model.work import SeasonWork
 from pipeline.nba import endpoints as catalogue
 from pipeline.nba.endpoints import Endpoint
 from pipeline.nba.games import Game, games_from_index
 from pipeline.report import checks, rules
 from pipeline.report.checks import Findings
+from pipeline.report.html import render
 from pipeline.report.scan import DeadLetters, FileInfo, keys_in, open_files, stack
 from pipeline.report.score import game_scores, summarize
 
@@ -55,7 +58,7 @@ def validate_season(
     played = {g.game_id: g for g in chosen if g.status == "final"}
     if endpoints is None:
         endpoints = catalogue.endpoints_for(int(season[:4]))
-    eps = [e for e in endpoints if e.scope == "game"]  # players/teams: _check_entities
+    eps = [e for e in endpoints if e.per == "game"]  # players/teams: _check_entities
     findings = Findings()
 
     present, by_month, completeness, dead_lettered = _completeness(
@@ -216,7 +219,7 @@ def _check_across(findings: Findings, frames: dict, played: dict[str, Game]) -> 
 
 def _game_log_check(lake: Lake, season: str) -> dict | None:
     """The last check of the season against its game logs: corrected games, and the
-    values that still differ (pipeline.work writes it)."""
+    values that still differ (pipeline.model.work writes it)."""
     path = lake.layout.game_log_check(season)
     return lake.read_json(path) if lake.exists(path) else None
 
@@ -306,3 +309,21 @@ def _compaction_section(lake: Lake, season: str) -> dict:
         if state.state != "empty":
             section[table] = {"state": state.state, "inputs": state.inputs, "detail": state.detail}
     return section
+
+
+def write_report(lake: Lake, season: str, report: dict) -> tuple[str, str]:
+    """Write report.json and report.html under the season's report folder (overwritten)."""
+    folder = lake.layout.report_dir(season)
+    json_path, html_path = f"{folder}/report.json", f"{folder}/report.html"
+    lake.write_json(json_path, report)
+    lake.write_bytes(html_path, render(report).encode("utf-8"))
+    return json_path, html_path
+
+
+def write_scope_report(work: SeasonWork) -> tuple[dict, str]:
+    """Validate what a run's scope covers; write report.json and report.html."""
+    report = validate_season(
+        work.lake, work.season, games=work.games(), endpoints=work.scope.game_endpoints()
+    )
+    _, html_path = write_report(work.lake, work.season, report)
+    return report, html_path

@@ -3,7 +3,7 @@
 Point nba_api at it and its endpoint classes cannot tell the difference::
 
     from nba_api.stats.library.http import NBAStatsHTTP
-    from pipeline.sim import SimServer
+    from pipeline.sim.server import SimServer
 
     with SimServer(port=0, seed=0, today="2025-01-15") as sim:
         NBAStatsHTTP.base_url = sim.base_url   # "http://127.0.0.1:PORT/stats/{endpoint}"
@@ -85,8 +85,3 @@ same events, with or without writing the play-by-play. Points, minutes, shots, r
 on agree everywhere: team lines, box scores, play-by-play, summary and game logs. Bios
 (people.py) are fixed per player, so CommonPlayerInfo, PlayerIndex and rosters agree.
 """
-
-from .league import League
-from .server import SimServer
-
-__all__ = ["League", "SimServer"]

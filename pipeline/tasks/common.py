@@ -5,7 +5,7 @@ from __future__ import annotations
 import luigi
 from luigi.task_register import Register
 
-from pipeline.errors import exit_on_bad_input
+from pipeline.core.errors import exit_on_bad_input
 
 
 class _ExitOnBadInput(Register):
@@ -22,6 +22,6 @@ class PipelineTask(luigi.Task, metaclass=_ExitOnBadInput):
 
 def lake_target(path: str) -> luigi.Target:
     """A Luigi target for a lake path (what the visualiser and luigi's API show)."""
-    from pipeline.lake.targets import make_target
+    from pipeline.tasks.targets import make_target
 
     return make_target(path)

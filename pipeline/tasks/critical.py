@@ -30,7 +30,7 @@ from collections.abc import Iterator
 import luigi
 import luigi.worker
 
-from pipeline.errors import CriticalError
+from pipeline.core.errors import CriticalError
 from pipeline.tasks.common import PipelineTask
 
 log = logging.getLogger("pipeline.tasks")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import luigi
 
-from pipeline import runtime
-from pipeline.config import SeasonParameter
+from pipeline.app import runtime
+from pipeline.core import seasons
+from pipeline.core.config import SeasonParameter
+from pipeline.model.work import Scope, SeasonWork
 from pipeline.nba import endpoints
 from pipeline.nba.games import index_from_finder
 from pipeline.tasks.common import PipelineTask, lake_target
-from pipeline.work import Scope, SeasonWork
 
 
 class DiscoverGames(PipelineTask):
@@ -24,7 +25,7 @@ class DiscoverGames(PipelineTask):
 
     @property
     def work(self) -> SeasonWork:
-        return SeasonWork(runtime.lake(), Scope(season=self.season), as_of=self.as_of or None)
+        return runtime.current().season_work(Scope(season=self.season), as_of=self.as_of or None)
 
     def _path(self) -> str:
         layout = runtime.lake().layout
@@ -44,7 +45,7 @@ class DiscoverGames(PipelineTask):
         lake = runtime.lake()
         client = runtime.current().client()
         rows: list[dict] = []
-        for season_type in endpoints.SEASON_TYPES:
+        for season_type in seasons.SEASON_TYPES:
             kwargs = endpoints.GAME_FINDER.nba_kwargs(
                 season_nullable=self.season, season_type_nullable=season_type
             )

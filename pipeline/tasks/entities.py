@@ -2,7 +2,7 @@
 
 Players are known only once box scores land, so SeasonBackfill asks DiscoverPlayers for
 them after the games: it reads one column of the season's box scores once and keeps the
-answer as a small file (pipeline.work says where), so later scheduling passes read one
+answer as a small file (pipeline.model.work says where), so later scheduling passes read one
 file, not the whole lake.
 """
 
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import luigi
 
-from pipeline import runtime
-from pipeline.config import SeasonParameter
-from pipeline.ingest import Item, entity_item, season_item, season_type_of_key
+from pipeline.app import runtime
+from pipeline.core.config import SeasonParameter
+from pipeline.model.ingest import Item, entity_item, season_item, season_type_of_key
+from pipeline.model.work import Scope, SeasonWork
 from pipeline.nba import endpoints
 from pipeline.tasks.common import PipelineTask, lake_target
 from pipeline.tasks.fetch import FetchTask, join_keys
-from pipeline.work import Scope, SeasonWork
 
 
 class EntityEndpoint(FetchTask):
@@ -53,7 +53,7 @@ class DiscoverPlayers(PipelineTask):
 
     @property
     def work(self) -> SeasonWork:
-        return SeasonWork(runtime.lake(), Scope(season=self.season))
+        return runtime.current().season_work(Scope(season=self.season))
 
     def output(self):
         return lake_target(self.work.players_path(list(self.game_ids)))

@@ -1,4 +1,4 @@
-"""FetchTask: land one endpoint for a batch of items. Thin: the work is in pipeline.ingest.
+"""FetchTask: land one endpoint for a batch of items. Thin: the work is in pipeline.model.ingest.
 
 One task per (item, endpoint), where an item is a game, a player or a team. The scheduler
 may hand a worker a batch of items of one endpoint at once (the key parameter joined with
@@ -13,10 +13,11 @@ import time
 
 import luigi
 
-from pipeline import observe, runtime
-from pipeline.config import run_started
-from pipeline.errors import CriticalError, TransientError
-from pipeline.ingest import Item, ingest, is_dead_lettered, is_done, table_paths
+from pipeline.app import run as observe
+from pipeline.app import runtime
+from pipeline.core.config import run_started
+from pipeline.core.errors import CriticalError, TransientError
+from pipeline.model.ingest import Item, ingest, is_dead_lettered, is_done, table_paths
 from pipeline.nba import endpoints
 from pipeline.tasks.common import PipelineTask, lake_target
 
@@ -73,7 +74,7 @@ class FetchTask(PipelineTask):
                 "season": item.season,
                 "endpoint": self.endpoint,
                 "key": item.key,
-                **({"game_id": item.key} if self._endpoint.scope == "game" else {}),
+                **({"game_id": item.key} if self._endpoint.per == "game" else {}),
             }
             try:
                 outcome = ingest(lake, self._endpoint, item, runtime.current().client().fetch)
@@ -132,33 +133,3 @@ class DeadLetter(luigi.ExternalTask):
 
     def complete(self):
         return False
-
-
-def fetch_task(
-    endpoint: endpoints.Endpoint, item: Item, season: str, retry_dead_letters: bool
-) -> FetchTask:
-    """The task that lands one (endpoint, item) for a season's run (a lake-wide item, such
-    as a bio, has no season of its own)."""
-    from pipeline.tasks.entities import EntityEndpoint, SeasonEndpoint
-    from pipeline.tasks.game import GameEndpoint
-
-    if endpoint.scope == "season":
-        return SeasonEndpoint(
-            season=season,
-            endpoint=endpoint.key,
-            key=item.key,
-            retry_dead_letters=retry_dead_letters,
-        )
-    if endpoint.scope == "game":
-        return GameEndpoint(
-            season=season,
-            endpoint=endpoint.key,
-            game_id=item.key,
-            retry_dead_letters=retry_dead_letters,
-        )
-    return EntityEndpoint(
-        season=season,
-        endpoint=endpoint.key,
-        key=item.key,
-        retry_dead_letters=retry_dead_letters,
-    )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import luigi
 
-from pipeline import runtime
-from pipeline.config import SeasonParameter
-from pipeline.ingest import Item, game_item
+from pipeline.app import runtime
+from pipeline.core.config import SeasonParameter
+from pipeline.model.ingest import Item, game_item
 from pipeline.nba import endpoints
 from pipeline.tasks.fetch import FetchTask, join_keys
 
@@ -14,8 +14,8 @@ from pipeline.tasks.fetch import FetchTask, join_keys
 class GameEndpoint(FetchTask):
     season = SeasonParameter()
     endpoint = luigi.ChoiceParameter(choices=[e.key for e in endpoints.GAME_ENDPOINTS])
-    game_id = luigi.Parameter(batch_method=join_keys)
+    key = luigi.Parameter(batch_method=join_keys)  # game ids
 
     def items(self) -> list[Item]:
         games = runtime.current().season_games(runtime.lake(), self.season)
-        return [game_item(games[gid]) for gid in self.game_id.split(",")]
+        return [game_item(games[gid]) for gid in self.key.split(",")]

@@ -1,6 +1,6 @@
 """SeasonBackfill: every game of a season, every endpoint, scheduled only where missing.
 
-The task reads like a table of contents: the work model (pipeline.work) says what there is
+The task reads like a table of contents: the work model (pipeline.model.work) says what there is
 to do and where it stands; the fetch tasks land it; the report checks it.
 """
 
@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import luigi
 
-from pipeline import config, observe, runtime
+from pipeline.app import run as observe
+from pipeline.app import runtime
+from pipeline.core import config, seasons
+from pipeline.model.work import Coverage, Scope, SeasonWork, Work, groups_off, switch_name
 from pipeline.nba import endpoints
+from pipeline.report.season import write_scope_report
 from pipeline.tasks.common import PipelineTask
 from pipeline.tasks.discover import DiscoverGames
+from pipeline.tasks.dispatch import fetch_task
 from pipeline.tasks.entities import DiscoverPlayers
-from pipeline.tasks.fetch import DeadLetter, fetch_task
-from pipeline.work import Coverage, Scope, SeasonWork, Work, groups_off, switch_name
+from pipeline.tasks.fetch import DeadLetter
 
 
 class SeasonChoices:
@@ -22,8 +26,8 @@ class SeasonChoices:
     parameters from base classes too). The dataset switches come from the catalogue."""
 
     season_types = luigi.Parameter(
-        default=",".join(endpoints.SEASON_TYPES),
-        description="Comma-separated: " + ", ".join(endpoints.SEASON_TYPES),
+        default=",".join(seasons.SEASON_TYPES),
+        description="Comma-separated: " + ", ".join(seasons.SEASON_TYPES),
     )
     limit = luigi.IntParameter(default=0, description="At most N games a season (0: all)")
     retry_dead_letters = luigi.BoolParameter(default=False, significant=False)
@@ -91,7 +95,7 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
     @property
     def work(self) -> SeasonWork:
         # Built on each use: a forked task process has its own runtime and lake listings.
-        return SeasonWork(runtime.lake(), self._scope, self._since)
+        return runtime.current().season_work(self._scope, dead_letters_since=self._since)
 
     def coverage(self) -> Coverage:
         return Coverage(
@@ -134,7 +138,7 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
 
     def run(self):
         if self.dry_run:
-            from pipeline.plan import print_plan
+            from pipeline.app.plan import print_plan
 
             print_plan(self.work)
             self._planned = True
@@ -159,7 +163,7 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
             yield from self.check_game_logs()
             covered += work.season_work(logs=True)
         print(work.compact().summary(), flush=True)
-        report, html_path = work.write_report()
+        report, html_path = write_scope_report(work)
         summary = report.get("summary", {})
         print(
             f"validation: quality {summary.get('quality_score')} for "

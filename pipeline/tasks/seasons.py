@@ -13,15 +13,16 @@ does not hold up the others.
 
 from __future__ import annotations
 
-from pipeline import config, observe
-from pipeline.errors import BadInput
+from pipeline.app import run as observe
+from pipeline.core import config, seasons
+from pipeline.core.errors import BadInput
+from pipeline.model.work import Coverage
 from pipeline.tasks.common import PipelineTask
 from pipeline.tasks.season import SeasonBackfill, SeasonChoices
-from pipeline.work import Coverage
 
 
 def season_range(start: str, end: str) -> list[str]:
-    first, last = config.season_year(start), config.season_year(end)
+    first, last = seasons.season_year(start), seasons.season_year(end)
     if first > last:
         raise BadInput(f"start season {start} is after end season {end}")
     return [f"{year}-{(year + 1) % 100:02d}" for year in range(first, last + 1)]

@@ -5,9 +5,9 @@ luigi --module pipeline.tasks.validate ValidateSeason --season 2024-25 --local-s
 
 from __future__ import annotations
 
-from pipeline import runtime
-from pipeline.config import SeasonParameter
-from pipeline.report import validate_season, write_report
+from pipeline.app import runtime
+from pipeline.core.config import SeasonParameter
+from pipeline.report.season import validate_season, write_report
 from pipeline.tasks.common import PipelineTask, lake_target
 
 

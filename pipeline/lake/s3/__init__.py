@@ -5,11 +5,5 @@
 - store: the byte store (exists, read, write, delete, list);
 - preflight: the bucket check before any API call.
 
-None of them holds a client: the process's one client lives in pipeline.runtime.
+None of them holds a client: the process's one client lives in pipeline.app.runtime.
 """
-
-from __future__ import annotations
-
-from pipeline.lake.s3.client import LakeClient, build_client
-
-__all__ = ["LakeClient", "build_client"]

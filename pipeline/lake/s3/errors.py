@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import botocore.exceptions as bex
 
-from pipeline.errors import ServerError, StorageError, TransientError
+from pipeline.core.errors import ServerError, StorageError, TransientError
 from pipeline.lake.s3.client import max_attempts
 
 _MISSING = ("404", "NoSuchKey", "NotFound")

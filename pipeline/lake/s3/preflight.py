@@ -7,7 +7,7 @@ import uuid
 import botocore.exceptions as bex
 from botocore.config import Config
 
-from pipeline.errors import StorageError
+from pipeline.core.errors import StorageError
 from pipeline.lake.layout import STATE
 from pipeline.lake.s3.client import build_client
 from pipeline.lake.s3.errors import explain, http_status

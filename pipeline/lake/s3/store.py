@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import botocore.exceptions as bex
 
-from pipeline.errors import StorageError
+from pipeline.core.errors import StorageError
 from pipeline.lake.s3.client import LakeClient
 from pipeline.lake.s3.errors import denied_missing_key, explain, http_status, is_missing
 

@@ -4,14 +4,10 @@ name on stats.nba.com (the catalogue's ``api_name``)::
     from pipeline.sim.renderers.registry import renders
 
     @renders("boxscoremiscv3")
-    def box_score_misc(sim: Responder, params: dict) -> Reply: ...
+    def box_score_misc(sim: Source, params: dict) -> Reply: ...
 
 A renderer checks its parameters (raising common.BadRequest: 400), finds its game, player or
 team through the Responder (raising common.NotFound: 404) and returns a common.Reply.
-Responder.answer looks the endpoint up in RENDERERS; an unknown one answers 404.
+Responder.answer looks the endpoint up in registry.RENDERERS (pipeline.sim.bodies imports
+every renderer module, which registers it); an unknown one answers 404.
 """
-
-from . import box_scores, entities, play_by_play, season_lists, summary  # noqa: F401 (register)
-from .registry import RENDERERS, renders
-
-__all__ = ["RENDERERS", "renders"]

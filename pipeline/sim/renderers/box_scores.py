@@ -6,14 +6,9 @@ All six come from the same simulated game (its PlayerLines), so wherever they ov
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..game import DETAIL_FIELDS, GameResult, TeamSide, counts, format_minutes, totals
 from .common import Reply, meta, pct, player_meta, share, team_meta
-from .registry import renders
-
-if TYPE_CHECKING:
-    from ..bodies import Responder
+from .registry import Source, renders
 
 
 def team_counts(result: GameResult, is_home: bool) -> dict:
@@ -24,7 +19,7 @@ def team_counts(result: GameResult, is_home: bool) -> dict:
     return own
 
 
-def _render(sim: Responder, params: dict, key: str, path: str, team_body) -> Reply:
+def _render(sim: Source, params: dict, key: str, path: str, team_body) -> Reply:
     """The common frame: gameId, the team ids, then homeTeam and awayTeam."""
     _season, record = sim.game_record(params)
     result = sim.game(record)
@@ -89,7 +84,7 @@ def traditional_stats(c: dict, minutes: str, plus_minus: bool = True) -> dict:
 
 
 @renders("boxscoretraditionalv3")
-def box_score_traditional(sim: Responder, params: dict) -> Reply:
+def box_score_traditional(sim: Source, params: dict) -> Reply:
     def team(result, side, own, _opp):
         def player_stats(c):
             return traditional_stats(c or dict.fromkeys(DETAIL_FIELDS, 0), _minutes(c))
@@ -187,7 +182,7 @@ def advanced_stats(c: dict, team: dict, opp: dict, is_team: bool) -> dict:
 
 
 @renders("boxscoreadvancedv3")
-def box_score_advanced(sim: Responder, params: dict) -> Reply:
+def box_score_advanced(sim: Source, params: dict) -> Reply:
     def team(result, side, own, opp):
         def player_stats(c):
             return advanced_stats(c or dict.fromkeys(DETAIL_FIELDS, 0), own, opp, False)
@@ -242,7 +237,7 @@ FOUR_FACTORS = (
 
 
 @renders("boxscorefourfactorsv3")
-def box_score_four_factors(sim: Responder, params: dict) -> Reply:
+def box_score_four_factors(sim: Source, params: dict) -> Reply:
     def team(result, side, own, opp):
         return {
             "players": _players(result, side, lambda c: four_factors_stats(c, own, opp)),
@@ -274,7 +269,7 @@ def misc_stats(c: dict | None) -> dict:
 
 
 @renders("boxscoremiscv3")
-def box_score_misc(sim: Responder, params: dict) -> Reply:
+def box_score_misc(sim: Source, params: dict) -> Reply:
     def team(result, side, own, opp):
         # The team's "opponent" numbers are the other team's own, over the whole game.
         whole_game = {**own, **{f"opp_{n}": opp[n] for n in MISC.values() if n.startswith("pts")}}
@@ -329,7 +324,7 @@ SCORING = (
 
 
 @renders("boxscorescoringv3")
-def box_score_scoring(sim: Responder, params: dict) -> Reply:
+def box_score_scoring(sim: Source, params: dict) -> Reply:
     def team(result, side, own, _opp):
         players = _players(result, side, scoring_stats, jersey=False)
         return {"players": players, "statistics": scoring_stats(own)}
@@ -372,7 +367,7 @@ def usage_stats(c: dict | None, own: dict, opp: dict, is_team: bool) -> dict:
 
 
 @renders("boxscoreusagev3")
-def box_score_usage(sim: Responder, params: dict) -> Reply:
+def box_score_usage(sim: Source, params: dict) -> Reply:
     def team(result, side, own, opp):
         players = _players(result, side, lambda c: usage_stats(c, own, opp, False), jersey=False)
         return {"players": players, "statistics": usage_stats(own, own, opp, True)}

@@ -8,15 +8,11 @@ CommonPlayerInfo for today's season.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from ..league import FIRST_SEASON, PLAYERS_BY_ID, REGULAR, TEAMS_BY_ID, Player, Season, Team
 from ..people import POSITION_NAMES, bio, headline
 from .common import NotFound, Reply, number, season_param
-from .registry import renders
-
-if TYPE_CHECKING:
-    from ..bodies import Responder
+from .registry import Source, renders
 
 
 def _spot(season: Season, player: Player):
@@ -33,7 +29,7 @@ def _draft(value: int | None) -> str:
 
 
 @renders("commonplayerinfo")
-def common_player_info(sim: Responder, params: dict) -> Reply:
+def common_player_info(sim: Source, params: dict) -> Reply:
     person_id = number(params, "PlayerID")
     player = PLAYERS_BY_ID.get(person_id)
     if player is None:
@@ -108,7 +104,7 @@ def common_player_info(sim: Responder, params: dict) -> Reply:
 
 
 @renders("playerindex")
-def player_index(sim: Responder, params: dict) -> Reply:
+def player_index(sim: Source, params: dict) -> Reply:
     """Every player of a season's rosters, one row each, by last name."""
     name = season_param(params, required=False)
     season = sim.season(name) if name else sim.current_season()
@@ -185,7 +181,7 @@ def _team(params: dict) -> Team:
 
 
 @renders("teaminfocommon")
-def team_info_common(sim: Responder, params: dict) -> Reply:
+def team_info_common(sim: Source, params: dict) -> Reply:
     team = _team(params)
     season_name = season_param(params, required=False)
     season = sim.season(season_name) if season_name else sim.current_season()
@@ -259,7 +255,7 @@ def team_info_common(sim: Responder, params: dict) -> Reply:
 
 
 @renders("commonteamroster")
-def common_team_roster(sim: Responder, params: dict) -> Reply:
+def common_team_roster(sim: Source, params: dict) -> Reply:
     team = _team(params)
     season = sim.season(season_param(params, required=True))
     roster = season.rosters.get(team.team_id)

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .common import Reply, meta, number
-from .registry import renders
-
-if TYPE_CHECKING:
-    from ..bodies import Responder
+from .registry import Source, renders
 
 PBP_FIRST_SEASON = 1996  # the real API has no play-by-play before 1996-97
 
 
 @renders("playbyplayv3")
-def play_by_play(sim: Responder, params: dict) -> Reply:
+def play_by_play(sim: Source, params: dict) -> Reply:
     season, record = sim.game_record(params)
     actions: list[dict] = []
     if season.start_year >= PBP_FIRST_SEASON:

@@ -12,7 +12,6 @@ game, computed once per season).
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from ..game import GameResult, PlayerLine
 from ..league import CUP, PLAYIN, REGULAR, TEAMS_BY_ID, TYPE_CODE, GameRecord, Season
@@ -30,13 +29,10 @@ from .common import (
     status_text,
     utc_offset_minutes,
 )
-from .registry import renders
-
-if TYPE_CHECKING:
-    from ..bodies import Responder
+from .registry import Source, renders
 
 
-def _games(sim: Responder, params: dict, season_required: bool) -> tuple[Season, list]:
+def _games(sim: Source, params: dict, season_required: bool) -> tuple[Season, list]:
     """The season and its games that have started, filtered as the parameters say."""
     name = season_param(params, season_required)
     kind = season_type(params, season_required)
@@ -57,7 +53,7 @@ def _games(sim: Responder, params: dict, season_required: bool) -> tuple[Season,
     return season, records
 
 
-def _team_rows(sim: Responder, season: Season, records: list[GameRecord]):
+def _team_rows(sim: Source, season: Season, records: list[GameRecord]):
     """(record, is_home, own line, opponent line) for both teams of each game."""
     lines = sim.team_lines(season, records)
     for record in records:
@@ -101,7 +97,7 @@ def _season_id(record: GameRecord, season: Season) -> str:
 
 # ----- LeagueGameFinder -----------------------------------------------------------------
 @renders("leaguegamefinder")
-def league_game_finder(sim: Responder, params: dict) -> Reply:
+def league_game_finder(sim: Source, params: dict) -> Reply:
     if params.get("PlayerOrTeam", "T") not in ("T", ""):
         raise BadRequest("The simulator only serves PlayerOrTeam=T.")
     season, records = _games(sim, params, season_required=False)
@@ -160,7 +156,7 @@ def fantasy_points(line: PlayerLine) -> float:
     )
 
 
-def _player_rows(sim: Responder, season: Season, records: list[GameRecord]) -> list[list]:
+def _player_rows(sim: Source, season: Season, records: list[GameRecord]) -> list[list]:
     rows = []
     results: dict[str, GameResult] = sim.player_lines(season, records)
     for record in records:
@@ -223,7 +219,7 @@ def _player_shooting(line: PlayerLine) -> list:
 
 
 @renders("leaguegamelog")
-def league_game_log(sim: Responder, params: dict) -> Reply:
+def league_game_log(sim: Source, params: dict) -> Reply:
     player_or_team = params.get("PlayerOrTeam") or "T"
     if player_or_team not in ("T", "P"):
         raise BadRequest("The field PlayerOrTeam must match the regular expression '^(P)|(T)$'.")
@@ -276,7 +272,7 @@ def league_game_log(sim: Responder, params: dict) -> Reply:
 
 # ----- ScheduleLeagueV2 -----------------------------------------------------------------
 @renders("scheduleleaguev2")
-def schedule(sim: Responder, params: dict) -> Reply:
+def schedule(sim: Source, params: dict) -> Reply:
     season = sim.season(season_param(params, required=True))
     started = [g for g in season.games if g.has_started]
     scores = sim.team_lines(season, started)
@@ -316,7 +312,7 @@ def schedule(sim: Responder, params: dict) -> Reply:
     return Reply(200, body)
 
 
-def _points_leaders(sim: Responder, season: Season, records: list[GameRecord]) -> dict:
+def _points_leaders(sim: Source, season: Season, records: list[GameRecord]) -> dict:
     """game id -> its top scorer, in pointsLeaders' shape."""
     leaders = {}
     for game_id, result in sim.player_lines(season, records).items():

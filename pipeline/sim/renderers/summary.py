@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..game import DNP_COMMENT, GameResult, format_clock, totals
 from ..league import TEAMS_BY_ID, GameRecord, Season
 from .common import Reply, iso, meta, pct, status_text, team_meta, utc_offset_minutes
 from .play_by_play import PBP_FIRST_SEASON
-from .registry import renders
-
-if TYPE_CHECKING:
-    from ..bodies import Responder
+from .registry import Source, renders
 
 
 def _summary_team(record: GameRecord, result: GameResult, is_home: bool) -> dict:
@@ -158,7 +153,7 @@ def _meetings(season: Season, record: GameRecord) -> list[dict]:
 
 
 @renders("boxscoresummaryv3")
-def box_score_summary(sim: Responder, params: dict) -> Reply:
+def box_score_summary(sim: Source, params: dict) -> Reply:
     season, record = sim.game_record(params)
     result = sim.game(record)
     final = record.is_final

@@ -13,12 +13,11 @@ import sys
 import luigi
 from pythonjsonlogger.json import JsonFormatter
 
-from pipeline import config
-from pipeline.config import log
-from pipeline.observe.redact import redact, redact_value
+from pipeline.core import config
+from pipeline.core.config import log
+from pipeline.core.events import RUN_ID_ENV, SEASON_ENV
+from pipeline.core.redact import redact, redact_value
 
-RUN_ID_ENV = "BACKFILL_RUN_ID"
-SEASON_ENV = "BACKFILL_SEASON"
 # Always present in a JSON line (null when unknown), so every line has one shape.
 BASE_FIELDS = ("timestamp", "level", "component", "event_type", "run_id", "season", "message")
 # Present when a log call passes them with extra=.

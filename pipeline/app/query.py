@@ -28,8 +28,9 @@ from urllib.parse import urlsplit
 
 import duckdb
 
-from pipeline.errors import BadInput
-from pipeline.lake import Lake, compact, schema
+from pipeline.core.errors import BadInput
+from pipeline.lake import compact, schema
+from pipeline.lake.lake import Lake
 
 GAMES_VIEW = "games"  # the season's game index: already one file per season
 
@@ -89,7 +90,7 @@ def _games_view(lake: Lake) -> View | None:
 
 def _table_view(lake: Lake, table: str, compacted: dict, warn) -> View | None:
     endpoint, _ = schema.source(table)
-    view = View(table, monthly=endpoint.scope == "game")
+    view = View(table, monthly=endpoint.per == "game")
     seasons = compact.table_inputs(lake, table)  # {None: ...} for a lake-wide table
     # A compacted file stands alone too (a lake published without its per-game files).
     for path in compacted:
@@ -151,7 +152,7 @@ def s3_settings(root: str) -> dict:
     then boto3's chain: environment, profile, instance role)."""
     import boto3
 
-    from pipeline import runtime
+    from pipeline.app import runtime
     from pipeline.lake.s3.client import luigi_s3_section
 
     client = runtime.current().s3_client().boto  # the client the pipeline writes with
@@ -207,7 +208,7 @@ DESCRIPTION = (
 
 
 def sql_main(argv: list[str] | None = None) -> int:
-    """`python -m pipeline.query ...`: the same as `nba-backfill sql ...`."""
+    """`python -m pipeline.app.query ...`: the same as `nba-backfill sql ...`."""
     parser = argparse.ArgumentParser(prog="nba-backfill sql", description=DESCRIPTION)
     add_sql_options(parser)
     args = parser.parse_args(argv)
@@ -233,7 +234,7 @@ def run_sql(args: argparse.Namespace) -> int:
     if not (args.query or args.print_views or args.write_db):
         raise BadInput("give a query, --print-views or --write-db")
     if args.lake_root is None:
-        from pipeline import config
+        from pipeline.core import config
 
         args.lake_root = config.lake_root()
     lake = Lake(args.lake_root)

@@ -10,7 +10,7 @@ def make_target(path: str) -> luigi.Target:
     if path.startswith("s3://"):
         from luigi.contrib.s3 import S3Target
 
-        from pipeline import runtime
+        from pipeline.app import runtime
 
         # Binary (format=Nop), as Parquet needs; one luigi client per process for all targets.
         return S3Target(

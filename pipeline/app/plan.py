@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipeline import config
-from pipeline.ingest import is_dead_lettered, is_done, raw_path, table_paths
-from pipeline.nba import endpoints
+from pipeline.core import config, seasons
+from pipeline.model.ingest import is_dead_lettered, is_done, raw_path, table_paths
+from pipeline.model.work import Scope, SeasonWork
 from pipeline.nba.egress import egress_count, host_rate
-from pipeline.work import Scope, SeasonWork
 
 # Discovery costs one LeagueGameFinder request per season type.
-DISCOVERY_REQUESTS = len(endpoints.SEASON_TYPES)
+DISCOVERY_REQUESTS = len(seasons.SEASON_TYPES)
 # Without a game index we can only estimate: 2024-25 had 1,321 games of these types,
 # about 7.5 a day in the regular season, 30 teams and some 570 players.
 TYPICAL_SEASON_GAMES = 1321
@@ -34,7 +33,7 @@ def _exact_rows(lake, work, retry_dead_letters: bool) -> list[dict]:
             endpoint.key,
             {
                 "endpoint": endpoint.key,
-                "scope": endpoint.scope,
+                "per": endpoint.per,
                 "items": 0,
                 "done": 0,
                 "missing": 0,
@@ -66,7 +65,7 @@ def _estimated_rows(eps, count: int) -> list[dict]:
     return [
         {
             "endpoint": e.key,
-            "scope": e.scope,
+            "per": e.per,
             "items": count,
             "done": 0,
             "missing": count,

@@ -10,11 +10,12 @@ import os
 
 import luigi
 
-from pipeline import config, runtime
+from pipeline.app import runtime
+from pipeline.core import config
+from pipeline.core.redact import redact_mapping
 from pipeline.nba.egress import host_rate
-from pipeline.observe.redact import redact_mapping
 
-log = logging.getLogger("pipeline.observe.summary")
+log = logging.getLogger("pipeline.app.summary")
 CONFIG_SECTIONS = (
     "lake",
     "nba",
@@ -127,7 +128,7 @@ def lake_state(coverage) -> dict:
     """Where the run's selection stands now, from listings, summed over its seasons."""
     lake = runtime.lake()
     lake.forget_listings()
-    seasons = coverage.seasons(lake)
+    seasons = coverage.seasons(lake, runtime.current().game_indexes)
     if not all(work.has_index() for work in seasons):
         return {"game_index": False}
     counts = [work.state(work.known_work()).counts() for work in seasons]
@@ -166,7 +167,7 @@ def outcome(counts: dict, state: dict) -> str:
 
 
 def build(run, ended: float) -> dict:
-    from pipeline.observe.events import read_all
+    from pipeline.core.events import read_all
 
     events = read_all(run.events_path)
     counted = count_events(events)

@@ -7,12 +7,34 @@ workers can write at once without a lock and the launcher can tail it for progre
 from __future__ import annotations
 
 import json
+import logging
 import os
 import pathlib
 import tempfile
 import time
 
+# A run's identity and its events file reach forked workers through the environment.
 EVENTS_ENV = "BACKFILL_EVENTS_PATH"
+RUN_ID_ENV = "BACKFILL_RUN_ID"
+SEASON_ENV = "BACKFILL_SEASON"
+
+logger = logging.getLogger("pipeline.core.events")
+
+
+def run_id() -> str | None:
+    """The id of the run this process works for (None outside a run)."""
+    return os.environ.get(RUN_ID_ENV)
+
+
+def record(event: dict) -> None:
+    """Append one event to the run's events file (no-op outside a run, e.g. a dry run)."""
+    path = os.environ.get(EVENTS_ENV)
+    if not path:
+        return
+    try:
+        append(path, {"run_id": run_id(), **event})
+    except OSError as exc:  # observing must never fail the work itself
+        logger.warning("could not record event: %s", exc, extra={"event_type": "observe_error"})
 
 
 def events_path(run_id: str) -> pathlib.Path:

@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 
-from pipeline.observe.events import Reader
+from pipeline.core.events import Reader
 
 INTERVAL_SECONDS = 2.0
 ITEM_EVENTS = ("fetched", "rederived", "dead_letter", "failed")

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 
-from pipeline.sim import SimServer
+from pipeline.sim.server import SimServer
 
 
 def main(argv=None) -> int:

@@ -25,16 +25,17 @@ from typing import TYPE_CHECKING
 
 # Importing alerts and logs registers their luigi.Config sections ([alerts], [log]) and so
 # the --alerts-* and --log-format flags.
-from pipeline.observe import alerts as alerting
-from pipeline.observe import events
-from pipeline.observe.logs import RUN_ID_ENV, SEASON_ENV, current_format, setup_logging
+from pipeline.app import alerts as alerting
+from pipeline.core import events
+from pipeline.core.events import RUN_ID_ENV, SEASON_ENV, record, run_id
+from pipeline.core.logs import current_format, setup_logging
 
 if TYPE_CHECKING:
-    from pipeline.work import Coverage
+    from pipeline.model.work import Coverage
 
 __all__ = ["record", "report_progress", "run_id", "start_run", "track_run"]
 
-logger = logging.getLogger("pipeline.observe")
+logger = logging.getLogger("pipeline.app.run")
 
 
 @dataclass
@@ -56,10 +57,6 @@ def new_run_id() -> str:
     """Sortable and unique enough: UTC start time plus 6 random hex digits."""
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     return f"{now}-{secrets.token_hex(3)}"
-
-
-def run_id() -> str | None:
-    return os.environ.get(RUN_ID_ENV)
 
 
 def start_run(coverage: Coverage, dry_run: bool = False) -> Run | None:
@@ -86,7 +83,7 @@ def start_run(coverage: Coverage, dry_run: bool = False) -> Run | None:
 
 def track_run() -> None:
     """Called by SeasonBackfill.complete(): progress line now, summary and alert at exit."""
-    from pipeline.observe import progress
+    from pipeline.app import progress
 
     if _run is None or _run.tracked:
         return
@@ -95,17 +92,6 @@ def track_run() -> None:
         _run.progress = progress.ProgressLine(_run.events_path)
         _run.progress.start()
     atexit.register(finish_run)
-
-
-def record(event: dict) -> None:
-    """Append one event to the run's events file (no-op outside a run, e.g. a dry run)."""
-    path = os.environ.get(events.EVENTS_ENV)
-    if not path:
-        return
-    try:
-        events.append(path, {"run_id": os.environ.get(RUN_ID_ENV), **event})
-    except OSError as exc:  # observing must never fail the work itself
-        logger.warning("could not record event: %s", exc, extra={"event_type": "observe_error"})
 
 
 def report_progress(task, counts: dict) -> None:
@@ -129,7 +115,7 @@ def report_progress(task, counts: dict) -> None:
 
 def finish_run() -> dict | None:
     """atexit, launching process only: summary into the lake, short text, one alert."""
-    from pipeline.observe import summary as summaries
+    from pipeline.app import summary as summaries
 
     run = _run
     if run is None or run.finished or os.getpid() != run.pid:

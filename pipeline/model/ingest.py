@@ -13,14 +13,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pipeline.errors import BadPayloadError, PermanentError
-from pipeline.lake import Lake, schema
+from pipeline.core import seasons
+from pipeline.core.errors import BadPayloadError, PermanentError
+from pipeline.lake import schema
+from pipeline.lake.lake import Lake
 from pipeline.lake.parquet import with_lineage
 from pipeline.nba import parse
 from pipeline.nba.endpoints import Endpoint
 from pipeline.nba.games import Game
 
-log = logging.getLogger("pipeline.ingest")
+log = logging.getLogger("pipeline.model.ingest")
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,7 @@ def season_item(endpoint: Endpoint, season: str, season_type: str | None = None)
 
 def season_type_of_key(key: str) -> str | None:
     """season_item's key back to the season type ("season": none)."""
-    from pipeline.nba.endpoints import SEASON_TYPES
-
-    return {t.lower().replace(" ", "_"): t for t in SEASON_TYPES}.get(key)
+    return {t.lower().replace(" ", "_"): t for t in seasons.SEASON_TYPES}.get(key)
 
 
 @dataclass

@@ -13,17 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from urllib.parse import urlsplit
 
 import luigi
 
-from pipeline.errors import BadInput
-from pipeline.nba.endpoints import SEASON_TYPES
+from pipeline.core.errors import BadInput
+from pipeline.core.seasons import parse_season
 
 DEFAULT_BASE_URL = "https://stats.nba.com/stats/{endpoint}"
-SEASON_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
-FIRST_SEASON_YEAR = 1946
 PROXY_SCHEMES = ("http", "https")
 
 
@@ -246,31 +243,6 @@ def apply_older_options(rate_limit=None, max_retries=None, s3_bucket=None, s3_pr
 
 
 # --- input checks: one line, exit 2, before any request ---------------------------------
-
-
-def parse_season(value: str) -> str:
-    """'2024-25' -> '2024-25'; anything else is bad input."""
-    match = SEASON_PATTERN.match(str(value).strip())
-    if not match:
-        raise BadInput(f"invalid season {value!r}: expected YYYY-YY, for example 2024-25")
-    start, end = int(match.group(1)), int(match.group(2))
-    if (start + 1) % 100 != end:
-        raise BadInput(f"invalid season {value!r}: {end:02d} does not follow {start}")
-    if start < FIRST_SEASON_YEAR or start > dt.date.today().year:
-        raise BadInput(f"invalid season {value!r}: no NBA season starts in {start}")
-    return f"{start}-{end:02d}"
-
-
-def season_year(season: str) -> int:
-    return int(season[:4])
-
-
-def parse_season_types(values) -> tuple[str, ...]:
-    chosen = tuple(values) or SEASON_TYPES
-    unknown = [v for v in chosen if v not in SEASON_TYPES]
-    if unknown:
-        raise BadInput(f"unknown season type {unknown[0]!r}: choose from {', '.join(SEASON_TYPES)}")
-    return chosen
 
 
 def check_date_range(start: dt.date | None, end: dt.date | None) -> None:

@@ -19,9 +19,13 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from pipeline import config, gamelog, runtime
-from pipeline.errors import BadInput
-from pipeline.ingest import (
+from pipeline.core import config, seasons
+from pipeline.core.errors import BadInput
+from pipeline.lake import compact
+from pipeline.lake.lake import Lake
+from pipeline.lake.parquet import to_parquet_bytes
+from pipeline.model import gamelog
+from pipeline.model.ingest import (
     Item,
     entity_item,
     game_item,
@@ -31,8 +35,6 @@ from pipeline.ingest import (
     season_item,
     table_paths,
 )
-from pipeline.lake import Lake, compact
-from pipeline.lake.parquet import to_parquet_bytes
 from pipeline.nba import endpoints
 from pipeline.nba.endpoints import Endpoint
 from pipeline.nba.games import Game, games_from_index, season_over, select_games
@@ -66,7 +68,7 @@ class Scope:
     """What a run covers for one season. Checked when built: bad input raises BadInput."""
 
     season: str
-    season_types: tuple[str, ...] = endpoints.SEASON_TYPES
+    season_types: tuple[str, ...] = seasons.SEASON_TYPES
     start: dt.date | None = None
     end: dt.date | None = None
     limit: int = 0
@@ -74,8 +76,8 @@ class Scope:
     retry_dead_letters: bool = False
 
     def __post_init__(self):
-        object.__setattr__(self, "season", config.parse_season(self.season))
-        object.__setattr__(self, "season_types", config.parse_season_types(self.season_types))
+        object.__setattr__(self, "season", seasons.parse_season(self.season))
+        object.__setattr__(self, "season_types", seasons.parse_season_types(self.season_types))
         config.check_date_range(self.start, self.end)
         if self.limit < 0:
             raise BadInput(f"invalid limit {self.limit}: must be 0 or more")
@@ -88,7 +90,7 @@ class Scope:
 
     @property
     def year(self) -> int:
-        return config.season_year(self.season)
+        return seasons.season_year(self.season)
 
     def game_endpoints(self) -> list[Endpoint]:
         return endpoints.endpoints_for(self.year, self.groups_off)
@@ -111,7 +113,7 @@ class Scope:
         return [
             e
             for e in endpoints.ENTITY_ENDPOINTS
-            if e.scope == kind and e.group not in self.groups_off
+            if e.per == kind and e.group not in self.groups_off
         ]
 
     def wants_players(self) -> bool:
@@ -133,6 +135,14 @@ class State:
         return {k: len(v) for k, v in vars(self).items()}
 
 
+def season_games(lake: Lake, season: str, indexes: dict) -> dict[str, Game]:
+    """The season's game index by game id, read once per index file into indexes."""
+    path = lake.layout.game_index(season)
+    if path not in indexes:
+        indexes[path] = {g.game_id: g for g in games_from_index(lake.read_table(path))}
+    return indexes[path]
+
+
 class SeasonWork:
     """The (endpoint, item) work of one season's scope, and its state in the lake."""
 
@@ -142,9 +152,12 @@ class SeasonWork:
         scope: Scope,
         dead_letters_since: str | None = None,
         as_of: str | None = None,
+        indexes: dict[str, dict[str, Game]] | None = None,
     ):
         self.lake = lake
         self.scope = scope
+        # Game indexes read so far, by path: the runtime hands in the process's own.
+        self.indexes = {} if indexes is None else indexes
         # Under --retry-dead-letters only dead letters written by this run count as settled.
         self.dead_letters_since = dead_letters_since
         # This run's stamp: a season in progress is looked at afresh once per run.
@@ -188,10 +201,10 @@ class SeasonWork:
         if as_of:
             self.lake.write_bytes(self.lake.layout.game_index_snapshot(self.season, as_of), data)
         self.lake.write_bytes(self.lake.layout.game_index(self.season), data)
-        runtime.current().game_indexes.pop(self.lake.layout.game_index(self.season), None)
+        self.indexes.pop(self.lake.layout.game_index(self.season), None)
 
     def all_games(self) -> dict[str, Game]:
-        return runtime.current().season_games(self.lake, self.season)
+        return season_games(self.lake, self.season, self.indexes)
 
     def games(self) -> list[Game]:
         s = self.scope
@@ -459,16 +472,6 @@ class SeasonWork:
         ids = self.player_ids()
         return ids is not None and self.state(self.player_work(ids)).complete
 
-    def write_report(self) -> tuple[dict, str]:
-        """Validate what this scope covers; write report.json and report.html."""
-        from pipeline.report import validate_season, write_report
-
-        report = validate_season(
-            self.lake, self.season, games=self.games(), endpoints=self.scope.game_endpoints()
-        )
-        _, html_path = write_report(self.lake, self.season, report)
-        return report, html_path
-
 
 @dataclass(frozen=True)
 class Coverage:
@@ -480,5 +483,5 @@ class Coverage:
     scopes: tuple[Scope, ...]
     dead_letters_since: str | None = None
 
-    def seasons(self, lake: Lake) -> list[SeasonWork]:
-        return [SeasonWork(lake, s, self.dead_letters_since) for s in self.scopes]
+    def seasons(self, lake: Lake, indexes: dict | None = None) -> list[SeasonWork]:
+        return [SeasonWork(lake, s, self.dead_letters_since, indexes=indexes) for s in self.scopes]

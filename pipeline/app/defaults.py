@@ -40,7 +40,7 @@ def apply() -> None:
 def api_tasks() -> int:
     """The default [resources] nba_api: one API task per egress, and one more. Read here,
     with the other defaults, because Luigi's scheduler reads [resources] when it starts."""
-    from pipeline.errors import BadInput
+    from pipeline.core.errors import BadInput
     from pipeline.nba.egress import egress_count
 
     try:

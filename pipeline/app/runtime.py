@@ -15,10 +15,11 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
-from pipeline import config
+from pipeline.core import config
 
 if TYPE_CHECKING:
-    from pipeline.lake import Lake
+    from pipeline.lake.lake import Lake
+    from pipeline.model.work import Scope, SeasonWork
     from pipeline.nba.client import NbaClient
     from pipeline.nba.games import Game
 
@@ -34,12 +35,12 @@ class Runtime:
 
     def lake(self, root: str | None = None) -> Lake:
         """One Lake per root, so its listing cache is shared by every task of the process."""
-        from pipeline.lake import Lake
+        from pipeline.lake.lake import Lake
 
         root = (root or config.lake_root()).rstrip("/")
         with self._lock:
             if root not in self._lakes:
-                self._lakes[root] = Lake(root)
+                self._lakes[root] = Lake(root, s3_client=self.s3_client)
             return self._lakes[root]
 
     def client(self) -> NbaClient:
@@ -52,7 +53,7 @@ class Runtime:
 
     def s3_client(self):
         """The process's S3 client (boto3 plus Luigi's S3Client), built from [s3] config."""
-        from pipeline.lake.s3 import build_client
+        from pipeline.lake.s3.client import build_client
 
         with self._lock:
             if self._s3_client is None:
@@ -61,18 +62,20 @@ class Runtime:
 
     def season_games(self, lake: Lake, season: str) -> dict[str, Game]:
         """The season's game index by game id, read once per process and index file."""
-        from pipeline.nba.games import games_from_index
+        from pipeline.model.work import season_games
 
-        path = lake.layout.game_index(season)
-        if path not in self.game_indexes:
-            games = games_from_index(lake.read_table(path))
-            self.game_indexes[path] = {g.game_id: g for g in games}
-        return self.game_indexes[path]
+        return season_games(lake, season, self.game_indexes)
+
+    def season_work(self, scope: Scope, **options) -> SeasonWork:
+        """A season's work model over the configured lake, sharing this process's indexes."""
+        from pipeline.model.work import SeasonWork
+
+        return SeasonWork(self.lake(), scope, indexes=self.game_indexes, **options)
 
     def preflight(self) -> None:
         """Check the settings for stats.nba.com and an S3 lake before any API call (the lake
         once per root): bad input if unusable."""
-        from pipeline.errors import BadInput, StorageError
+        from pipeline.core.errors import BadInput, StorageError
         from pipeline.nba.egress import configured
 
         configured()  # proxies (and their passwords, for the redactor)

@@ -8,10 +8,10 @@ import smtplib
 import urllib.request
 from email.message import EmailMessage
 
-from pipeline.config import alerts
-from pipeline.observe.redact import add_secret, redact
+from pipeline.core.config import alerts
+from pipeline.core.redact import add_secret, redact
 
-log = logging.getLogger("pipeline.observe.alerts")
+log = logging.getLogger("pipeline.app.alerts")
 TIMEOUT_SECONDS = 10
 
 

@@ -1,0 +1,101 @@
+"""The lake: layout + store + a listing cache. Tasks only ever talk to a Lake (one per
+root per process, held by pipeline.app.runtime, which hands in its S3 client)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+
+import pyarrow as pa
+
+from pipeline.lake.layout import Layout
+from pipeline.lake.parquet import gunzip_text, gzip_text, read_parquet_bytes, to_parquet_bytes
+from pipeline.lake.store import store_for
+
+# How long a listing is trusted to say "missing". Files never vanish during a run, so
+# "present" is trusted forever; "missing" may have been written since by another worker.
+LISTING_TTL_SECONDS = 10.0
+
+
+class Lake:
+    def __init__(self, root: str, s3_client: Callable[[], object] | None = None):
+        self.layout = Layout(root.rstrip("/"))
+        self.store = store_for(root, s3_client)
+        self._listings: dict[str, tuple[float, set[str]]] = {}
+        self._known: set[str] = set()
+        self._lock = threading.Lock()
+
+    @property
+    def root(self) -> str:
+        return self.layout.root
+
+    # --- completeness, from listings ---------------------------------------------------
+
+    def listing(self, prefix: str, *, fresh: bool = False) -> set[str]:
+        """All files below prefix, from one listing (cached for LISTING_TTL_SECONDS)."""
+        with self._lock:
+            cached = self._listings.get(prefix)
+            if fresh or cached is None or time.monotonic() - cached[0] > LISTING_TTL_SECONDS:
+                cached = (time.monotonic(), self.store.list(prefix))
+                self._listings[prefix] = cached
+            return cached[1]
+
+    def has(self, path: str, prefix: str) -> bool:
+        """Does path exist? Answered from the listing of its prefix, not a request per file."""
+        return path in self._known or path in self.listing(prefix)
+
+    def forget_listings(self) -> None:
+        with self._lock:
+            self._listings.clear()
+
+    # --- writes and reads -------------------------------------------------------------
+
+    def _wrote(self, path: str) -> None:
+        self._known.add(path)
+
+    def write_bytes(self, path: str, data: bytes) -> int:
+        self.store.write_bytes(path, data)
+        self._wrote(path)
+        return len(data)
+
+    def write_table(self, path: str, table: pa.Table, metadata: dict) -> int:
+        return self.write_bytes(path, to_parquet_bytes(table, metadata))
+
+    def read_table(self, path: str) -> pa.Table:
+        return read_parquet_bytes(self.store.read_bytes(path))
+
+    def read_metadata(self, path: str) -> dict[str, str]:
+        """A Parquet file's key-value metadata (ingested_at, final, ...)."""
+        schema = self.read_table(path).schema
+        return {k.decode(): v.decode() for k, v in (schema.metadata or {}).items()}
+
+    def write_raw(self, path: str, body: str) -> int:
+        return self.write_bytes(path, gzip_text(body))
+
+    def read_raw(self, path: str) -> str:
+        return gunzip_text(self.store.read_bytes(path))
+
+    def write_json(self, path: str, document: dict) -> int:
+        return self.write_bytes(path, json.dumps(document, indent=2, default=str).encode())
+
+    def read_json(self, path: str) -> dict:
+        return json.loads(self.store.read_bytes(path))
+
+    def exists(self, path: str) -> bool:
+        return path in self._known or self.store.exists(path)
+
+    def delete(self, path: str) -> None:
+        self.store.delete(path)
+        with self._lock:
+            self._known.discard(path)
+            for _, paths in self._listings.values():
+                paths.discard(path)
+
+    def supersede(self, path: str, run_id: str) -> str:
+        """Keep a file that is about to be replaced: it moves to superseded/<run id>/."""
+        kept = self.layout.superseded(path, run_id)
+        self.write_bytes(kept, self.store.read_bytes(path))
+        self.delete(path)
+        return kept
