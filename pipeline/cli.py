@@ -52,7 +52,7 @@ MEANINGS = {
     9: "stats.nba.com is not answering from this host",
 }
 EPILOG = "exit codes: " + "; ".join(f"{code} {text}" for code, text in MEANINGS.items())
-# The critical error that means the API, not the lake, is out of reach (pipeline/errors.py).
+# The critical error that means the API, not the lake, is out of reach (pipeline/core/errors.py).
 API_UNREACHABLE_ERROR = "ApiUnreachableError"
 
 # Command-line options that are Luigi config settings: set for this process and the task

@@ -110,7 +110,7 @@ def test_unreachable_api_fails_the_run_from_any_folder(empty_folder, command):
     )
     output = result.stdout + result.stderr
     assert "DiscoverGames" in output and "failed" in output, output[-3000:]
-    # 4 is [retcode] task_failed from pipeline/defaults.cfg (Luigi's own default is 0).
+    # 4 is [retcode] task_failed from pipeline/app/defaults.cfg (Luigi's own default is 0).
     # nba-backfill exits 9 instead once an unreachable API is a critical ApiUnreachableError.
     expected = {4, 9} if tool == str(NBA_BACKFILL) else {4}
     assert result.returncode in expected, output[-3000:]

@@ -1,4 +1,4 @@
-"""`nba-backfill sql` (pipeline/query.py): DuckDB over a lake the real graph landed, local
+"""`nba-backfill sql` (pipeline/app/query.py): DuckDB over a lake the real graph landed, local
 and on S3 (moto's server, through DuckDB's httpfs loaded from its installed package)."""
 
 import csv

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pipeline.core import config, seasons
-from pipeline.model.ingest import is_dead_lettered, is_done, raw_path, table_paths
+from pipeline.model.ingest import raw_path, standing, table_paths
 from pipeline.model.work import Scope, SeasonWork
 from pipeline.nba.egress import egress_count, host_rate
 
@@ -44,9 +44,11 @@ def _exact_rows(lake, work, retry_dead_letters: bool) -> list[dict]:
             },
         )
         row["items"] += 1
-        if is_done(lake, endpoint, item):
+        # Under --retry-dead-letters only this run's dead letters settle an item: none yet.
+        where = standing(lake, endpoint, item, config.run_started() if retry_dead_letters else None)
+        if where == "done":
             row["done"] += 1
-        elif not retry_dead_letters and is_dead_lettered(lake, endpoint, item):
+        elif where == "dead_letter":
             row["dead_letters"] += 1
             continue  # not fetched again: its missing tables are not work of this run
         else:

@@ -91,11 +91,6 @@ class Runtime:
             raise BadInput(str(exc)) from None
         self.preflighted.add(root)
 
-    def forget(self) -> None:
-        """Drop every listing (the lake may have changed under us, e.g. between runs)."""
-        for lake in list(self._lakes.values()):
-            lake.forget_listings()
-
 
 _current: Runtime | None = None
 

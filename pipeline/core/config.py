@@ -4,7 +4,7 @@ Environment variables are read when a setting is used, never at import.
 
 Precedence, highest first: the command line (`--lake-root`, `--nba-rate-limit-seconds`, or
 SeasonBackfill's older names such as `--rate-limit`), a value set in luigi.cfg, the
-environment variable, the built-in default. Our Luigi defaults (pipeline/defaults.cfg, read
+environment variable, the built-in default. Our Luigi defaults (pipeline/app/defaults.cfg, read
 beneath any user config) leave these keys unset so that the environment variables work.
 """
 
@@ -27,10 +27,6 @@ PROXY_SCHEMES = ("http", "https")
 def env(name: str, default=None):
     value = os.environ.get(name)
     return default if value in (None, "") else value
-
-
-def env_flag(name: str) -> bool:
-    return str(env(name, "false")).strip().lower() in ("1", "true", "yes", "on")
 
 
 class EnvDefault:
@@ -172,11 +168,6 @@ def quiet_hours() -> tuple[int, int] | None:
     if not (start.strip().isdigit() and end.strip().isdigit()) or max(int(start), int(end)) > 24:
         raise BadInput(f"invalid [nba] quiet_hours {value!r}: expected two hours like 9-18")
     return int(start), int(end)
-
-
-def s3_max_attempts() -> int:
-    """botocore's standard-mode attempts for S3 calls (env AWS_MAX_ATTEMPTS, as botocore)."""
-    return int(env("AWS_MAX_ATTEMPTS", 8))
 
 
 def proxy_urls() -> list[str]:

@@ -26,11 +26,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import posixpath
 import time
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -39,7 +37,6 @@ import pyarrow.parquet as pq
 
 from pipeline.lake import schema
 from pipeline.lake.parquet import read_footer, read_parquet_bytes, to_parquet_bytes
-from pipeline.lake.store import LocalStore
 
 INPUTS_DIGEST_KEY = "inputs_digest"
 INPUTS_KEY = "inputs"
@@ -48,9 +45,6 @@ INPUTS_KEY = "inputs"
 INPUT_VERSIONS_KEY = "input_versions"
 # DuckDB's row group size (122,880 rows): its scans give each thread a row group.
 ROW_GROUP_ROWS = 122_880
-# Local reads are CPU-bound (Arrow decodes outside the GIL); S3 reads wait on the network.
-LOCAL_THREADS = max(1, min(8, os.cpu_count() or 1))
-S3_THREADS = 16
 
 
 @dataclass
@@ -274,9 +268,7 @@ def _unpack(packed: str | None) -> dict | None:
 
 
 def _read_all(lake, paths: list[str]) -> list[pa.Table]:
-    threads = LOCAL_THREADS if isinstance(lake.store, LocalStore) else S3_THREADS
-    with ThreadPoolExecutor(threads) as pool:
-        return list(pool.map(lambda path: _read(lake, path), paths))
+    return lake.map_paths(lambda path: _read(lake, path), paths)
 
 
 def combine(table: str, parts: list[tuple[str, pa.Table]]) -> tuple[pa.Table, dict]:

@@ -7,6 +7,8 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import pyarrow as pa
 
@@ -17,6 +19,8 @@ from pipeline.lake.store import store_for
 # How long a listing is trusted to say "missing". Files never vanish during a run, so
 # "present" is trusted forever; "missing" may have been written since by another worker.
 LISTING_TTL_SECONDS = 10.0
+
+T = TypeVar("T")
 
 
 class Lake:
@@ -32,6 +36,14 @@ class Lake:
         return self.layout.root
 
     # --- completeness, from listings ---------------------------------------------------
+
+    def map_paths(self, function: Callable[[str], T], paths: list[str]) -> list[T]:
+        """function(path) for each path, as many at once as the store reads well."""
+        threads = self.store.read_threads
+        if len(paths) < 8 or threads == 1:
+            return [function(p) for p in paths]
+        with ThreadPoolExecutor(threads) as pool:
+            return list(pool.map(function, paths))
 
     def listing(self, prefix: str, *, fresh: bool = False) -> set[str]:
         """All files below prefix, from one listing (cached for LISTING_TTL_SECONDS)."""

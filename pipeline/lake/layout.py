@@ -81,3 +81,7 @@ class Layout:
 
     def report_dir(self, season: str) -> str:
         return self._join(REPORTS, self.partition(season))
+
+    def report(self, season: str, extension: str = "json") -> str:
+        """The season's validation report: report.json, or report.html beside it."""
+        return f"{self.report_dir(season)}/report.{extension}"

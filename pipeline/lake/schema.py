@@ -33,7 +33,7 @@ from pipeline.nba.endpoints import Endpoint
 STRING, INT, FLOAT = pa.string(), pa.int64(), pa.float64()
 
 # The columns ingest adds to every row of a table, by what one request covers
-# (pipeline/ingest.py: game_item, entity_item, season_item).
+# (pipeline/model/ingest.py: game_item, entity_item, season_item).
 GAME_LINEAGE = ("game_id", "season", "season_type", "game_date")
 ENTITY_LINEAGE = ("season",)  # a player or team of a season; none for lake-wide tables
 SEASON_LINEAGE = ("season", "season_type")  # a season-level answer (per season type or not)

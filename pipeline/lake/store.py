@@ -26,6 +26,9 @@ STORAGE_ERRNOS = {
 
 
 class LocalStore:
+    # Local reads are CPU-bound (Arrow decodes outside the GIL): one thread per core.
+    read_threads = max(1, min(8, os.cpu_count() or 1))
+
     def exists(self, path: str) -> bool:
         return os.path.exists(path)
 

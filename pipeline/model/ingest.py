@@ -117,6 +117,17 @@ def is_dead_lettered(lake: Lake, endpoint: Endpoint, item: Item, since: str | No
     return since is None or lake.read_json(path)["last_attempt"] >= since
 
 
+def standing(lake: Lake, endpoint: Endpoint, item: Item, dead_letters_since: str | None) -> str:
+    """Where an (endpoint, item) stands: "done", "dead_letter" or "missing". The one rule
+    the tasks, the work model and the plan share. Under --retry-dead-letters the caller
+    passes the run's start: only a dead letter written by this run settles an item."""
+    if is_done(lake, endpoint, item):
+        return "done"
+    if is_dead_lettered(lake, endpoint, item, since=dead_letters_since):
+        return "dead_letter"
+    return "missing"
+
+
 def land(
     lake: Lake,
     endpoint: Endpoint,

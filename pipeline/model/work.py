@@ -12,7 +12,6 @@ this model; none of them reaches into another.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
@@ -29,10 +28,10 @@ from pipeline.model.ingest import (
     Item,
     entity_item,
     game_item,
-    is_dead_lettered,
     is_done,
     raw_path,
     season_item,
+    standing,
     table_paths,
 )
 from pipeline.nba import endpoints
@@ -84,9 +83,6 @@ class Scope:
         unknown = set(self.groups_off) - set(endpoints.GROUPS)
         if unknown:
             raise BadInput(f"unknown dataset group {sorted(unknown)[0]!r}")
-
-    def for_season(self, season: str) -> Scope:
-        return dataclasses.replace(self, season=season)
 
     @property
     def year(self) -> int:
@@ -438,21 +434,12 @@ class SeasonWork:
 
     # --- where it stands ----------------------------------------------------------------
 
-    def is_settled(self, endpoint: Endpoint, item: Item) -> bool:
-        return is_done(self.lake, endpoint, item) or is_dead_lettered(
-            self.lake, endpoint, item, since=self.dead_letters_since
-        )
-
     def state(self, work: Work) -> State:
         """Work by state: done, missing, dead-lettered. From listings only."""
         state = State()
         for endpoint, item in work:
-            if is_done(self.lake, endpoint, item):
-                state.done.append((endpoint, item))
-            elif is_dead_lettered(self.lake, endpoint, item, since=self.dead_letters_since):
-                state.dead_letter.append((endpoint, item))
-            else:
-                state.missing.append((endpoint, item))
+            where = standing(self.lake, endpoint, item, self.dead_letters_since)
+            getattr(state, where).append((endpoint, item))
         return state
 
     def is_complete(self) -> bool:

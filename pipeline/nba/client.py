@@ -97,7 +97,7 @@ def _session(base_url: str) -> requests.Session:
     return session
 
 
-def request_headers(overrides: dict[str, str | None]) -> dict[str, str]:
+def merged_headers(overrides: dict[str, str | None]) -> dict[str, str]:
     """nba_api's default headers with [nba] headers merged over them (names compare
     case-insensitively; None drops a header)."""
     headers = dict(NBAStatsHTTP.headers)
@@ -129,7 +129,7 @@ class NbaClient:
         self.egresses = {e.name: e for e in egresses}
         if tuple(self.egresses) != limiter.egresses:
             raise ValueError("the client's egresses and the limiter's must be the same")
-        self.headers = request_headers(headers or {})
+        self.headers = merged_headers(headers or {})
         self.timeout = timeout
         self.max_retries = max_retries
         self.backoff_base = backoff_base

@@ -254,7 +254,7 @@ TEAM_ROSTER = Endpoint(
 )
 
 # Season-level answers, one request per season (type). The game logs check every stored
-# box score of the season (pipeline/gamelog.py); PlayerIndex gives each player's team,
+# box score of the season (pipeline/model/gamelog.py); PlayerIndex gives each player's team,
 # jersey, position, height, weight, college, country and draft for that season.
 GAME_LOG_PLAYERS = Endpoint(
     key="game_log_players",

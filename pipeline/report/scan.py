@@ -7,10 +7,8 @@ opened in a small thread pool because Arrow decodes outside the GIL.
 
 from __future__ import annotations
 
-import os
 import posixpath
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,10 +18,6 @@ import pyarrow.parquet as pq
 from pipeline.lake import schema as lake_schema
 from pipeline.lake.lake import Lake
 from pipeline.lake.store import LocalStore
-
-# Local reads are CPU-bound (one thread per core); S3 reads wait on the network.
-LOCAL_THREADS = max(1, min(8, os.cpu_count() or 1))
-S3_THREADS = 16
 
 
 @dataclass
@@ -65,11 +59,7 @@ def _shared(schema: pa.Schema) -> pa.Schema:
 
 
 def open_files(lake: Lake, paths: list[str], columns: tuple[str, ...] | None) -> list[FileInfo]:
-    threads = LOCAL_THREADS if isinstance(lake.store, LocalStore) else S3_THREADS
-    if len(paths) < 8 or threads == 1:
-        return [open_file(lake, p, columns) for p in paths]
-    with ThreadPoolExecutor(threads) as pool:
-        return list(pool.map(lambda p: open_file(lake, p, columns), paths))
+    return lake.map_paths(lambda p: open_file(lake, p, columns), paths)
 
 
 @dataclass

@@ -313,8 +313,7 @@ def _compaction_section(lake: Lake, season: str) -> dict:
 
 def write_report(lake: Lake, season: str, report: dict) -> tuple[str, str]:
     """Write report.json and report.html under the season's report folder (overwritten)."""
-    folder = lake.layout.report_dir(season)
-    json_path, html_path = f"{folder}/report.json", f"{folder}/report.html"
+    json_path, html_path = lake.layout.report(season), lake.layout.report(season, "html")
     lake.write_json(json_path, report)
     lake.write_bytes(html_path, render(report).encode("utf-8"))
     return json_path, html_path

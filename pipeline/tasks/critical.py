@@ -30,6 +30,7 @@ from collections.abc import Iterator
 import luigi
 import luigi.worker
 
+from pipeline.core import events
 from pipeline.core.errors import CriticalError
 from pipeline.tasks.common import PipelineTask
 
@@ -87,13 +88,9 @@ def _note_stop(task: luigi.Task, error_type: str, exception: BaseException) -> N
     path = os.environ.get(STOPS_ENV)
     if not path:
         return
-    line = json.dumps({"error_type": error_type, "error": str(exception), "task": task.task_id})
-    try:  # one write() per line with O_APPEND: task processes may write at once
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        try:
-            os.write(fd, (line + "\n").encode())
-        finally:
-            os.close(fd)
+    note = {"error_type": error_type, "error": str(exception), "task": task.task_id}
+    try:  # task processes may write at once: events.append is one write() per line
+        events.append(path, note)
     except OSError as exc:  # the stop itself matters more than its note
         log.error("could not note the critical stop: %s", exc, extra={"event_type": "critical"})
 

@@ -17,7 +17,7 @@ from pipeline.app import run as observe
 from pipeline.app import runtime
 from pipeline.core.config import run_started
 from pipeline.core.errors import CriticalError, TransientError
-from pipeline.model.ingest import Item, ingest, is_dead_lettered, is_done, table_paths
+from pipeline.model.ingest import Item, ingest, standing, table_paths
 from pipeline.nba import endpoints
 from pipeline.tasks.common import PipelineTask, lake_target
 
@@ -54,12 +54,8 @@ class FetchTask(PipelineTask):
         ]
 
     def _settled(self, item: Item) -> bool:
-        lake = runtime.lake()
-        if is_done(lake, self._endpoint, item):
-            return True
-        # Under --retry-dead-letters, only a dead letter written by this very run settles it.
         since = run_started() if self.retry_dead_letters else None
-        return is_dead_lettered(lake, self._endpoint, item, since=since)
+        return standing(runtime.lake(), self._endpoint, item, since) != "missing"
 
     def complete(self):
         return all(self._settled(item) for item in self.items())

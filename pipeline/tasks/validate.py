@@ -22,7 +22,7 @@ class ValidateSeason(PipelineTask):
 
     def output(self):
         lake = runtime.lake()
-        return lake_target(f"{lake.layout.report_dir(self.season)}/report.json")
+        return lake_target(lake.layout.report(self.season))
 
     def complete(self):
         return self._done

@@ -26,6 +26,8 @@ class S3Store:
     provider gives new clients, never uses its parent's connections).
     """
 
+    read_threads = 16  # S3 reads wait on the network
+
     def __init__(self, client: Callable[[], LakeClient]):
         self._client = client
 
