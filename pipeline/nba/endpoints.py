@@ -25,13 +25,15 @@ from nba_api.stats.endpoints import (
     teaminfocommon,
 )
 
+from pipeline.nba.eras import Era
+
 # In an endpoint's identity: the request's parameters as a legacy body echoes them
 # ("parameters": {"Season": "2024-25", ...}), for bodies whose rows do not say.
 PARAMETERS = "parameters"
 
 # Reliable play-by-play (and game summaries) start with 1996-97; older seasons land box
 # scores only (../shared/docs/nba-api-notes.md).
-FIRST_FULL_SEASON_YEAR = 1996
+FROM_1996_97 = Era(first=1996, evidence="../shared/docs/nba-api-notes.md", certain=False)
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class Endpoint:
     required: tuple[str, ...] = ()  # datasets that must have rows, or the body is empty
     group: str = ""  # the dataset switch this endpoint belongs to (--no-<group>)
     optional: bool = False  # off unless switched on (--<group>)
-    first_season_year: int = 1946
+    era: Era = Era()  # from which season stats.nba.com records it, and what differs
     extra_params: dict = field(default_factory=dict)
     key_param: str = "game_id"  # the nba_api argument that takes the item's key
     season_param: str | None = None  # the nba_api argument that takes the season, if any
@@ -159,7 +161,7 @@ PLAY_BY_PLAY = Endpoint(
     tables={"PlayByPlay": "play_by_play"},
     required=("PlayByPlay",),
     group="play_by_play",
-    first_season_year=FIRST_FULL_SEASON_YEAR,
+    era=FROM_1996_97,
     extra_columns={"PlayByPlay": ("shotValue",)},  # nba_api's parser adds it
     identity=(("PlayByPlay", "gameId", "game_id"),),
 )
@@ -181,7 +183,7 @@ GAME_SUMMARY = Endpoint(
     },
     required=("GameSummary", "LineScore"),
     group="game_summary",
-    first_season_year=FIRST_FULL_SEASON_YEAR,
+    era=FROM_1996_97,
     # Not LastFiveMeetings: its gameId is each earlier meeting's.
     identity=(
         ("GameSummary", "gameId", "game_id"),
@@ -363,8 +365,4 @@ def get(key: str) -> Endpoint:
 def endpoints_for(season_year: int, groups_off: frozenset[str] = OPTIONAL_GROUPS) -> list[Endpoint]:
     """The per-game endpoints that apply to a season, less the groups switched off (by
     default, the optional ones)."""
-    return [
-        e
-        for e in GAME_ENDPOINTS
-        if e.first_season_year <= season_year and e.group not in groups_off
-    ]
+    return [e for e in GAME_ENDPOINTS if e.era.records(season_year) and e.group not in groups_off]

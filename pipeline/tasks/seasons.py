@@ -30,7 +30,7 @@ def season_range(start: str, end: str) -> list[str]:
 
 class SeasonRange(SeasonChoices, PipelineTask):
     """Every season from --start-season to --end-season, oldest first. Seasons before
-    1996-97 get box scores only (the catalogue's first_season_year says which)."""
+    1996-97 get box scores only (each catalogue entry's era says which)."""
 
     start_season = config.SeasonParameter()
     end_season = config.SeasonParameter()
