@@ -1,11 +1,23 @@
-"""Per-process state, in one place: the lakes, the API client, caches.
+"""Per-process state, in one place: the lakes, the API client, the S3 client, caches.
 
 Luigi forks a process per task run (`--workers N`), and a forked child inherits its
 parent's memory: sockets, SQLite connections, locks that were held at fork time and
 listings that other workers have since made stale. Every such thing lives in the one
-Runtime of the process, built lazily from configuration, and a forked child starts from
-a fresh Runtime: `_after_fork_in_child` is the one fork hook. Only pure data read from
-the lake (game indexes, keyed by their path) is handed down.
+Runtime of the process, built lazily from configuration; the lower layers hold none of it
+(the Lake is handed its S3 client, the work model its game indexes). The package's one
+fork hook is registered here: before a fork it closes the limiters' SQLite connections,
+and a forked child starts from a fresh Runtime. Only pure data read from the lake (game
+indexes, keyed by their path) is handed down.
+
+What is process-wide by nature and so lives outside the Runtime, each for a reason:
+- the secrets to mask (core.redact): every log line of the process, in any layer, must
+  mask every secret known to it, and a forked child must keep masking its parent's;
+- the open limiter connections (nba.ratelimit): only so that the fork hook above can
+  close them, whoever built the limiter;
+- nba_api's session, which nba_api keeps on its class: the client installs its own on
+  first use in each process (a child builds a new client, so a new session);
+- the run's id and events file (core.events): environment variables, the only channel
+  from the launcher to Luigi's forked workers.
 """
 
 from __future__ import annotations
