@@ -544,7 +544,7 @@ class SharedRateLimiter:
 
     def __del__(self) -> None:
         # sqlite3.Connection sits in a reference cycle, so without this it would stay open
-        # until the cyclic GC runs, possibly across a fork (see _close_connections_before_fork).
+        # until the cyclic GC runs, possibly across a fork (see close_connections).
         with suppress(Exception):
             self._close()
 
