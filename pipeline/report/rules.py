@@ -126,7 +126,7 @@ def identity_columns(endpoint: Endpoint) -> dict[str, str]:
     return {
         endpoint.tables[dataset]: column
         for dataset, column, argument in endpoint.identity
-        if argument == "game_id"
+        if argument == endpoint.key_param and dataset in endpoint.tables
     }
 
 
