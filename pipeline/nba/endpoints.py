@@ -411,6 +411,7 @@ BOX_PLAYER_TRACK = Endpoint(
         evidence=f"{HOOPR}: 2013-14 0021300001 has tracking values; 2012-13 has rows of "
         "zeros (speed, distance, touches), 1996-97 none",
     ),
+    extra_columns={"TeamStats": ("speed",)},  # null for a team; nba_api does not list it
     identity=(("PlayerStats", *GAME_ID_IDENTITY), ("TeamStats", *GAME_ID_IDENTITY)),
 )
 
