@@ -7,7 +7,9 @@ by the real game; and a season run against the simulator with every dataset swit
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 import pathlib
 
 import pandas as pd
@@ -15,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 from nba_api.stats.library.http import NBAStatsResponse
 
-from pipeline.core.errors import EmptyPayloadError
+from pipeline.core.errors import BadPayloadError, EmptyPayloadError
 from pipeline.lake import schema
 from pipeline.lake.lake import Lake
 from pipeline.model.ingest import Item, land
@@ -179,3 +181,169 @@ def test_season_run_lands_each_dataset_of_its_era_and_validates(tmp_path, season
     assert report["problems"] == []
     ran = {r for r, _ in report["rules"].items()}
     assert {"reconcile.shots_box", "reconcile.win_probability_score"} <= ran
+
+
+# ----- the simulator: each dataset from the same game ---------------------------------------
+@pytest.fixture(scope="module")
+def sim_games():
+    """A few final games of the simulated 2024-25, with every body they answer."""
+    from pipeline.sim.bodies import Responder
+    from pipeline.sim.league import League
+
+    responder = Responder(League(3, today=dt.date(2025, 6, 30)))
+    records = [g for g in responder.league.season("2024-25").games if g.is_final][:4]
+
+    def ask(endpoint, record):
+        kwargs = endpoint.item_kwargs(record.game_id, "2024-25", record.season_type)
+        call = endpoint.nba_class(**kwargs, get_request=False)
+        params = {k: "" if v is None else str(v) for k, v in call.parameters.items()}
+        reply = responder.answer(endpoint.api_name, params)
+        assert reply.status == 200, reply.body
+        body = json.dumps(reply.body)
+        tables = parse.parse(endpoint, body)
+        parse.check_identity(endpoint, kwargs, tables, body)
+        return {name: t.to_pylist() for name, t in tables.items()}
+
+    wanted = (endpoints.BOX_TRADITIONAL, endpoints.PLAY_BY_PLAY, *NEW)
+    return [{e.key: ask(e, r) for e in wanted} for r in records]
+
+
+def test_sim_shots_are_the_play_by_play_field_goals(sim_games):
+    for game in sim_games:
+        shots = game["shots"]["shots"]
+        goals = [a for a in game["play_by_play"]["play_by_play"] if a["isFieldGoal"]]
+        assert [
+            (s["GAME_EVENT_ID"], s["PLAYER_ID"], s["SHOT_MADE_FLAG"], s["LOC_X"], s["LOC_Y"])
+            for s in shots
+        ] == [
+            (a["actionNumber"], a["personId"], int(a["shotResult"] == "Made"), a["xLegacy"],
+             a["yLegacy"])
+            for a in goals
+        ]  # fmt: skip
+        for s in shots:
+            three = s["SHOT_TYPE"] == "3PT Field Goal"
+            beyond = abs(s["LOC_X"]) > 220 or math.hypot(s["LOC_X"], s["LOC_Y"]) > 237.5
+            assert three == beyond, s
+            assert s["SHOT_DISTANCE"] == int(math.hypot(s["LOC_X"], s["LOC_Y"]) // 10)
+            assert (s["SHOT_ZONE_BASIC"] in rules.THREE_POINT_ZONES) == three
+        for p in game["box_traditional"]["box_traditional_players"]:
+            mine = [s for s in shots if s["PLAYER_ID"] == p["personId"]]
+            assert (sum(s["SHOT_MADE_FLAG"] for s in mine), len(mine)) == (
+                p["fieldGoalsMade"],
+                p["fieldGoalsAttempted"],
+            )
+
+
+def test_sim_rotation_is_the_substitutions_and_the_minutes(sim_games):
+    for game in sim_games:
+        box = {p["personId"]: p for p in game["box_traditional"]["box_traditional_players"]}
+        stints = [*game["rotations"]["rotations_home"], *game["rotations"]["rotations_away"]]
+        end = max(s["OUT_TIME_REAL"] for s in stints)
+        subs = [
+            a for a in game["play_by_play"]["play_by_play"] if a["actionType"] == "Substitution"
+        ]
+        # Every stint that ends before the final buzzer ends with a substitution.
+        assert sum(s["OUT_TIME_REAL"] < end for s in stints) == len(subs)
+        for person, p in box.items():
+            mine = [s for s in stints if s["PERSON_ID"] == person]
+            seconds = sum(s["OUT_TIME_REAL"] - s["IN_TIME_REAL"] for s in mine) / 10
+            minutes, secs = (int(v) for v in (p["minutes"] or "0:00").split(":"))
+            assert seconds == minutes * 60 + secs
+            assert sum(s["PLAYER_PTS"] for s in mine) == p["points"]
+            assert sum(s["PT_DIFF"] for s in mine) == p["plusMinusPoints"]
+
+
+def test_sim_win_probability_follows_the_score(sim_games):
+    for game in sim_games:
+        actions = game["play_by_play"]["play_by_play"]
+        score, running = {}, (0, 0)
+        for a in actions:
+            if a["scoreHome"] not in ("", None):
+                running = (int(a["scoreHome"]), int(a["scoreAway"]))
+            score[a["actionNumber"]] = running
+        rows = game["win_probability"]["win_probability"]
+        events = [r for r in rows if r["EVENT_NUM"] is not None]
+        assert [r["EVENT_NUM"] for r in events] == [a["actionNumber"] for a in actions]
+        for r in events:
+            assert (r["HOME_PTS"], r["VISITOR_PTS"]) == score[r["EVENT_NUM"]]
+            assert r["HOME_PCT"] + r["VISITOR_PCT"] == pytest.approx(1)
+        home, away = running
+        assert rows[-1]["HOME_PCT"] == (1.0 if home > away else 0.0)
+        info = game["win_probability"]["win_probability_game"][0]
+        assert (info["HOME_TEAM_PTS"], info["VISITOR_TEAM_PTS"]) == running
+
+
+def test_sim_tracking_era_box_scores_share_the_box_score(sim_games):
+    for game in sim_games:
+        box = {p["personId"]: p for p in game["box_traditional"]["box_traditional_players"]}
+        for row in game["box_hustle"]["box_hustle_players"]:
+            assert (row["minutes"], row["points"]) == (
+                box[row["personId"]]["minutes"],
+                box[row["personId"]]["points"],
+            )
+        for row in game["box_player_track"]["box_player_track_players"]:
+            p = box[row["personId"]]
+            assert row["assists"] == p["assists"]
+            assert (
+                row["contestedFieldGoalsAttempted"] + row["uncontestedFieldGoalsAttempted"]
+                == (p["fieldGoalsAttempted"])
+            )
+        for row in game["box_defensive"]["box_defensive_players"]:
+            p = box[row["personId"]]
+            assert (row["defensiveRebounds"], row["steals"], row["blocks"]) == (
+                p["reboundsDefensive"],
+                p["steals"],
+                p["blocks"],
+            )
+        for row in game["box_matchups"]["box_matchups"]:
+            assert box[row["personIdOff"]]["teamId"] == row["teamId"]
+            assert box[row["personIdDef"]]["teamId"] != row["teamId"]
+
+
+@pytest.mark.parametrize("endpoint", [e for e in NEW if e.era.first > 1996], ids=lambda e: e.key)
+def test_sim_answers_the_empty_shape_before_an_era(endpoint):
+    from pipeline.sim.bodies import Responder
+    from pipeline.sim.league import League
+
+    responder = Responder(League(3, today=dt.date(2025, 6, 30)))
+    season = f"{endpoint.era.first - 1}-{endpoint.era.first % 100:02d}"
+    record = next(g for g in responder.league.season(season).games if g.is_final)
+    kwargs = endpoint.item_kwargs(record.game_id, season, record.season_type)
+    call = endpoint.nba_class(**kwargs, get_request=False)
+    params = {k: "" if v is None else str(v) for k, v in call.parameters.items()}
+    with pytest.raises(EmptyPayloadError):
+        parse.parse(endpoint, json.dumps(responder.answer(endpoint.api_name, params).body))
+
+
+def test_an_empty_answer_inside_the_era_is_a_dead_letter(tmp_path):
+    log = tmp_path / "requests.jsonl"
+    faults = "boxscorematchupsv3:empty=1.0,shotchartdetail:empty=1.0"
+    with SimServer(port=0, seed=7, request_log=str(log), today="2025-06-30", faults=faults) as sim:
+        result = run(tmp_path, sim, "2024-25")
+        first = len(requests_in(log))
+        again = run(tmp_path, sim, "2024-25")
+    assert result.returncode == 3, result.stderr[-3000:]  # done, except dead letters
+    assert again.returncode == 3 and len(requests_in(log)) == first  # not asked again
+    letters = tmp_path / "lake" / "backfill-state" / "dead-letters" / "season=2024-25"
+    assert sorted(p.name for p in letters.iterdir()) == ["box_matchups", "shots"]
+    assert len(list((letters / "shots").glob("*.json"))) == 2
+
+
+REAL_GAME = [e for e in NEW if list((HERE / "nba_api" / e.api_name).glob(f"*GameID={GAME}*"))]
+
+
+@pytest.mark.parametrize("endpoint", REAL_GAME, ids=lambda e: e.key)
+def test_real_body_is_the_game_asked_for_and_no_other(endpoint):
+    body = next((HERE / "nba_api" / endpoint.api_name).glob("*.json")).read_text("utf-8")
+    tables = parse.parse(endpoint, body)
+    parse.check_identity(endpoint, endpoint.item_kwargs(GAME, "2022-23"), tables, body)
+    with pytest.raises(BadPayloadError):
+        parse.check_identity(endpoint, endpoint.item_kwargs("0022400999", "2022-23"), tables, body)
+
+
+def test_a_shot_chart_of_other_games_is_not_the_game_asked_for():
+    body = next((HERE / "nba_api/shotchartdetail").glob("*.json")).read_text("utf-8")
+    tables = parse.parse(endpoints.SHOTS, body)
+    asked = endpoints.SHOTS.item_kwargs("0022500003", "2025-26", "Regular Season")
+    with pytest.raises(BadPayloadError, match="GAME_ID"):  # a season's shots, many games
+        parse.check_identity(endpoints.SHOTS, asked, tables, body)

@@ -138,6 +138,7 @@ def _shot_row(action: dict, record, names: dict, date: str, home: str, away: str
 
 @renders("shotchartdetail")
 def shot_chart(sim: Source, params: dict) -> Reply:
+    params = {k: "" if v is None else str(v) for k, v in params.items()}  # as over HTTP
     for name in ("PlayerID", "TeamID"):
         number(params, name)
     if params.get("ContextMeasure", "") in ("", None):
