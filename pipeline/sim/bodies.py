@@ -24,7 +24,7 @@ from dataclasses import replace
 from .game import GameResult, simulate, totals
 from .league import GameRecord, League, Season, season_string
 from .plan import Cut, draw_plan, full_game_lines, live_cut
-from .renderers import (  # noqa: F401  # noqa: F401  (issue 24)
+from .renderers import (  # noqa: F401  (registers each renderer)
     box_scores,
     entities,
     play_by_play,
