@@ -13,6 +13,7 @@ import datetime as dt
 from pipeline.core import config, seasons
 from pipeline.model.ingest import raw_path, standing, table_paths
 from pipeline.model.work import Scope, SeasonWork
+from pipeline.nba import endpoints
 from pipeline.nba.egress import egress_count, host_rate
 
 # Discovery costs one LeagueGameFinder request per season type.
@@ -155,4 +156,38 @@ def print_plan(work: SeasonWork) -> dict:
         f"Dry run: nothing fetched, nothing written.",
         flush=True,
     )
+    print_datasets(
+        work.scope, len(work.games()) if work.has_index() else estimated_games(work.scope)
+    )
     return summary
+
+
+def dataset_rows(scope: Scope, games: int) -> list[dict]:
+    """Every per-game dataset of the catalogue: its switch, its era, and what it costs this
+    season (one request per game, in its era; none before it)."""
+    rows = []
+    for e in endpoints.GAME_ENDPOINTS:
+        era = e.era
+        first = f"{era.first}-{(era.first + 1) % 100:02d}"
+        rows.append(
+            {
+                "endpoint": e.key,
+                "switch": ("--" if e.optional else "--no-") + e.group.replace("_", "-"),
+                "on": e.group not in scope.groups_off,
+                "era": f"from {first}" + ("" if era.certain else " (to confirm)"),
+                "in_era": era.records(scope.year),
+                "requests": games if era.records(scope.year) else 0,
+            }
+        )
+    return rows
+
+
+def print_datasets(scope: Scope, games: int) -> None:
+    print(
+        f"  Per-game datasets (one request per game each; a whole season is about "
+        f"{TYPICAL_SEASON_GAMES:,} games), for the {games} game(s) of this run:"
+    )
+    for row in dataset_rows(scope, games):
+        state = "on" if row["on"] else "off"
+        cost = f"{row['requests']} requests" if row["in_era"] else "not recorded this season"
+        print(f"    {row['endpoint']:<20}{state:<5}{row['switch']:<22}{row['era']:<26}{cost}")

@@ -74,6 +74,21 @@ TYPE_RULES: tuple[tuple[str, pa.DataType], ...] = (
     (r"shotResult|startersBench|status|ROSTERSTATUS|arena(State|Country|Timezone)", STRING),
     (r"COUNTRY|SCHOOL|COLLEGE|LAST_AFFILIATION|HOW_ACQUIRED|TEAM_ABBREVIATION|MATCHUP|WL", STRING),
     (r"TEAM_(CONFERENCE|DIVISION)|DISPLAY_.*", STRING),
+    # Issue 24's datasets (after every rule above, so they only type names none of those
+    # rules typed): shot charts, hustle, tracking, matchups, defense, rotations, win
+    # probability.
+    (r"PERIOD|(MINUTES|SECONDS)_REMAINING|SHOT_DISTANCE|LOC_[XY]|EVENT_NUM|ISVISIBLE", INT),
+    (r"(HOME|VISITOR)(_TEAM)?_PTS|HOME_SCORE_MARGIN|PLAYER_PTS", INT),
+    (r"SHOT_ZONE_.*|HTM|VTM|(HOME|VISITOR)_TEAM_ABR|HOME_G|DESCRIPTION|LOCATION", STRING),
+    (r"PCTIMESTRING|PLAYER_(FIRST|LAST)", STRING),
+    (r"contestedShots.*|deflections|chargesDrawn|screenAssists|looseBallsRecovered.*", INT),
+    (r"(offensive|defensive)BoxOuts|boxOut.*|reboundChances.*|touches|passes", INT),
+    (r"(secondary|freeThrow)Assists|switchesOn|helpBlocks|shootingFouls", INT),
+    (r"matchup(Assists|PotentialAssists|Turnovers|Blocks)|defensiveRebounds", INT),
+    (r"speed|distance|matchupMinutesSort|partialPossessions", FLOAT),
+    (r"personId(Off|Def)", INT),
+    (r"(firstName|familyName|nameI|playerSlug|jerseyNum|position|comment)(Off|Def)", STRING),
+    (r"matchupMinutes", STRING),  # "18:36"
 )
 _RULES = tuple((re.compile(pattern), arrow_type) for pattern, arrow_type in TYPE_RULES)
 

@@ -36,7 +36,9 @@ class Item:
     api_kwargs: dict = field(default_factory=dict, hash=False, compare=False)
 
 
-def game_item(game: Game) -> Item:
+def game_item(game: Game, endpoint: Endpoint | None = None) -> Item:
+    """One game for one endpoint: asked by game id, plus the season and season type where
+    the catalogue entry takes them (ShotChartDetail). Without an endpoint: by game id."""
     return Item(
         season=game.season,
         key=game.game_id,
@@ -47,7 +49,11 @@ def game_item(game: Game) -> Item:
             "season_type": game.season_type,
             "game_date": game.game_date,
         },
-        api_kwargs={"game_id": game.game_id},
+        api_kwargs=(
+            endpoint.item_kwargs(game.game_id, game.season, game.season_type)
+            if endpoint
+            else {"game_id": game.game_id}
+        ),
     )
 
 

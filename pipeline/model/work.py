@@ -218,7 +218,7 @@ class SeasonWork:
         # Game by game: Luigi hands out work in this order, so a game's endpoints are fetched
         # close together (and the simulator simulates each game once, not once per endpoint).
         eps = self.scope.game_endpoints()
-        return [(e, game_item(g)) for g in self.games() for e in eps]
+        return [(e, game_item(g, e)) for g in self.games() for e in eps]
 
     def team_ids(self) -> list[int]:
         """Every team in the season's game index (all 30 for a modern season)."""
@@ -259,7 +259,7 @@ class SeasonWork:
         games = self.all_games()
         ids: set[int] = set()
         for game_id in game_ids:
-            item = game_item(games[game_id])
+            item = game_item(games[game_id], PLAYER_SOURCE)
             path = self.lake.layout.table_file(
                 "box_traditional_players", self.season, item.month, item.key
             )

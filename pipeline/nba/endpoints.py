@@ -10,19 +10,26 @@ from dataclasses import dataclass, field
 
 from nba_api.stats.endpoints import (
     boxscoreadvancedv3,
+    boxscoredefensivev2,
     boxscorefourfactorsv3,
+    boxscorehustlev2,
+    boxscorematchupsv3,
     boxscoremiscv3,
+    boxscoreplayertrackv3,
     boxscorescoringv3,
     boxscoresummaryv3,
     boxscoretraditionalv3,
     boxscoreusagev3,
     commonplayerinfo,
     commonteamroster,
+    gamerotation,
     leaguegamefinder,
     leaguegamelog,
     playbyplayv3,
     playerindex,
+    shotchartdetail,
     teaminfocommon,
+    winprobabilitypbp,
 )
 
 from pipeline.nba.eras import Era
@@ -50,6 +57,9 @@ class Endpoint:
     extra_params: dict = field(default_factory=dict)
     key_param: str = "game_id"  # the nba_api argument that takes the item's key
     season_param: str | None = None  # the nba_api argument that takes the season, if any
+    # For a per-game endpoint that is not asked by game id alone (ShotChartDetail): the
+    # nba_api argument that takes the game's season type ("Regular Season", "Playoffs"...).
+    season_type_param: str | None = None
     lake_wide: bool = False  # one file per key for the whole lake, not one per season
     # The lake schema (pipeline/lake/schema.py) takes columns from nba_api's expected_data
     # and types from its rules by column name. Where the live API sends more columns than
@@ -66,11 +76,13 @@ class Endpoint:
         """Keyword arguments for the nba_api class (ids by our names -> nba_api's names)."""
         return {**self.extra_params, **ids}
 
-    def item_kwargs(self, key: str, season: str) -> dict:
+    def item_kwargs(self, key: str, season: str, season_type: str | None = None) -> dict:
         """nba_api arguments for one item (a game, player or team) of a season."""
         ids = {self.key_param: key} if self.key_param else {}
         if self.season_param:
             ids[self.season_param] = season
+        if self.season_type_param and season_type:
+            ids[self.season_type_param] = season_type
         return self.nba_kwargs(**ids)
 
 
@@ -330,6 +342,166 @@ GAME_FINDER = Endpoint(
 )
 
 
+# --- More of each game (issue 24): optional, one switch each, +1 request per game. -------
+# Each era's evidence is a recorded body in tests/fixtures (hoopr/: sportsdataverse's
+# recordings by season; nba_api/: nba_api's own recordings of game 0022200552).
+HOOPR = "tests/fixtures/hoopr/SOURCES.md"
+NBA_API_FIXTURES = "tests/fixtures/nba_api/SOURCES.md"
+GAME_ID_IDENTITY = ("gameId", "game_id")  # the V3 box scores' id column and argument
+
+SHOTS = Endpoint(
+    key="shots",
+    api_name="shotchartdetail",
+    nba_class=shotchartdetail.ShotChartDetail,
+    per="game",
+    # LeagueAverages is the league's season by zone, the same in every game: not kept.
+    tables={"Shot_Chart_Detail": "shots"},
+    required=("Shot_Chart_Detail",),
+    group="shots",
+    optional=True,
+    era=Era(
+        first=1996,
+        evidence=f"{NBA_API_FIXTURES} (2025-26 rows); shot locations start with the "
+        "play-by-play's in 1996-97 (../shared/docs/nba-api-notes.md); no older body probed",
+        certain=False,
+    ),
+    # Not a game endpoint by nature: every player (0) of every team (0), every field-goal
+    # attempt (FGA: made and missed; the default PTS lists made shots only), asked by game
+    # with the game's season and season type.
+    key_param="game_id_nullable",
+    season_param="season_nullable",
+    season_type_param="season_type_all_star",
+    extra_params={"team_id": 0, "player_id": 0, "context_measure_simple": "FGA"},
+    column_types={"SHOT_ATTEMPTED_FLAG": "int64", "SHOT_MADE_FLAG": "int64"},  # 0 or 1
+    identity=(
+        ("Shot_Chart_Detail", "GAME_ID", "game_id_nullable"),
+        (PARAMETERS, "GameID", "game_id_nullable"),
+    ),
+)
+
+BOX_HUSTLE = Endpoint(
+    key="box_hustle",
+    api_name="boxscorehustlev2",
+    nba_class=boxscorehustlev2.BoxScoreHustleV2,
+    per="game",
+    tables={"PlayerStats": "box_hustle_players", "TeamStats": "box_hustle_teams"},
+    required=("PlayerStats", "TeamStats"),
+    group="box_hustle",
+    optional=True,
+    era=Era(
+        first=2016,
+        evidence=f"{NBA_API_FIXTURES} (2022-23 rows); {HOOPR}: no per-game body recorded, "
+        "season-level hustle has rows from the 2015-16 playoffs on",
+        certain=False,
+    ),
+    identity=(("PlayerStats", *GAME_ID_IDENTITY), ("TeamStats", *GAME_ID_IDENTITY)),
+)
+
+BOX_PLAYER_TRACK = Endpoint(
+    key="box_player_track",
+    api_name="boxscoreplayertrackv3",
+    nba_class=boxscoreplayertrackv3.BoxScorePlayerTrackV3,
+    per="game",
+    tables={"PlayerStats": "box_player_track_players", "TeamStats": "box_player_track_teams"},
+    required=("PlayerStats", "TeamStats"),
+    group="box_player_track",
+    optional=True,
+    era=Era(
+        first=2013,
+        evidence=f"{HOOPR}: 2013-14 0021300001 has tracking values; 2012-13 has rows of "
+        "zeros (speed, distance, touches), 1996-97 none",
+    ),
+    extra_columns={"TeamStats": ("speed",)},  # null for a team; nba_api does not list it
+    identity=(("PlayerStats", *GAME_ID_IDENTITY), ("TeamStats", *GAME_ID_IDENTITY)),
+)
+
+BOX_MATCHUPS = Endpoint(
+    key="box_matchups",
+    api_name="boxscorematchupsv3",
+    nba_class=boxscorematchupsv3.BoxScoreMatchupsV3,
+    per="game",
+    tables={"PlayerStats": "box_matchups"},  # one row per (offensive, defensive) player pair
+    required=("PlayerStats",),
+    group="box_matchups",
+    optional=True,
+    era=Era(
+        first=2017,
+        evidence=f"{HOOPR}: 2017-18 0021700001 has rows, 2016-17 0021600001 and 1996-97 are empty",
+    ),
+    # nba_api lists positionDef and commentDef; the body has them for the offensive player.
+    extra_columns={"PlayerStats": ("positionOff", "commentOff")},
+    identity=(("PlayerStats", *GAME_ID_IDENTITY),),
+)
+
+BOX_DEFENSIVE = Endpoint(
+    key="box_defensive",
+    api_name="boxscoredefensivev2",
+    nba_class=boxscoredefensivev2.BoxScoreDefensiveV2,
+    per="game",
+    tables={"PlayerStats": "box_defensive_players", "TeamStats": "box_defensive_teams"},
+    required=("PlayerStats", "TeamStats"),
+    group="box_defensive",
+    optional=True,
+    era=Era(
+        first=2017,
+        evidence=f"{HOOPR}: 2017-18 0021700001 has rows, 2016-17 and 1996-97 are empty",
+    ),
+    identity=(("PlayerStats", *GAME_ID_IDENTITY), ("TeamStats", *GAME_ID_IDENTITY)),
+)
+
+ROTATIONS = Endpoint(
+    key="rotations",
+    api_name="gamerotation",
+    nba_class=gamerotation.GameRotation,
+    per="game",
+    # One row per stint on the floor: IN_TIME_REAL/OUT_TIME_REAL in tenths of a second.
+    tables={"HomeTeam": "rotations_home", "AwayTeam": "rotations_away"},
+    required=("HomeTeam", "AwayTeam"),
+    group="rotations",
+    optional=True,
+    era=Era(
+        first=2015,
+        evidence=f"{HOOPR}: 2015-16 0021500001 has rows, 1995-96 0029500036 is empty; "
+        "2014-15 not probed",
+        certain=False,
+    ),
+    extra_params={"league_id": "00"},
+    column_types={"IN_TIME_REAL": "double", "OUT_TIME_REAL": "double", "PT_DIFF": "double"},
+    identity=(("HomeTeam", "GAME_ID", "game_id"), ("AwayTeam", "GAME_ID", "game_id")),
+)
+
+WIN_PROBABILITY = Endpoint(
+    key="win_probability",
+    api_name="winprobabilitypbp",
+    nba_class=winprobabilitypbp.WinProbabilityPBP,
+    per="game",
+    # A row per second of play, and one per play-by-play event (EVENT_NUM = its actionNumber).
+    tables={"WinProbPBP": "win_probability", "GameInfo": "win_probability_game"},
+    required=("WinProbPBP", "GameInfo"),
+    group="win_probability",
+    optional=True,
+    era=Era(
+        first=1996,
+        evidence="unverified: no recorded body found (nba_api documents 2023-24 output); "
+        "taken to follow the play-by-play's era",
+        certain=False,
+    ),
+    column_types={"HOME_PCT": "double", "VISITOR_PCT": "double", "HOME_POSS_IND": "int64"},
+    identity=(("WinProbPBP", "GAME_ID", "game_id"), ("GameInfo", "GAME_ID", "game_id")),
+)
+
+# The datasets of issue 24, in the order of the README's table.
+MORE_OF_EACH_GAME: tuple[Endpoint, ...] = (
+    SHOTS,
+    BOX_HUSTLE,
+    BOX_PLAYER_TRACK,
+    BOX_MATCHUPS,
+    BOX_DEFENSIVE,
+    ROTATIONS,
+    WIN_PROBABILITY,
+)
+
+
 GAME_ENDPOINTS: tuple[Endpoint, ...] = (
     BOX_TRADITIONAL,
     BOX_ADVANCED,
@@ -339,6 +511,7 @@ GAME_ENDPOINTS: tuple[Endpoint, ...] = (
     BOX_MISC,
     BOX_SCORING,
     BOX_USAGE,
+    *MORE_OF_EACH_GAME,
 )
 ENTITY_ENDPOINTS: tuple[Endpoint, ...] = (PLAYER_INFO, TEAM_INFO, TEAM_ROSTER)
 SEASON_ENDPOINTS: tuple[Endpoint, ...] = (PLAYER_INDEX, GAME_LOG_PLAYERS, GAME_LOG_TEAMS)

@@ -54,9 +54,20 @@ def datasets(endpoint: Endpoint, body: str) -> dict[str, dict]:
             return response.get_data_sets(endpoint.api_name)
         return response.get_data_sets()
     except (KeyError, TypeError, AttributeError, IndexError) as exc:
-        if body.strip() in ("{}", "[]"):
+        if body.strip() in ("{}", "[]") or _no_teams(response.get_dict()):
             raise EmptyPayloadError(f"{endpoint.api_name} returned an empty payload") from None
         raise BadPayloadError(f"{endpoint.api_name} body shape is unexpected: {exc!r}") from None
+
+
+def _no_teams(decoded: dict) -> bool:
+    """A V3 box score the API has nothing for: its teams are null, or hold no players (the
+    shape stats.nba.com answers before an endpoint's era, e.g. matchups before 2017-18:
+    tests/fixtures/hoopr). nba_api's parsers fail on it; it is empty, not malformed."""
+    payload = [v for k, v in decoded.items() if k != "meta" and isinstance(v, dict)]
+    if len(payload) != 1:
+        return False
+    teams = [payload[0].get(side) for side in ("homeTeam", "awayTeam")]
+    return all(t is None or (isinstance(t, dict) and not t.get("players")) for t in teams)
 
 
 _INFERRED = (pa.bool_(), pa.int64(), pa.float64(), pa.string())

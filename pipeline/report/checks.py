@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 from pipeline.lake import schema as lake_schema
 from pipeline.nba.games import Game
 from pipeline.report import rules
-from pipeline.report.scan import FileInfo
+from pipeline.report.scan import FileInfo, stack
 
 MAX_EXAMPLES = 3
 
@@ -401,3 +401,212 @@ def check_entities(
         if absent:
             failures[game_id] = f"no {dataset} file for {absent}"
     findings.record(rule, dataset, ids_by_game, failures)
+
+
+# --- More of each game (issue 24) ------------------------------------------------------
+
+
+def seconds_of(values: pd.Series) -> pd.Series:
+    """'MM:SS' (or '' for a player who did not play) -> seconds; anything else NaN."""
+    parts = values.fillna("").str.extract(r"^(\d+):([0-5]\d)$")
+    seconds = parts[0].astype(float) * 60 + parts[1].astype(float)
+    return seconds.where(values.fillna("") != "", 0.0)
+
+
+def _box_compare(
+    findings: Findings,
+    rule: str,
+    table: str,
+    theirs: pd.DataFrame,
+    box: pd.DataFrame,
+    pairs: dict[str, str],
+    evaluated: set[str],
+    tolerance: dict[str, float] | None = None,
+) -> None:
+    """Per player, each `theirs` column equals the box score's (pairs: theirs -> box), and
+    every player of theirs is in the box score."""
+    keys = ["file_game", "personId"]
+    ours = box[[*keys, "_in_box", *set(pairs.values())]].rename(
+        columns={c: f"box_{c}" for c in pairs.values()}
+    )
+    merged = theirs[[*keys, *pairs]].merge(ours, on=keys, how="left")
+    failures: dict[str, list[str]] = defaultdict(list)
+    for row in merged[merged["file_game"].isin(evaluated)].to_dict("records"):
+        game, person = row["file_game"], row["personId"]
+        if pd.isna(row["_in_box"]):
+            failures[game].append(f"player {person} is not in the box score")
+            continue
+        for mine, other in pairs.items():
+            a, b = row[mine], row[f"box_{other}"]
+            if not (pd.isna(a) or pd.isna(b)) and abs(a - b) > (tolerance or {}).get(mine, 0):
+                failures[game].append(f"player {person} {mine} {a:g}, box score {other} {b:g}")
+    findings.record(
+        rule,
+        table,
+        evaluated,
+        {
+            g: "; ".join(v[:MAX_EXAMPLES])
+            + (f" (+{len(v) - MAX_EXAMPLES} more)" if len(v) > MAX_EXAMPLES else "")
+            for g, v in failures.items()
+        },
+    )
+
+
+def check_more_of_each_game(
+    findings: Findings, files: dict[str, list[FileInfo]], frames: dict, games: dict[str, Game]
+) -> None:
+    """The issue-24 datasets against the traditional box score, game by game."""
+
+    def frame(table: str) -> tuple[pd.DataFrame, set[str]] | None:
+        infos = [f for f in files.get(table, []) if f.data is not None]
+        if not infos:
+            return None
+        columns = rules.CROSS_COLUMNS[table]
+        df = stack(infos, columns, lake_schema.table_schema(table)).to_pandas()
+        return df, {f.game_id for f in infos}
+
+    if "box_traditional_players" not in frames:
+        return
+    box, with_box = frames["box_traditional_players"]
+    box = box.assign(_in_box=1, seconds=seconds_of(box["minutes"]))
+    shots = frame("shots")
+    if shots is not None:
+        _check_shots(findings, *shots, box, with_box)
+    stints = [f for f in (frame("rotations_home"), frame("rotations_away")) if f is not None]
+    if stints:
+        df = pd.concat([s[0] for s in stints])
+        evaluated = set.intersection(*(s[1] for s in stints)) & with_box
+        df = df.assign(span=(df["OUT_TIME_REAL"] - df["IN_TIME_REAL"]) / 10)
+        per = df.groupby(["file_game", "PERSON_ID"], as_index=False)[["span", "PLAYER_PTS"]].sum()
+        per = per.rename(columns={"PERSON_ID": "personId"})
+        _box_compare(
+            findings,
+            "reconcile.rotation_box",
+            "rotations_home",
+            per,
+            box,
+            {"span": "seconds", "PLAYER_PTS": "points"},
+            evaluated,
+            {"span": 1.0},
+        )
+    simple = (
+        ("box_hustle_players", "reconcile.hustle_box", {"points": "points"}, True),
+        ("box_player_track_players", "reconcile.tracking_box", {"assists": "assists"}, True),
+        (
+            "box_defensive_players",
+            "reconcile.defensive_box",
+            {"defensiveRebounds": "reboundsDefensive", "steals": "steals", "blocks": "blocks"},
+            False,
+        ),
+    )
+    for table, rule, pairs, minutes in simple:
+        found = frame(table)
+        if found is None:
+            continue
+        df, evaluated = found
+        if minutes:
+            df = df.assign(mine_seconds=seconds_of(df["minutes"]))
+            pairs = {**pairs, "mine_seconds": "seconds"}
+        df = df.drop(columns=[c for c in ("minutes",) if c in df.columns])
+        _box_compare(findings, rule, table, df, box, pairs, evaluated & with_box)
+    matchups = frame("box_matchups")
+    if matchups is not None:
+        _check_matchups(findings, *matchups, box, with_box)
+    win = frame("win_probability"), frame("win_probability_game")
+    if "box_traditional_teams" in frames and all(w is not None for w in win):
+        teams, with_teams = frames["box_traditional_teams"]
+        _check_win_probability(findings, win[0], win[1], teams, with_teams, games)
+
+
+def _check_shots(findings, df, evaluated, box, with_box) -> None:
+    evaluated = evaluated & with_box
+    three = df["SHOT_TYPE"].str.startswith("3")
+    df = df.assign(
+        made=df["SHOT_MADE_FLAG"],
+        tried=df["SHOT_ATTEMPTED_FLAG"],
+        made3=df["SHOT_MADE_FLAG"].where(three, 0),
+        tried3=df["SHOT_ATTEMPTED_FLAG"].where(three, 0),
+    )
+    per = df.groupby(["file_game", "PLAYER_ID"], as_index=False)[
+        ["made", "tried", "made3", "tried3"]
+    ].sum()
+    per = per.rename(columns={"PLAYER_ID": "personId"})
+    # Players with no shot at all must have none in the box score either.
+    shooters = box[box["fieldGoalsAttempted"].fillna(0) > 0][["file_game", "personId"]]
+    per = shooters.merge(per, on=["file_game", "personId"], how="outer").fillna(
+        {"made": 0, "tried": 0, "made3": 0, "tried3": 0}
+    )
+    pairs = {
+        "made": "fieldGoalsMade",
+        "tried": "fieldGoalsAttempted",
+        "made3": "threePointersMade",
+        "tried3": "threePointersAttempted",
+    }
+    _box_compare(findings, "reconcile.shots_box", "shots", per, box, pairs, evaluated)
+    zone_three = df["SHOT_ZONE_BASIC"].isin(rules.THREE_POINT_ZONES)
+    bad = (three & ((df["SHOT_DISTANCE"] < 22) | ~zone_three)) | (
+        ~three & ((df["SHOT_DISTANCE"] > 23) | zone_three)
+    )
+    findings.record(
+        "shots.value_zone",
+        "shots",
+        evaluated,
+        describe(
+            df,
+            bad,
+            lambda r: (
+                f"player {r.PLAYER_ID}: {r.SHOT_TYPE} from {r.SHOT_DISTANCE} ft, "
+                f"{r.SHOT_ZONE_BASIC}"
+            ),
+        ),
+    )
+
+
+def _check_matchups(findings, df, evaluated, box, with_box) -> None:
+    evaluated = evaluated & with_box
+    team_of = {
+        (g, p): t for g, p, t in zip(box["file_game"], box["personId"], box["teamId"], strict=True)
+    }
+    failures: dict[str, str] = {}
+    for row in df.itertuples(index=False):
+        if row.file_game not in evaluated or row.file_game in failures:
+            continue
+        off = team_of.get((row.file_game, row.personIdOff))
+        defense = team_of.get((row.file_game, row.personIdDef))
+        if off != row.teamId or defense is None or defense == row.teamId:
+            failures[row.file_game] = (
+                f"offense {row.personIdOff} (team {off}), defender {row.personIdDef} "
+                f"(team {defense}), row's team {row.teamId}"
+            )
+    findings.record("reconcile.matchup_players", "box_matchups", evaluated, failures)
+
+
+def _check_win_probability(findings, win, info, teams, with_teams, games) -> None:
+    rows, with_rows = win
+    info, with_info = info
+    evaluated = with_rows & with_info & with_teams
+    points = team_points(teams)
+    last = rows.dropna(subset=["HOME_PTS"]).groupby("file_game", sort=False).tail(1)
+    last = last.set_index("file_game")
+    info = info.set_index("file_game")
+    failures = {}
+    for game_id in evaluated:
+        game = games.get(game_id)
+        if game is None:
+            continue
+        want = (points.get((game_id, game.home_team_id)), points.get((game_id, game.away_team_id)))
+        if None in want:
+            continue
+        seen = []
+        if game_id in last.index:
+            row = last.loc[game_id]
+            seen.append(("last row", row["HOME_PTS"], row["VISITOR_PTS"]))
+        if game_id in info.index:
+            row = info.loc[game_id]
+            seen.append(("game info", row["HOME_TEAM_PTS"], row["VISITOR_TEAM_PTS"]))
+        for where, home, away in seen:
+            if (home, away) != want:
+                failures[game_id] = (
+                    f"{where} {home:.0f}-{away:.0f}, box score {want[0]:.0f}-{want[1]:.0f}"
+                )
+    findings.record("reconcile.win_probability_score", "win_probability", evaluated, failures)

@@ -126,12 +126,84 @@ def identity_columns(endpoint: Endpoint) -> dict[str, str]:
     return {
         endpoint.tables[dataset]: column
         for dataset, column, argument in endpoint.identity
-        if argument == "game_id"
+        if argument == endpoint.key_param and dataset in endpoint.tables
     }
 
 
 def read_columns(table: str, identity_column: str | None) -> tuple[str, ...] | None:
     """The columns validation reads from a table's files: its data checks' and its identity
     column (every other column is checked from the footer)."""
-    columns = (*DATA_COLUMNS.get(table, ()), *((identity_column,) if identity_column else ()))
+    columns = (
+        *DATA_COLUMNS.get(table, ()),
+        *CROSS_COLUMNS.get(table, ()),
+        *((identity_column,) if identity_column else ()),
+    )
     return tuple(dict.fromkeys(columns)) or None
+
+
+# --- More of each game (issue 24) ------------------------------------------------------
+# Kept apart from the rules above: each ties one of the optional datasets to the traditional
+# box score (or its own file) with a relation the real bodies of game 0022200552 obey
+# (tests/fixtures/nba_api; tests/test_more_of_each_game.py checks them on those bodies).
+RULES.update(
+    {
+        "reconcile.shots_box": (
+            2.0,
+            "a player's shots (made, attempted, threes) != his FGM, FGA, FG3M, FG3A in the "
+            "traditional box score",
+        ),
+        "shots.value_zone": (
+            1.0,
+            "a shot's value disagrees with where it was taken (a three inside 22 ft or in a "
+            "two's zone; a two beyond 23 ft or in a three's zone)",
+        ),
+        "reconcile.rotation_box": (
+            2.0,
+            "a player's stints in the rotation != his box-score minutes (within 1 s) or points",
+        ),
+        "reconcile.hustle_box": (2.0, "hustle minutes or points != the traditional box score's"),
+        "reconcile.tracking_box": (
+            2.0,
+            "player-tracking minutes or assists != the traditional box score's",
+        ),
+        "reconcile.defensive_box": (
+            2.0,
+            "defense's defensive rebounds, steals or blocks != the traditional box score's",
+        ),
+        "reconcile.matchup_players": (
+            2.0,
+            "a matchup's offensive player is not in his team's box score, or its defender "
+            "not in the other team's",
+        ),
+        "reconcile.win_probability_score": (
+            2.0,
+            "the win probability's last score, or its game info's, != the box score's points",
+        ),
+    }
+)
+THREE_POINT_ZONES = ("Left Corner 3", "Right Corner 3", "Above the Break 3", "Backcourt")
+# The columns the checks above read from each issue-24 table (beyond the generic checks,
+# which these tables do not get: their rows are shots, stints, pairs or seconds).
+CROSS_COLUMNS: dict[str, tuple[str, ...]] = {
+    "shots": (
+        "PLAYER_ID",
+        "SHOT_TYPE",
+        "SHOT_ZONE_BASIC",
+        "SHOT_DISTANCE",
+        "SHOT_MADE_FLAG",
+        "SHOT_ATTEMPTED_FLAG",
+    ),
+    "rotations_home": ("PERSON_ID", "IN_TIME_REAL", "OUT_TIME_REAL", "PLAYER_PTS"),
+    "rotations_away": ("PERSON_ID", "IN_TIME_REAL", "OUT_TIME_REAL", "PLAYER_PTS"),
+    "box_hustle_players": ("personId", "minutes", "points"),
+    "box_player_track_players": ("personId", "minutes", "assists"),
+    "box_defensive_players": ("personId", "defensiveRebounds", "steals", "blocks"),
+    "box_matchups": ("teamId", "personIdOff", "personIdDef"),
+    "win_probability": ("HOME_PTS", "VISITOR_PTS"),
+    "win_probability_game": (
+        "HOME_TEAM_ID",
+        "HOME_TEAM_PTS",
+        "VISITOR_TEAM_ID",
+        "VISITOR_TEAM_PTS",
+    ),
+}

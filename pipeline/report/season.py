@@ -74,6 +74,7 @@ def validate_season(
             checks.check_identity(findings, table, infos, identity[table])
     frames = _check_tables(findings, eps, files, played)
     _check_across(findings, frames, played)
+    checks.check_more_of_each_game(findings, files, frames, played)  # issue 24
     entity_checks = _check_entities(findings, lake, season, frames, played)
     entity_files, entity_findings = _check_entity_schemas(lake, season)
     tables = _schema_section({**files, **entity_files}, findings, entity_findings)

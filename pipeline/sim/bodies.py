@@ -24,7 +24,17 @@ from dataclasses import replace
 from .game import GameResult, simulate, totals
 from .league import GameRecord, League, Season, season_string
 from .plan import Cut, draw_plan, full_game_lines, live_cut
-from .renderers import box_scores, entities, play_by_play, season_lists, summary  # noqa: F401
+from .renderers import (  # noqa: F401  (registers each renderer)
+    box_scores,
+    entities,
+    play_by_play,
+    rotation,
+    season_lists,
+    shots,
+    summary,
+    tracking,
+    win_probability,
+)
 from .renderers.common import BadRequest, NotFound, Reply, game_id, pct
 from .renderers.registry import RENDERERS
 

@@ -14,12 +14,12 @@ decorations and draws exactly the same players, so both ways give the same lines
 
 from __future__ import annotations
 
-import math
 import random
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
 
+from . import court
 from .league import TEAMS_BY_ID, GameRecord, RosterSpot, Season, Team
 from .plan import TEAM_FIELDS, Cut, GamePlan, PeriodPlan, Possession, full_game_lines
 
@@ -112,6 +112,15 @@ def counts(line: PlayerLine) -> dict[str, int]:
     return {name: getattr(line, name) for name in DETAIL_FIELDS}
 
 
+@dataclass(slots=True)
+class Stint:
+    line: PlayerLine
+    start: int  # seconds of play
+    end: int
+    points: int
+    margin: int
+
+
 @dataclass
 class TeamSide:
     team: Team
@@ -127,6 +136,10 @@ class TeamSide:
     # while on the floor are the change between the moments they come in and go out.
     scored: list[int] = field(default_factory=lambda: [0] * len(SCORE_KINDS))
     entered_with: dict[int, tuple] = field(default_factory=dict)
+    # Each stint on the floor, for the rotation (GameRotation): (line, in and out in seconds
+    # of the game, the player's points and the team's margin over the stint).
+    stints: list[Stint] = field(default_factory=list)
+    entered_points: dict[int, int] = field(default_factory=dict)
     period_fouls: int = 0
     turnovers: int = 0
     shot_weights: list[float] | None = None  # cumulative, for the players on court
@@ -274,13 +287,24 @@ class _Game:
         other = self.away if side.is_home else self.home
         side.entered_at[index] = t_abs
         side.entered_with[index] = (side.scored[0] - other.scored[0], *other.scored[1:])
+        side.entered_points[index] = side.lines[index].pts
 
     def leave(self, side: TeamSide, index: int, t_abs: int) -> None:
         other = self.away if side.is_home else self.home
         line = side.lines[index]
-        line.seconds += t_abs - side.entered_at.pop(index)
+        start = side.entered_at.pop(index)
+        line.seconds += t_abs - start
         margin, paint, fast_break, second_chance, off_turnovers = side.entered_with.pop(index)
         now = other.scored
+        side.stints.append(
+            Stint(
+                line,
+                start,
+                t_abs,
+                line.pts - side.entered_points.pop(index),
+                side.scored[0] - now[0] - margin,
+            )
+        )
         line.plus_minus += side.scored[0] - now[0] - margin
         line.opp_pts_paint += now[1] - paint
         line.opp_pts_fast_break += now[2] - fast_break
@@ -414,8 +438,11 @@ class _Game:
             in_paint = p.paint if made or p.kind == "miss2" else self.deco.random() < 0.5
             kinds = PAINT_SHOTS if in_paint else MID_RANGE_SHOTS
         sub_type, words, lo, hi = self.deco.choice(kinds)
-        distance = self.deco.randint(lo, hi)
+        drawn = self.deco.randint(lo, hi)
         angle = self.deco.uniform(-1.45, 1.45)
+        # Where it was taken, on the right side of the three-point line for its value.
+        x, y = court.spot(value, drawn, angle)
+        distance = court.feet(x, y)
         three = "3PT " if value == 3 else ""
         name = line.spot.player.last_name
         if made:
@@ -437,8 +464,8 @@ class _Game:
             isFieldGoal=1,
             shotDistance=distance,
             shotValue=value,
-            xLegacy=round(10 * distance * math.sin(angle)),
-            yLegacy=round(10 * distance * math.cos(angle)),
+            xLegacy=x,
+            yLegacy=y,
         )
 
     def rebound(self, period, clock, side, offensive: bool) -> None:

@@ -18,4 +18,5 @@ class GameEndpoint(FetchTask):
 
     def items(self) -> list[Item]:
         games = runtime.current().season_games(runtime.lake(), self.season)
-        return [game_item(games[gid]) for gid in self.key.split(",")]
+        endpoint = endpoints.get(self.endpoint)
+        return [game_item(games[gid], endpoint) for gid in self.key.split(",")]
