@@ -7,6 +7,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import pathlib
+import posixpath
 import re
 import shutil
 import subprocess
@@ -24,13 +25,16 @@ from pipeline.app import glue, query
 from pipeline.lake import compact, schema
 from pipeline.lake.lake import Lake
 from pipeline.lake.parquet import to_parquet_bytes
-from tests.runner import REPO
+from pipeline.sim.server import SimServer
+from tests.runner import REPO, luigi_cli, requests_in
 from tests.s3_server import (
     FaultProxy,
+    iam_user_keys,
     make_bucket,
+    moto_auth,
     s3_endpoint,  # noqa: F401  (pytest fixture)
 )
-from tests.sim_lake import ADDED, SEASON, days, sim_lake  # noqa: F401  (pytest fixture)
+from tests.sim_lake import ADDED, FIRST_DAY, LAST_DAY, SEASON, days, sim_lake  # noqa: F401  (pytest fixture)
 
 EARLIER = "2023-24"
 READS = ("Get", "BatchGet")
@@ -351,3 +355,108 @@ def test_print_ddl_parses_as_athena_and_says_what_glue_holds(db, published):
         for name, body in added
     }
     assert found == {n: partitions_in(client, db, n) for n in held if held[n]["PartitionKeys"]}
+
+
+# --- the season run and the command, as a user runs them ----------------------------------
+
+
+def glue_client_at(url: str):
+    import boto3
+
+    return boto3.client("glue", endpoint_url=url, region_name="us-east-1")
+
+
+def test_a_season_run_registers_its_tables_and_a_second_run_writes_nothing(
+    db,
+    s3_endpoint,  # noqa: F811
+    tmp_path,
+):
+    url, s3 = s3_endpoint
+    root = f"s3://{make_bucket(s3)}/lake"
+    run = days(FIRST_DAY, FIRST_DAY, "--no-player-info")
+    with SimServer(port=0, seed=7, today=LAST_DAY) as sim, GlueLog(url) as glue_log:
+        env = {"AWS_ENDPOINT_URL": url, "AWS_ENDPOINT_URL_GLUE": glue_log.url}
+        env["NBA_GLUE_DATABASE"] = db
+        first = luigi_cli(run, lake=root, sim=sim, tmp=tmp_path, env=env)
+        assert first.returncode == 0, first.stderr[-3000:]
+        assert f"glue: database {db}: " in first.stdout
+        created = writes(glue_log.operations)
+        glue_log.operations.clear()
+        again = luigi_cli(run, lake=root, sim=sim, tmp=tmp_path, env=env)
+        assert again.returncode == 0, again.stderr[-3000:]
+        assert writes(glue_log.operations) == []
+        # The command compares every table and partition with Glue: nothing to write.
+        glue_log.operations.clear()
+        catalog = catalog_cli("--glue-database", db, "--lake-root", root, env=env)
+        assert catalog.returncode == 0, catalog.stderr
+        assert "0 tables created, 0 updated" in catalog.stdout
+        assert writes(glue_log.operations) == [] and "GetTables" in glue_log.operations
+
+    client = glue_client_at(url)
+    held = tables_in(client, db)
+    lake = Lake(root)
+    compacted = glue.lake_files(lake)
+    # One table per lake table (each table the run compacted, and the game index).
+    landed = {lake.layout.relative(k).split("/")[0] for k in keys_under(s3, root)}
+    landed &= {*schema.tables(), "games"}
+    assert set(held) == set(compacted) == landed and len(held) > 20
+    assert created.count("CreateTable") == len(held) and "CreateDatabase" in created
+    for name, table in held.items():
+        assert partitions_in(client, db, name) == {
+            SEASON: posixpath.dirname(compacted[name][SEASON]) + "/"
+        }
+        types = parquet_types(read_s3(s3, compacted[name][SEASON]))
+        assert dict(columns(table)) == {n: t for n, t in types.items() if n != "season"}, name
+
+
+def one_line(result: subprocess.CompletedProcess) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr[-3000:]
+    return lines[0]
+
+
+def test_an_invalid_database_name_is_bad_input_before_any_request(s3_endpoint, tmp_path):  # noqa: F811
+    url, _ = s3_endpoint
+    command = catalog_cli("--glue-database", "NBA-lake", "--lake-root", "s3://b/p")
+    assert command.returncode == 2
+    assert "invalid Glue database name 'NBA-lake'" in one_line(command)
+    log = tmp_path / "requests.jsonl"
+    with SimServer(port=0, seed=7, request_log=str(log)) as sim:
+        run = luigi_cli(
+            days(FIRST_DAY, FIRST_DAY),
+            lake=tmp_path / "lake",
+            sim=sim,
+            tmp=tmp_path,
+            env={"NBA_GLUE_DATABASE": "NBA-lake"},
+        )
+    assert run.returncode == 2 and "invalid Glue database name" in one_line(run)
+    assert requests_in(log) == []
+
+
+def test_no_glue_permission_is_bad_input_before_any_request(db, s3_endpoint, tmp_path):  # noqa: F811
+    url, s3 = s3_endpoint
+    root = f"s3://{make_bucket(s3)}/lake"
+    keys = iam_user_keys(url, [{"Effect": "Allow", "Action": ["s3:*"], "Resource": "*"}])
+    env = {"AWS_ENDPOINT_URL": url, "NBA_GLUE_DATABASE": db, **keys}
+    log = tmp_path / "requests.jsonl"
+    with SimServer(port=0, seed=7, request_log=str(log)) as sim, moto_auth(url):
+        run = luigi_cli(days(FIRST_DAY, FIRST_DAY), lake=root, sim=sim, tmp=tmp_path, env=env)
+    assert run.returncode == 2
+    message = one_line(run)
+    assert "AccessDenied" in message and "glue:GetDatabase" in message, message
+    assert requests_in(log) == []
+
+
+def test_the_command_without_glue_permission_exits_2_with_one_line(db, published, s3_endpoint):  # noqa: F811
+    url, _ = s3_endpoint
+    keys = iam_user_keys(url, [{"Effect": "Allow", "Action": ["s3:*"], "Resource": "*"}])
+    env = {"AWS_ENDPOINT_URL": url, **keys}
+    with moto_auth(url):
+        command = catalog_cli("--glue-database", db, "--lake-root", published.root, env=env)
+        ddl = catalog_cli(
+            "--glue-database", db, "--lake-root", published.root, "--print-ddl", env=env
+        )
+    assert command.returncode == 2
+    assert "AccessDenied" in one_line(command) and "glue:GetDatabase" in one_line(command)
+    # --print-ddl asks Glue nothing: S3 access is enough.
+    assert ddl.returncode == 0 and ddl.stdout.startswith(f"CREATE DATABASE IF NOT EXISTS `{db}`;")

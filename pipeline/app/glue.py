@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import posixpath
+import re
 import sys
 from dataclasses import dataclass, field
 
@@ -313,10 +314,14 @@ def _explain(exc: Exception, operation: str, what: str) -> Exception:
     if isinstance(exc, bex.ClientError):
         error = exc.response.get("Error", {})
         code, message = error.get("Code", "?"), error.get("Message", "")
-        if code in DENIED:
+        xml = re.search(r"<Code>(.*?)</Code>.*<Message>(.*?)</Message>", message, re.S)
+        if xml:  # an S3-style XML error body (moto's, for a request it denies)
+            code, message = xml.groups()
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if code in DENIED or status == 403:
             return BadInput(
                 f"{where}: {code}: the credentials need glue:{operation} "
-                f"(see README, 'The Glue Data Catalog'): {message}"
+                f"(README, 'Athena and the Glue Data Catalog'): {message}"
             )
         return CatalogError(f"{where}: {code}: {message}")
     return CatalogError(f"{where}: {exc}")
@@ -392,8 +397,11 @@ def preflight(database: str, root: str) -> None:
             f"[glue] database is set, but the lake is not on S3 ({root}): Athena reads S3"
         )
     client = glue_client(PREFLIGHT_CONFIG)
-    ensure_database(client, database)
-    _call(client, "get_tables", f"database {database!r}", DatabaseName=database, MaxResults=1)
+    try:
+        ensure_database(client, database)
+        _call(client, "get_tables", f"database {database!r}", DatabaseName=database, MaxResults=1)
+    except CatalogError as exc:  # Glue unusable before the run starts: not worth starting
+        raise BadInput(f"preflight failed: {exc}") from None
 
 
 def register(client, database: str, tables: list[GlueTable], warn=None) -> Registered:
