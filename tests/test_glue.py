@@ -460,3 +460,41 @@ def test_the_command_without_glue_permission_exits_2_with_one_line(db, published
     assert "AccessDenied" in one_line(command) and "glue:GetDatabase" in one_line(command)
     # --print-ddl asks Glue nothing: S3 access is enough.
     assert ddl.returncode == 0 and ddl.stdout.startswith(f"CREATE DATABASE IF NOT EXISTS `{db}`;")
+
+
+def test_glue_refusing_at_the_end_fails_the_run_and_the_next_run_registers(
+    db,
+    s3_endpoint,  # noqa: F811
+    tmp_path,
+):
+    """May read the catalogue, not add tables: the season lands, the run fails with the
+    one line that names the permission, and the next run (allowed) registers it."""
+    url, s3 = s3_endpoint
+    root = f"s3://{make_bucket(s3)}/lake"
+    reads = ["glue:GetDatabase", "glue:CreateDatabase", "glue:GetTables"]
+    keys = iam_user_keys(
+        url,
+        [
+            {"Effect": "Allow", "Action": ["s3:*"], "Resource": "*"},
+            {"Effect": "Allow", "Action": reads, "Resource": "*"},
+        ],
+    )
+    run = days(FIRST_DAY, FIRST_DAY, "--no-player-info", "--no-team-info", "--limit", "2")
+    env = {"AWS_ENDPOINT_URL": url, "NBA_GLUE_DATABASE": db}
+    log = tmp_path / "requests.jsonl"
+    with SimServer(port=0, seed=7, today=LAST_DAY, request_log=str(log)) as sim:
+        with moto_auth(url):
+            refused = luigi_cli(run, lake=root, sim=sim, tmp=tmp_path, env={**env, **keys})
+        log.write_text("")
+        assert refused.returncode == 4, refused.stderr[-3000:]
+        line = next(x for x in refused.stderr.splitlines() if x.startswith("error: Glue"))
+        assert "AccessDenied" in line and "glue:CreateTable" in line, line
+        assert tables_in(glue_client_at(url), db) == {}
+        allowed = luigi_cli(run, lake=root, sim=sim, tmp=tmp_path, env=env)
+    assert allowed.returncode == 0, allowed.stderr[-3000:]
+    # The games were landed by the refused run: none is asked for again.
+    asked = {r["endpoint"] for r in requests_in(log)}
+    assert asked and not any(e.startswith(("boxscore", "playbyplay")) for e in asked), asked
+    assert f"glue: database {db}: " in allowed.stdout
+    held = tables_in(glue_client_at(url), db)
+    assert set(held) == set(glue.lake_files(Lake(root))) and len(held) > 10
