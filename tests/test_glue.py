@@ -498,3 +498,17 @@ def test_glue_refusing_at_the_end_fails_the_run_and_the_next_run_registers(
     assert f"glue: database {db}: " in allowed.stdout
     held = tables_in(glue_client_at(url), db)
     assert set(held) == set(glue.lake_files(Lake(root))) and len(held) > 10
+
+
+def test_the_readmes_athena_query_names_columns_glue_holds(db, published):
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("## Athena and the Glue Data Catalog", 1)[1]
+    sql = re.search(r"```sql\n(.*?)```", section, re.S).group(1)
+    parsed = sqlglot.parse_one(sql, read="athena")
+    client = glue.glue_client()
+    glue.register(client, db, glue.plan_tables(published))
+    table = parsed.find(exp.Table)
+    held = tables_in(client, db)[table.name]
+    names = {n for n, _ in columns(held)} | {"season"}
+    used = {c.name for c in parsed.find_all(exp.Column)} - {"ppg"}  # ppg: its own alias
+    assert used and used <= names, used - names
