@@ -175,6 +175,41 @@ def client_with_log():
     return client, glue_operations(client)
 
 
+# --- types --------------------------------------------------------------------------------
+
+
+ARROW_TO_GLUE = [
+    (pa.int64(), "bigint"),
+    (pa.int32(), "int"),
+    (pa.int16(), "smallint"),
+    (pa.float64(), "double"),
+    (pa.float32(), "float"),
+    (pa.string(), "string"),
+    (pa.bool_(), "boolean"),
+    (pa.timestamp("us", tz="UTC"), "timestamp"),
+    (pa.date32(), "date"),
+    (pa.decimal128(10, 2), "decimal(10,2)"),
+    (pa.binary(), "binary"),
+    (pa.list_(pa.int64()), "array<bigint>"),
+    (pa.struct([("Made", pa.int64()), ("pct", pa.float64())]), "struct<made:bigint,pct:double>"),
+    (pa.map_(pa.string(), pa.int32()), "map<string,int>"),
+    (pa.dictionary(pa.int32(), pa.string()), "string"),
+]
+
+
+def test_arrow_types_map_to_the_glue_types_athena_reads_them_as():
+    assert [(t, glue.hive_type(t)) for t, _ in ARROW_TO_GLUE] == ARROW_TO_GLUE
+    # ... and each is a type Athena's DDL accepts.
+    table = glue.GlueTable(
+        "t", "s3://b/p/compact/t/", [(f"c{i}", g) for i, (_, g) in enumerate(ARROW_TO_GLUE)], False
+    )
+    create = sqlglot.parse(glue.ddl("db", [table]), read="athena")[1]
+    defined = [c.args["kind"].sql("hive").lower().replace(" ", "") for c in create.this.expressions]
+    assert defined == [g for _, g in ARROW_TO_GLUE]
+    with pytest.raises(ValueError):
+        glue.hive_type(pa.duration("s"))
+
+
 # --- in-process: register ------------------------------------------------------------------
 
 

@@ -41,6 +41,7 @@ from pipeline.core import config
 from pipeline.core.errors import BadInput, CatalogError, StorageError, exit_on_bad_input
 from pipeline.lake import compact, schema
 from pipeline.lake.lake import Lake
+from pipeline.lake.layout import COMPACT
 from pipeline.lake.parquet import read_footer
 from pipeline.lake.s3.client import client_options
 from pipeline.lake.s3.preflight import PREFLIGHT_CONFIG
@@ -145,30 +146,24 @@ class GlueTable:
 def lake_files(lake: Lake, season: str | None = None) -> dict[str, dict[str | None, str]]:
     """Table -> season (None: lake-wide) -> its compacted file (the game index for
     `games`), from two listings. With `season`, that season's files and the lake-wide ones."""
+    games = posixpath.dirname(posixpath.dirname(lake.layout.game_index("*")))
     found: dict[str, dict[str | None, str]] = {}
-    known = set(schema.tables())
-    for path in compact.compacted_files(lake):
-        parts = lake.layout.relative(path).split("/")  # compact/<table>/[season=<s>/]<file>
-        table = parts[1] if len(parts) > 2 else None
-        if table not in known or parts[-1] != f"{table}.parquet" or len(parts) > 4:
-            continue
-        if len(parts) == 4 and not parts[2].startswith("season="):
-            continue
-        found.setdefault(table, {})[parts[2][len("season=") :] if len(parts) == 4 else None] = path
-    index = lake.layout.game_index("*")  # <root>/games/season=*/games.parquet
-    for path in lake.store.list(posixpath.dirname(posixpath.dirname(index))):
+    known = {*schema.tables(), GAMES}
+    for path in [*compact.compacted_files(lake), *lake.store.list(games)]:
         parts = lake.layout.relative(path).split("/")
-        if len(parts) == 3 and parts[1].startswith("season=") and parts[2] == "games.parquet":
-            found.setdefault(GAMES, {})[parts[1][len("season=") :]] = path
-    for table, by_season in found.items():  # a season's files, or the one lake-wide file
-        keep = (season,) if season is not None else tuple(by_season)
-        lake_wide = not is_partitioned(table)
-        found[table] = {
-            s: p
-            for s, p in by_season.items()
-            if (s is None) == lake_wide and (lake_wide or s in keep)
-        }
-    return {t: by for t, by in sorted(found.items()) if by}
+        parts = parts[1:] if parts[0] == COMPACT else parts  # <table>/[season=<s>/]<table>.parquet
+        table = parts[0]
+        if table not in known or parts[-1] != f"{table}.parquet":
+            continue
+        if len(parts) == 2 and not is_partitioned(table):
+            at = None  # the lake-wide file
+        elif len(parts) == 3 and parts[1].startswith("season=") and is_partitioned(table):
+            at = parts[1][len("season=") :]
+        else:
+            continue
+        if season is None or at in (None, season):
+            found.setdefault(table, {})[at] = path
+    return dict(sorted(found.items()))
 
 
 def is_partitioned(table: str) -> bool:
@@ -247,7 +242,9 @@ def ddl(database: str, tables: list[GlueTable]) -> str:
     for table in tables:
         qualified = f"{_ident(database)}.{_ident(table.name)}"
         columns = ",\n".join(f"  {_ident(n)} {t}" for n, t in table.columns)
-        properties = ", ".join(f"{_string(k)}={_string(v)}" for k, v in TABLE_PARAMETERS.items())
+        properties = ", ".join(  # Athena sets EXTERNAL itself
+            f"{_string(k)}={_string(v)}" for k, v in TABLE_PARAMETERS.items() if k != "EXTERNAL"
+        )
         lines = [f"CREATE EXTERNAL TABLE IF NOT EXISTS {qualified} (", columns, ")"]
         if table.partitioned:
             lines.append(f"PARTITIONED BY ({_ident(PARTITION_KEY)} string)")
@@ -599,6 +596,13 @@ def run_catalog(args: argparse.Namespace) -> int:
     if not tables:
         print(f"nothing compacted under {root}/compact: run a season first", file=sys.stderr)
         return 0
+    for table in tables:
+        for column in table.conflicts:
+            _warn(
+                f"{table.name}.{column} has another type in older seasons' compacted files "
+                f"than in the latest ({dict(table.columns)[column]}, the one Glue gets): "
+                f"rebuild those seasons (README, 'What lands, and where')"
+            )
     if args.print_ddl:
         print(ddl(database, tables), end="")
         return 0
