@@ -351,6 +351,18 @@ def test_partition_locations_hold_exactly_the_files_sql_reads(db, published, s3_
         assert views[name].per_game == []
 
 
+def test_glue_5xx_and_throttling_are_retried_by_the_client(db, published, s3_endpoint):  # noqa: F811
+    url, _ = s3_endpoint
+    settings = luigi.configuration.get_config()
+    with FaultProxy(url, faults=["500", "503", "500"], methods=("POST",)) as proxy:
+        settings.set("glue", "endpoint_url", proxy.url)
+        result = glue.register(glue.glue_client(), db, glue.plan_tables(published))
+    settings.set("glue", "endpoint_url", url)
+    faults = [fault for _, _, fault in proxy.seen if fault != "relayed"]
+    assert faults == ["500", "503", "500"]
+    assert len(result.created) == len(tables_in(glue.glue_client(), db)) > 20
+
+
 # --- Athena DDL ----------------------------------------------------------------------------
 
 
