@@ -26,7 +26,7 @@ import luigi.interface
 import luigi.retcodes
 
 import pipeline
-from pipeline.app import query
+from pipeline.app import glue, query
 from pipeline.core import seasons
 from pipeline.core.errors import BadInput, exit_on_bad_input
 from pipeline.model.work import switch_name
@@ -190,6 +190,7 @@ COMMANDS: dict[str, Command] = {
         lambda args: build([make(pipeline.ValidateSeason, season=args.season)], args),
     ),
     "sql": Command(query.DESCRIPTION, query.add_sql_options, query.run_sql),
+    "catalog": Command(glue.DESCRIPTION, glue.add_catalog_options, glue.run_catalog),
 }
 
 

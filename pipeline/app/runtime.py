@@ -85,23 +85,28 @@ class Runtime:
         return SeasonWork(self.lake(), scope, indexes=self.game_indexes, **options)
 
     def preflight(self) -> None:
-        """Check the settings for stats.nba.com and an S3 lake before any API call (the lake
-        once per root): bad input if unusable."""
+        """Check the settings for stats.nba.com, an S3 lake and the Glue database before any
+        API call (each once per process): bad input if unusable."""
         from pipeline.core.errors import BadInput, StorageError
         from pipeline.nba.egress import configured
 
         configured()  # proxies (and their passwords, for the redactor)
         config.request_headers()
+        database = config.glue_database()  # its name, before any request
         root = config.lake_root()
-        if not root.startswith("s3://") or root in self.preflighted:
-            return
-        from pipeline.lake.s3.preflight import preflight
+        if root.startswith("s3://") and root not in self.preflighted:
+            from pipeline.lake.s3.preflight import preflight
 
-        try:
-            preflight(root)
-        except StorageError as exc:
-            raise BadInput(str(exc)) from None
-        self.preflighted.add(root)
+            try:
+                preflight(root)
+            except StorageError as exc:
+                raise BadInput(str(exc)) from None
+            self.preflighted.add(root)
+        if database and f"glue:{database}" not in self.preflighted:
+            from pipeline.app import glue
+
+            glue.preflight(database, root)
+            self.preflighted.add(f"glue:{database}")
 
 
 _current: Runtime | None = None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from urllib.parse import urlsplit
 
 import luigi
@@ -129,6 +130,35 @@ class alerts(luigi.Config):  # noqa: N801 - the section is [alerts]
     smtp_password = EnvParameter(env_var="ALERT_SMTP_PASSWORD", default=None)
     smtp_starttls = EnvBoolParameter(env_var="ALERT_SMTP_STARTTLS", default=False)
     only_on_failure = EnvBoolParameter(env_var="ALERT_ONLY_ON_FAILURE", default=False)
+
+
+class glue(luigi.Config):  # noqa: N801 - the section is [glue]
+    database = EnvParameter(
+        env_var="NBA_GLUE_DATABASE",
+        default=None,
+        description="Register the lake's tables in this Glue database after each season run",
+    )
+    endpoint_url = luigi.OptionalParameter(
+        default=None, description="Glue's endpoint (default: boto3's, e.g. AWS_ENDPOINT_URL_GLUE)"
+    )
+
+
+# What Athena accepts as a database name (Glue itself takes more, then lower-cases it).
+GLUE_DATABASE_NAME = re.compile(r"[a-z0-9_]{1,255}")
+
+
+def glue_database(name: str | None = None) -> str | None:
+    """The Glue database to register the lake in: `name`, else [glue] database, else
+    NBA_GLUE_DATABASE; None: off. Bad input unless Athena can use it."""
+    name = name if name is not None else glue().database
+    if name is None or name == "":
+        return None
+    if not GLUE_DATABASE_NAME.fullmatch(name):
+        raise BadInput(
+            f"invalid Glue database name {name!r}: expected lower-case letters, digits "
+            f"and _ (at most 255), as Athena requires"
+        )
+    return name
 
 
 def lake_root() -> str:

@@ -76,6 +76,11 @@ class ApiUnreachableError(CriticalError):
     answer from this host. The run stops; `nba-backfill` exits 9."""
 
 
+class CatalogError(PipelineError):
+    """The Glue Data Catalog failed a request after the client's retries (the lake itself
+    is whole: registering it again is safe)."""
+
+
 class BadInput(PipelineError):
     """Invalid input from the command line or configuration, found before any request."""
 

@@ -10,6 +10,7 @@ import luigi
 
 from pipeline.app import run as observe
 from pipeline.app import runtime
+from pipeline.app.glue import register_season
 from pipeline.core import config, seasons
 from pipeline.model.work import Coverage, Scope, SeasonWork, Work, groups_off, switch_name
 from pipeline.nba import endpoints
@@ -163,6 +164,7 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
             yield from self.check_game_logs()
             covered += work.season_work(logs=True)
         print(work.compact().summary(), flush=True)
+        register_season(work)  # in the Glue Data Catalog, if [glue] database is set
         report, html_path = write_scope_report(work)
         summary = report.get("summary", {})
         print(
