@@ -322,7 +322,7 @@ def write_report(lake: Lake, season: str, report: dict) -> tuple[str, str]:
 def write_scope_report(work: SeasonWork) -> tuple[dict, str]:
     """Validate what a run's scope covers; write report.json and report.html."""
     report = validate_season(
-        work.lake, work.season, games=work.games(), endpoints=work.scope.game_endpoints()
+        work.lake, work.season, games=work.games(), endpoints=work.game_endpoints()
     )
     _, html_path = write_report(work.lake, work.season, report)
     return report, html_path
