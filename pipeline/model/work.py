@@ -469,7 +469,12 @@ class SeasonWork:
             ]
             log = pa.concat_tables(logs, promote_options="permissive")
             box = pa.concat_tables(boxes, promote_options="permissive")
-            differences += gamelog.compare(log, box, side)  # only games in `box` are compared
+            # Only games in `box` are compared, and only the stats both sides record.
+            year = self.scope.year
+            unrecorded = log_endpoint.era.unrecorded_columns(year) | CHECKED.era.unrecorded_columns(
+                year, name
+            )
+            differences += gamelog.compare(log, box, side, unrecorded)
         return differences
 
     def correction_work(self, game_ids: set[str]) -> Work:
