@@ -115,6 +115,7 @@ def test_the_recorded_1995_96_body_shows_what_the_contract_says():
     bench = tables["box_traditional_starter_bench"].to_pylist()
     assert all(r["points"] is None for r in bench)
     assert "points" in era.unrecorded_columns(1995, "box_traditional_starter_bench")
+
     # The older eras the public record tells of.
     def lacking(year):
         return era.unrecorded_columns(year, "box_traditional_players")
