@@ -198,7 +198,7 @@ def plan(args: argparse.Namespace) -> int:
     """The dry run. A range is one table by era and endpoint, summed without Luigi (80
     seasons in about a second); one season is SeasonBackfill's own dry run."""
     tasks = season_tasks(args, dry_run=True)
-    if args.season is None and len(tasks) > 1 or given(args, ("start_season",)):
+    if given(args, ("start_season", "end_season")):
         print_range_plan([task.work for task in tasks])
         return DONE
     return build(tasks, args)

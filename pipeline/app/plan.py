@@ -247,11 +247,13 @@ def eta(requests: int, egresses: int) -> float:
     return requests * interval / egresses if egresses else 0.0
 
 
-def _era_of(summary: dict) -> tuple:
-    """What decides a season's era block: its endpoints (and which are uncertain) and its
-    discovery requests (season types)."""
-    rows = tuple((r["endpoint"], r["uncertain"]) for r in summary["endpoints"] if r["items"])
-    return rows, summary["discovery_requests"]
+def _era_of(year: int) -> tuple:
+    """What makes a season's era: which endpoints the catalogue says it records (and which
+    of them are uncertain), and the season types the league played."""
+    catalogue = tuple(
+        (e.key, e.era.records(year), e.era.uncertain(year)) for e in endpoints.ALL.values()
+    )
+    return catalogue, seasons.season_types_of(year)
 
 
 def range_plan(works: list[SeasonWork]) -> dict:
@@ -260,7 +262,7 @@ def range_plan(works: list[SeasonWork]) -> dict:
     eras: list[dict] = []
     for work in works:
         summary = plan(work)
-        key = _era_of(summary)
+        key = _era_of(work.scope.year)
         if not eras or eras[-1]["key"] != key:
             eras.append({"key": key, "seasons": [], "endpoints": {}, "discovery": 0})
         era = eras[-1]
@@ -275,6 +277,7 @@ def range_plan(works: list[SeasonWork]) -> dict:
                 row["endpoint"], {"requests": 0, "uncertain": row["uncertain"]}
             )
             counted["requests"] += row["requests"]
+            counted["uncertain"] = counted["uncertain"] or row["uncertain"]
     # A lake-wide endpoint asked by many seasons is fetched once per key: its seasons' sum
     # counts a player once per season played; the whole range needs each player once.
     lake_wide = {e.key for e in (*endpoints.ENTITY_ENDPOINTS,) if e.lake_wide}
