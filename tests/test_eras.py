@@ -302,6 +302,12 @@ def test_an_uncertain_bound_costs_a_few_requests_once_per_lake(tmp_path):
     report = lake.read_json(lake.layout.report("1976-77"))
     assert {"endpoint": "box_traditional", "why": verdict["why"]} in report["era"]["not_recorded"]
     assert report["summary"]["dead_lettered"] == 0 and report["summary"]["missing"] == 0
+    # The plan shows it too, and asks nothing more of it.
+    plan = cli(["plan", *OLD], tmp_path)
+    assert plan.returncode == 0, plan.stderr[-3000:]
+    assert "not recorded in this era (not asked for): box_traditional (learned by a probe)" in (
+        plan.stdout
+    )
 
 
 def test_a_recorded_uncertain_season_costs_nothing_extra(tmp_path):

@@ -202,6 +202,14 @@ def plan(work: SeasonWork) -> dict:
         "discovery_requests": discovery,
         "requests": requests,
         "requests_at_least": at_least,
+        # Asked for by no run: the era does not record them, or a probe learned so.
+        "not_recorded": [
+            {
+                "endpoint": e.key,
+                "learned": work.learned.recorded(e) is False,
+            }
+            for e in work.not_recorded()
+        ],
         "estimated": any(r["estimated"] for r in rows) or not has_index,
         "rate_limit_seconds": interval,
         "egresses": egress_count(),
@@ -227,6 +235,12 @@ def print_plan(work: SeasonWork) -> dict:
             print(f"    {table:<28}{counts['exist']:>8}{counts['missing']:>9}")
     if summary["discovery_requests"]:
         print(f"  {'game discovery':<30}{'':>23}{summary['discovery_requests']:>10}")
+    if summary["not_recorded"]:
+        names = [
+            n["endpoint"] + (" (learned by a probe)" if n["learned"] else "")
+            for n in summary["not_recorded"]
+        ]
+        print(f"  not recorded in this era (not asked for): {', '.join(names)}")
     approx = "about " if summary["estimated"] else ""
     print(
         f"  {approx}{summary['requests']} requests at one per "
