@@ -19,6 +19,7 @@ from pipeline.model import gamelog
 from pipeline.model.ingest import game_item, land
 from pipeline.nba import endpoints, parse
 from pipeline.nba.games import INDEX_SCHEMA, Game, season_over
+from pipeline.report.html import render
 from pipeline.report.season import validate_season
 from pipeline.sim.server import SimServer
 from tests.runner import REPO, luigi_cli, requests_in
@@ -177,6 +178,8 @@ def test_the_real_1995_96_box_score_passes_validation(tmp_path):
     assert "plusMinusPoints" in era["unrecorded_columns"]["box_traditional_players"]
     assert {n["endpoint"] for n in era["not_recorded"]} >= {"play_by_play", "box_advanced"}
     assert era["filled"] == {}
+    page = render(report)
+    assert "Not recorded in this era" in page and "play_by_play" in page
 
 
 def test_the_real_bubble_box_score_passes_validation(tmp_path):
