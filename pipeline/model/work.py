@@ -269,6 +269,14 @@ class SeasonWork:
 
     def probe_work(self) -> Work:
         """The listed items of the endpoints whose era this season is still to learn."""
+        chosen = [
+            *self.game_endpoints(),
+            *self.entity_endpoints("team"),
+            *self.entity_endpoints("player"),
+            *self.season_endpoints(),
+        ]
+        if not any(self.undecided(e) for e in chosen):
+            return []  # the usual case once a season has run: no list to build
         work = self.game_work() + self.team_work() + self.season_work(logs=False)
         work += self.season_work(logs=True)
         if self.wants_players() and (ids := self.player_ids()) is not None:
