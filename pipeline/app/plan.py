@@ -152,16 +152,7 @@ def plan(work: SeasonWork) -> dict:
     retry = scope.retry_dead_letters
     # Uncertain eras not learned yet: their requests are counted in full (the most they
     # can cost); a probe may find the season unrecorded after PROBE_ITEMS requests.
-    uncertain = frozenset(
-        e.key
-        for e in (
-            *work.game_endpoints(),
-            *work.entity_endpoints("team"),
-            *work.entity_endpoints("player"),
-            *work.season_endpoints(),
-        )
-        if work.undecided(e)
-    )
+    uncertain = frozenset(e.key for e in work.undecided_endpoints())
     if has_index:
         season_level = work.season_work(logs=False)
         if work.checks_game_logs() and not work.check_done():

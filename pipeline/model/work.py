@@ -267,15 +267,19 @@ class SeasonWork:
             and GAME_LOGS["player"] in self.season_endpoints()
         )
 
-    def probe_work(self) -> Work:
-        """The listed items of the endpoints whose era this season is still to learn."""
+    def undecided_endpoints(self) -> list[Endpoint]:
+        """The run's endpoints whose era this season no run has settled yet."""
         chosen = [
             *self.game_endpoints(),
             *self.entity_endpoints("team"),
             *self.entity_endpoints("player"),
             *self.season_endpoints(),
         ]
-        if not any(self.undecided(e) for e in chosen):
+        return [e for e in chosen if self.undecided(e)]
+
+    def probe_work(self) -> Work:
+        """The listed items of the endpoints whose era this season is still to learn."""
+        if not self.undecided_endpoints():
             return []  # the usual case once a season has run: no list to build
         work = self.game_work() + self.team_work() + self.season_work(logs=False)
         work += self.season_work(logs=True)
