@@ -71,11 +71,21 @@ def _same(stat: str, stored, logged) -> bool:
     return (stored or 0) == (logged or 0)
 
 
-def compare(log: pa.Table, box: pa.Table, side: str) -> list[Difference]:
+def compared_stats(unrecorded: frozenset[str] = frozenset()) -> dict[str, str]:
+    """The stats both sides record in a season: STATS less those whose log or box score
+    column the era does not keep (no three-point line before 1979-80...)."""
+    return {s: c for s, c in STATS.items() if s not in unrecorded and c not in unrecorded}
+
+
+def compare(
+    log: pa.Table, box: pa.Table, side: str, unrecorded: frozenset[str] = frozenset()
+) -> list[Difference]:
     """Every stat of every row of the log against the stored box score rows of its games.
 
     side "player": the P log against box_traditional_players; "team": T against teams.
-    Only games present in `box` are compared (the rest are not stored yet)."""
+    Only games present in `box` are compared (the rest are not stored yet), and only the
+    stats both sides record in the season (`unrecorded`: the columns its eras lack)."""
+    stats = compared_stats(unrecorded)
     log_id, box_id = ("PLAYER_ID", "personId") if side == "player" else ("TEAM_ID", "teamId")
     stored = _rows_by_key(box, box_id)
     games = {game_id for game_id, _ in stored}
@@ -89,7 +99,7 @@ def compare(log: pa.Table, box: pa.Table, side: str) -> list[Difference]:
         if mine is None:
             differences.append(Difference(game_id, side, entity, "row", None, "present"))
             continue
-        for stat, column in STATS.items():
+        for stat, column in stats.items():
             if not _same(stat, mine.get(column), row.get(stat)):
                 differences.append(
                     Difference(game_id, side, entity, stat, mine.get(column), row.get(stat))

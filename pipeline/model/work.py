@@ -23,7 +23,7 @@ from pipeline.core.errors import BadInput
 from pipeline.lake import compact
 from pipeline.lake.lake import Lake
 from pipeline.lake.parquet import to_parquet_bytes
-from pipeline.model import gamelog
+from pipeline.model import eras, gamelog
 from pipeline.model.ingest import (
     Item,
     entity_item,
@@ -76,7 +76,10 @@ class Scope:
 
     def __post_init__(self):
         object.__setattr__(self, "season", seasons.parse_season(self.season))
-        object.__setattr__(self, "season_types", seasons.parse_season_types(self.season_types))
+        chosen = seasons.parse_season_types(self.season_types)
+        # Only the season types the league played that season (no play-in before 2020-21).
+        played = seasons.season_types_of(seasons.season_year(self.season))
+        object.__setattr__(self, "season_types", tuple(t for t in chosen if t in played))
         config.check_date_range(self.start, self.end)
         if self.limit < 0:
             raise BadInput(f"invalid limit {self.limit}: must be 0 or more")
@@ -92,7 +95,11 @@ class Scope:
         return endpoints.endpoints_for(self.year, self.groups_off)
 
     def season_endpoints(self) -> list[Endpoint]:
-        return [e for e in endpoints.SEASON_ENDPOINTS if e.group not in self.groups_off]
+        return [
+            e
+            for e in endpoints.SEASON_ENDPOINTS
+            if e.group not in self.groups_off and e.era.records(self.year)
+        ]
 
     def checks_game_logs(self) -> bool:
         return CHECKED in self.game_endpoints() and GAME_LOGS["player"] in self.season_endpoints()
@@ -109,7 +116,7 @@ class Scope:
         return [
             e
             for e in endpoints.ENTITY_ENDPOINTS
-            if e.per == kind and e.group not in self.groups_off
+            if e.per == kind and e.group not in self.groups_off and e.era.records(self.year)
         ]
 
     def wants_players(self) -> bool:
@@ -158,6 +165,8 @@ class SeasonWork:
         self.dead_letters_since = dead_letters_since
         # This run's stamp: a season in progress is looked at afresh once per run.
         self.as_of = as_of or config.run_stamp()
+        # What runs learned of the season's uncertain eras (pipeline/model/eras.py).
+        self.learned = eras.Learned(lake, scope.season)
 
     @property
     def season(self) -> str:
@@ -212,13 +221,99 @@ class SeasonWork:
             limit=s.limit,
         )
 
+    # --- eras: what the season records, and what is still to learn -------------------------
+
+    def undecided(self, endpoint: Endpoint) -> bool:
+        """An uncertain era no run has settled for this season: only probes are listed."""
+        return endpoint.era.uncertain(self.scope.year) and self.learned.recorded(endpoint) is None
+
+    def recorded(self, endpoint: Endpoint) -> bool:
+        """Not learned to be unrecorded (the scope already leaves out what the era lacks)."""
+        return self.learned.recorded(endpoint) is not False
+
+    def _items(self, endpoint: Endpoint, items: list) -> list:
+        return eras.probe_slice(items) if self.undecided(endpoint) else items
+
+    def game_endpoints(self) -> list[Endpoint]:
+        return [e for e in self.scope.game_endpoints() if self.recorded(e)]
+
+    def entity_endpoints(self, kind: str) -> list[Endpoint]:
+        return [e for e in self.scope.entity_endpoints(kind) if self.recorded(e)]
+
+    def season_endpoints(self) -> list[Endpoint]:
+        return [e for e in self.scope.season_endpoints() if self.recorded(e)]
+
+    def not_recorded(self) -> list[Endpoint]:
+        """The endpoints a run learned (or the era says) this season does not have."""
+        chosen = [
+            *endpoints.GAME_ENDPOINTS,
+            *endpoints.ENTITY_ENDPOINTS,
+            *endpoints.SEASON_ENDPOINTS,
+        ]
+        return [
+            e
+            for e in chosen
+            if e.group not in self.scope.groups_off
+            and (not e.era.records(self.scope.year) or not self.recorded(e))
+        ]
+
+    def wants_players(self) -> bool:
+        return bool(self.entity_endpoints("player")) and PLAYER_SOURCE in self.game_endpoints()
+
+    def checks_game_logs(self) -> bool:
+        return (
+            self.scope.checks_game_logs()
+            and CHECKED in self.game_endpoints()
+            and GAME_LOGS["player"] in self.season_endpoints()
+        )
+
+    def undecided_endpoints(self) -> list[Endpoint]:
+        """The run's endpoints whose era this season no run has settled yet."""
+        chosen = [
+            *self.game_endpoints(),
+            *self.entity_endpoints("team"),
+            *self.entity_endpoints("player"),
+            *self.season_endpoints(),
+        ]
+        return [e for e in chosen if self.undecided(e)]
+
+    def probe_work(self) -> Work:
+        """The listed items of the endpoints whose era this season is still to learn."""
+        if not self.undecided_endpoints():
+            return []  # the usual case once a season has run: no list to build
+        work = self.game_work() + self.team_work() + self.season_work(logs=False)
+        work += self.season_work(logs=True)
+        if self.wants_players() and (ids := self.player_ids()) is not None:
+            work += self.player_work(ids)
+        return [(e, item) for e, item in work if self.undecided(e)]
+
+    def settle_probes(self) -> list[eras.Verdict]:
+        """Decide each uncertain era whose probes are all settled; keep the verdict."""
+        by_endpoint: dict[str, tuple[Endpoint, list]] = {}
+        for e, item in self.probe_work():
+            by_endpoint.setdefault(e.key, (e, []))[1].append(item)
+        verdicts = []
+        for endpoint, items in by_endpoint.values():
+            standings = [standing(self.lake, endpoint, i, self.dead_letters_since) for i in items]
+            recorded = eras.decide(standings)
+            if recorded is not None:
+                verdicts.append(self.learned.write(endpoint, recorded, [i.key for i in items]))
+        return verdicts
+
     # --- the work list ------------------------------------------------------------------
 
     def game_work(self) -> Work:
         # Game by game: Luigi hands out work in this order, so a game's endpoints are fetched
         # close together (and the simulator simulates each game once, not once per endpoint).
-        eps = self.scope.game_endpoints()
-        return [(e, game_item(g, e)) for g in self.games() for e in eps]
+        eps = self.game_endpoints()
+        games = self.games()
+        probes = {g.game_id for g in eras.probe_slice(games)}
+        return [
+            (e, game_item(g, e))
+            for g in games
+            for e in eps
+            if g.game_id in probes or not self.undecided(e)
+        ]
 
     def team_ids(self) -> list[int]:
         """Every team in the season's game index (all 30 for a modern season)."""
@@ -231,13 +326,13 @@ class SeasonWork:
         teams = self.team_ids()
         return [
             (e, entity_item(e, self.season, t))
-            for e in self.scope.entity_endpoints("team")
-            for t in teams
+            for e in self.entity_endpoints("team")
+            for t in self._items(e, teams)
         ]
 
     def player_source_games(self) -> list[str]:
         """The run's games whose traditional box scores are in the lake."""
-        if not self.scope.wants_players():
+        if not self.wants_players():
             return []
         return [
             item.key
@@ -279,8 +374,8 @@ class SeasonWork:
     def player_work(self, ids: list[int]) -> Work:
         return [
             (e, entity_item(e, self.season, p))
-            for e in self.scope.entity_endpoints("player")
-            for p in ids
+            for e in self.entity_endpoints("player")
+            for p in self._items(e, ids)
         ]
 
     def known_work(self) -> Work:
@@ -289,7 +384,7 @@ class SeasonWork:
             return []
         work = self.game_work() + self.team_work() + self.season_work(logs=False)
         work += self.season_work(logs=True)
-        if self.scope.wants_players():
+        if self.wants_players():
             ids = self.player_ids()
             if ids is not None:
                 work += self.player_work(ids)
@@ -297,14 +392,16 @@ class SeasonWork:
 
     def season_items(self, endpoint: Endpoint) -> list[Item]:
         if endpoint in GAME_LOGS.values():
-            return [season_item(endpoint, self.season, t) for t in self.scope.season_types]
-        return [season_item(endpoint, self.season)]
+            items = [season_item(endpoint, self.season, t) for t in self.scope.season_types]
+        else:
+            items = [season_item(endpoint, self.season)]
+        return self._items(endpoint, items)
 
     def season_work(self, *, logs: bool) -> Work:
         """Season-level answers: PlayerIndex (logs=False), or the game logs (logs=True)."""
         return [
             (e, item)
-            for e in self.scope.season_endpoints()
+            for e in self.season_endpoints()
             if (e in GAME_LOGS.values()) == logs
             for item in self.season_items(e)
         ]
@@ -384,7 +481,12 @@ class SeasonWork:
             ]
             log = pa.concat_tables(logs, promote_options="permissive")
             box = pa.concat_tables(boxes, promote_options="permissive")
-            differences += gamelog.compare(log, box, side)  # only games in `box` are compared
+            # Only games in `box` are compared, and only the stats both sides record.
+            year = self.scope.year
+            unrecorded = log_endpoint.era.unrecorded_columns(year) | CHECKED.era.unrecorded_columns(
+                year, name
+            )
+            differences += gamelog.compare(log, box, side, unrecorded)
         return differences
 
     def correction_work(self, game_ids: set[str]) -> Work:
@@ -447,14 +549,16 @@ class SeasonWork:
         checked, and the players are settled."""
         if not self.index_current() or not self.has_index():
             return False
+        if self.probe_work():  # an uncertain era still to learn
+            return False
         work = self.game_work() + self.team_work() + self.season_work(logs=False)
         if not self.state(work).complete:
             return False
-        if self.scope.checks_game_logs() and not self.check_done():
+        if self.checks_game_logs() and not self.check_done():
             return False
         if not self.compacted():
             return False
-        if not self.scope.wants_players():
+        if not self.wants_players():
             return True
         ids = self.player_ids()
         return ids is not None and self.state(self.player_work(ids)).complete

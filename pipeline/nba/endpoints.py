@@ -32,15 +32,83 @@ from nba_api.stats.endpoints import (
     winprobabilitypbp,
 )
 
+from pipeline.nba import eras
 from pipeline.nba.eras import Era
 
 # In an endpoint's identity: the request's parameters as a legacy body echoes them
 # ("parameters": {"Season": "2024-25", ...}), for bodies whose rows do not say.
 PARAMETERS = "parameters"
 
-# Reliable play-by-play (and game summaries) start with 1996-97; older seasons land box
-# scores only (../shared/docs/nba-api-notes.md).
-FROM_1996_97 = Era(first=1996, evidence="../shared/docs/nba-api-notes.md", certain=False)
+# --- eras (pipeline/nba/eras.py): each bound with its evidence -------------------------------
+HOOPR = eras.HOOPR
+# Box scores: a body from 1995-96 (the oldest hoopR holds) has every player's line; older
+# seasons are assumed recorded back to the BAA and confirmed by a probe.
+BOX_SCORE_ERA = Era(
+    first=1946,
+    proven=1995,
+    evidence=f"{eras.BOX_1995}; older: stats.nba.com lists box scores from 1946-47 (assumed)",
+    differences=eras.BOX_SCORE_DIFFERENCES,
+)
+# The advanced family (advanced, four factors, misc, scoring, usage): hoopR's oldest bodies
+# are 1996-97's (0029600001, filled in), with none for 1995-96.
+ADVANCED_ERA = Era(
+    first=1996,
+    certain=True,
+    evidence=f"{HOOPR}: boxscore{{advanced,fourfactors,misc,scoring,usage}}v3 from 1997/ "
+    "(1996-97) on; no 1995-96 body",
+)
+# Play-by-play: the 1995-96 body has no actions, 1996-97's has them.
+PLAY_BY_PLAY_ERA = Era(
+    first=1996,
+    certain=True,
+    evidence="tests/fixtures/hoopr/playbyplayv3/1995-96/0029500001.json (actions []); "
+    f"1996-97 0029600001 has 560 KB of actions ({HOOPR})",
+)
+# The V3 summary: hoopR holds only the V2 one (from 1996-97, as play-by-play); our only V3
+# body is a 2025-26 sample. 1996-97 to 2024-25 are assumed and confirmed by a probe.
+SUMMARY_ERA = Era(
+    first=1996,
+    proven=2025,
+    evidence=f"V2 summary from 1996-97 ({HOOPR}); V3: "
+    "../shared/fixtures/stats.nba.com/boxscoresummaryv3 (a 2025-26 sample)",
+)
+# Season-level and entity answers: stats.nba.com's season selectors go back to 1946-47;
+# our recorded bodies are recent ones, so every older season is confirmed by a probe.
+HISTORY = "stats.nba.com's season selector starts at 1946-47 (assumed for this endpoint)"
+MISC_ERA = Era(
+    first=1996,
+    certain=True,
+    evidence=ADVANCED_ERA.evidence,
+    differences=(
+        eras.Difference(
+            columns=("foulsDrawn",),
+            until=1996,
+            why="fouls drawn read 0 for everyone in 1996-97 (later seasons not yet seen)",
+            evidence="hoopR-nba-stats-raw nba_stats/json/boxscoremiscv3/1997/0029600001.json",
+        ),
+    ),
+)
+# The game logs carry the box score's stats, so they share its differences (by log names).
+GAME_LOG_ERA = Era(
+    first=1946,
+    proven=2024,
+    evidence="../shared/fixtures/stats.nba.com/leaguegamelog (2024-25 P, 2025-26 T); "
+    f"older: {HISTORY}",
+    differences=eras.BOX_SCORE_DIFFERENCES,
+)
+# Discovery needs no probe: an empty answer is a season without games, and nothing else of
+# that season is asked for.
+FINDER_ERA = Era(
+    first=1946,
+    certain=True,
+    evidence="../shared/fixtures/stats.nba.com/leaguegamefinder (2023-24); older: "
+    f"{HISTORY}, and an empty answer is itself the finding",
+)
+
+
+def recorded_from(year: int, evidence: str) -> Era:
+    """Assumed from 1946-47, shown by a real body from `year` on."""
+    return Era(first=1946, proven=year, evidence=f"{evidence}; older: {HISTORY}")
 
 
 @dataclass(frozen=True)
@@ -98,6 +166,7 @@ BOX_TRADITIONAL = Endpoint(
     },
     required=("PlayerStats", "TeamStats"),
     group="box_scores",
+    era=BOX_SCORE_ERA,
     identity=(
         ("PlayerStats", "gameId", "game_id"),
         ("TeamStats", "gameId", "game_id"),
@@ -113,6 +182,7 @@ BOX_ADVANCED = Endpoint(
     tables={"PlayerStats": "box_advanced_players", "TeamStats": "box_advanced_teams"},
     required=("PlayerStats", "TeamStats"),
     group="box_scores",
+    era=ADVANCED_ERA,
     identity=(("PlayerStats", "gameId", "game_id"), ("TeamStats", "gameId", "game_id")),
 )
 
@@ -126,6 +196,7 @@ BOX_FOUR_FACTORS = Endpoint(
     required=("PlayerStats", "TeamStats"),
     group="box_four_factors",
     optional=True,
+    era=ADVANCED_ERA,
     identity=(("PlayerStats", "gameId", "game_id"), ("TeamStats", "gameId", "game_id")),
 )
 
@@ -138,6 +209,7 @@ BOX_MISC = Endpoint(
     required=("PlayerStats", "TeamStats"),
     group="box_misc",
     optional=True,
+    era=MISC_ERA,
     identity=(("PlayerStats", "gameId", "game_id"), ("TeamStats", "gameId", "game_id")),
 )
 
@@ -150,6 +222,7 @@ BOX_SCORING = Endpoint(
     required=("PlayerStats", "TeamStats"),
     group="box_scoring",
     optional=True,
+    era=ADVANCED_ERA,
     identity=(("PlayerStats", "gameId", "game_id"), ("TeamStats", "gameId", "game_id")),
 )
 
@@ -162,6 +235,7 @@ BOX_USAGE = Endpoint(
     required=("PlayerStats", "TeamStats"),
     group="box_usage",
     optional=True,
+    era=ADVANCED_ERA,
     identity=(("PlayerStats", "gameId", "game_id"), ("TeamStats", "gameId", "game_id")),
 )
 
@@ -173,7 +247,7 @@ PLAY_BY_PLAY = Endpoint(
     tables={"PlayByPlay": "play_by_play"},
     required=("PlayByPlay",),
     group="play_by_play",
-    era=FROM_1996_97,
+    era=PLAY_BY_PLAY_ERA,
     extra_columns={"PlayByPlay": ("shotValue",)},  # nba_api's parser adds it
     identity=(("PlayByPlay", "gameId", "game_id"),),
 )
@@ -195,7 +269,7 @@ GAME_SUMMARY = Endpoint(
     },
     required=("GameSummary", "LineScore"),
     group="game_summary",
-    era=FROM_1996_97,
+    era=SUMMARY_ERA,
     # Not LastFiveMeetings: its gameId is each earlier meeting's.
     identity=(
         ("GameSummary", "gameId", "game_id"),
@@ -216,6 +290,7 @@ PLAYER_INFO = Endpoint(
     tables={"CommonPlayerInfo": "players", "PlayerHeadlineStats": "player_headline_stats"},
     required=("CommonPlayerInfo",),
     group="player_info",
+    era=recorded_from(2025, "../shared/fixtures/stats.nba.com/commonplayerinfo (a 2025-26 player)"),
     key_param="player_id",
     # No season argument: a bio is the same whatever season asks, so it is fetched once.
     lake_wide=True,
@@ -235,6 +310,7 @@ TEAM_INFO = Endpoint(
     tables={"TeamInfoCommon": "teams", "TeamSeasonRanks": "team_season_ranks"},
     required=("TeamInfoCommon",),
     group="team_info",
+    era=recorded_from(2025, "../shared/fixtures/stats.nba.com/teaminfocommon (2025-26)"),
     key_param="team_id",
     season_param="season_nullable",
     extra_columns={"TeamInfoCommon": ("TEAM_SLUG",)},
@@ -253,6 +329,7 @@ TEAM_ROSTER = Endpoint(
     tables={"CommonTeamRoster": "rosters", "Coaches": "coaches"},
     required=("CommonTeamRoster",),
     group="team_info",
+    era=recorded_from(2025, "../shared/fixtures/stats.nba.com/commonteamroster (2025-26)"),
     key_param="team_id",
     season_param="season",
     extra_columns={
@@ -277,6 +354,7 @@ GAME_LOG_PLAYERS = Endpoint(
     per="season",
     tables={"LeagueGameLog": "game_log_players"},
     group="box_scores",
+    era=GAME_LOG_ERA,
     key_param="season_type_all_star",
     season_param="season",
     extra_params={"player_or_team_abbreviation": "P", "league_id": "00"},
@@ -296,6 +374,7 @@ GAME_LOG_TEAMS = Endpoint(
     per="season",
     tables={"LeagueGameLog": "game_log_teams"},
     group="box_scores",
+    era=GAME_LOG_ERA,
     key_param="season_type_all_star",
     season_param="season",
     extra_params={"player_or_team_abbreviation": "T", "league_id": "00"},
@@ -314,6 +393,7 @@ PLAYER_INDEX = Endpoint(
     tables={"PlayerIndex": "player_index"},
     required=("PlayerIndex",),
     group="player_info",
+    era=recorded_from(2025, "../shared/fixtures/stats.nba.com/playerindex (2025-26)"),
     key_param="",
     season_param="season",
     extra_params={"league_id": "00"},
@@ -334,6 +414,7 @@ GAME_FINDER = Endpoint(
     nba_class=leaguegamefinder.LeagueGameFinder,
     per="season",
     tables={"LeagueGameFinderResults": "game_finder"},
+    era=FINDER_ERA,
     extra_params={"player_or_team_abbreviation": "T", "league_id_nullable": "00"},
     identity=(
         ("LeagueGameFinderResults", "SEASON_ID", "season_nullable"),

@@ -7,6 +7,7 @@ LeagueGameFinder answers two rows per game, one per team. MATCHUP tells them apa
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -29,8 +30,7 @@ INDEX_SCHEMA = pa.schema(
     ]
 )
 FINAL, LIVE = "final", "live"
-# The Finals are round 4 of the playoffs: 004 (playoffs) YY 00 4 (round) S G, first to 4 wins.
-FINALS_ROUND = "4"
+# The Finals: the last round of the playoffs (004 YY 00 R S G), first to 4 wins in every era.
 WINS_TO_TAKE_A_SERIES = 4
 
 
@@ -103,12 +103,19 @@ def games_from_index(index: pa.Table) -> list[Game]:
 
 
 def season_over(games: list[Game]) -> bool:
-    """True once the Finals are decided: a team has won four final games of round 4."""
-    wins: dict[int, int] = {}
-    for g in games:
-        if g.game_id.startswith("004") and g.game_id[7] == FINALS_ROUND and g.status == FINAL:
-            wins[g.winner_team_id] = wins.get(g.winner_team_id, 0) + 1
-    return max(wins.values(), default=0) >= WINS_TO_TAKE_A_SERIES
+    """True once the Finals are decided: the last round played (the round digit of a
+    playoff id, 004YY00RSG) holds one series, and a team has won four of its final games.
+    The Finals are round 4 today and were round 3 or 4 in earlier formats; a round with two
+    or more series (the conference finals) never ends a season."""
+    playoffs = [g for g in games if g.game_id.startswith("004") and g.status == FINAL]
+    if not playoffs:
+        return False
+    last_round = max(g.game_id[7] for g in playoffs)
+    finals = [g for g in playoffs if g.game_id[7] == last_round]
+    if len({frozenset((g.home_team_id, g.away_team_id)) for g in finals}) != 1:
+        return False
+    wins = Counter(g.winner_team_id for g in finals)
+    return max(wins.values()) >= WINS_TO_TAKE_A_SERIES
 
 
 def select_games(

@@ -147,8 +147,9 @@ def check_identity(findings: Findings, table: str, files: list[FileInfo], column
 
 
 def minutes_of(values: pd.Series) -> pd.Series:
-    parts = values.str.extract(r"^(\d+):([0-5]\d)$")
-    return parts[0].astype(float) + parts[1].astype(float) / 60
+    """'34:12' -> 34.2; '39' -> 39.0 (whole minutes, as box scores before 1996-97 have them)."""
+    parts = values.str.extract(r"^(\d+)(?::([0-5]\d))?$")
+    return parts[0].astype(float) + parts[1].astype(float).fillna(0.0) / 60
 
 
 def outside(value, low: float, high: float) -> bool:
@@ -156,9 +157,16 @@ def outside(value, low: float, high: float) -> bool:
 
 
 def check_ranges(
-    findings: Findings, table: str, df: pd.DataFrame, evaluated, players: bool
+    findings: Findings,
+    table: str,
+    df: pd.DataFrame,
+    evaluated,
+    players: bool,
+    skip: frozenset[str] = frozenset(),
 ) -> None:
-    if players:
+    """Ranges of the columns the era records (`skip`: those it does not)."""
+    df = df.drop(columns=[c for c in skip if c in df.columns and c != "minutes"])
+    if players and "minutes" not in skip:
         played = df["minutes"].notna() & (df["minutes"] != "")
         minutes = minutes_of(df["minutes"].fillna(""))
         bad = played & (minutes.isna() | (minutes < 0) | (minutes > rules.MAX_MINUTES))

@@ -66,6 +66,8 @@ def render(report: dict) -> str:
 <section id="schemas"><h2>Tables and their schemas</h2>
 {_schema_table(report.get("tables", {}))}
 <h3>Columns the API added</h3>{_added_table(report.get("tables", {}))}</section>
+<section id="era"><h2>Not recorded in this era</h2>
+{_era_table(report.get("era") or dict())}</section>
 <section id="compaction"><h2>Compacted files</h2>
 {_compaction_table(report.get("compaction", {}))}</section>
 </body></html>
@@ -178,6 +180,30 @@ def _added_table(tables: dict) -> str:
         "catalogue entry's <code>extra_columns</code> to make them part of the schema.</p>"
         "<table><tr><th>table</th><th>column</th><th>type</th><th>files</th>"
         f"<th>first file</th></tr>{rows}</table>"
+    )
+
+
+def _era_table(era: dict) -> str:
+    """Apart from missing and dead letters: what the season's eras do not have."""
+    rows = "".join(
+        f"<tr><td>{escape(n['endpoint'])}</td><td>{escape(n['why'])}</td></tr>"
+        for n in era.get("not_recorded", [])
+    )
+    columns = "".join(
+        f"<tr><td>{escape(t)}</td><td>{escape(', '.join(c))}</td>"
+        f"<td>{escape(', '.join(era.get('filled', {}).get(t, [])))}</td></tr>"
+        for t, c in era.get("unrecorded_columns", {}).items()
+    )
+    learned = "".join(
+        f"<li>{escape(v['endpoint'])}: {'recorded' if v['recorded'] else 'not recorded'} "
+        f"({escape(v['why'])}; probed {escape(', '.join(v['probed']))})</li>"
+        for v in era.get("learned", [])
+    )
+    return (
+        f"<table id=era-table><tr><th>endpoint</th><th>why</th></tr>{rows}</table>"
+        "<h3>Columns not recorded (left out of the checks)</h3><table id=era-columns>"
+        f"<tr><th>table</th><th>columns</th><th>holding values after all</th></tr>{columns}"
+        f"</table><h3>Learned by probes</h3><ul>{learned}</ul>"
     )
 
 

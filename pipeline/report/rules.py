@@ -22,7 +22,7 @@ RULES: dict[str, tuple[float, str]] = {
     "schema.drift": (1.0, "the file's Arrow schema is not its table's schema (lake/schema.py)"),
     "lineage.game_id": (1.0, "gameId / game_id inside the file differ from its file name"),
     "identity.other_game": (2.0, "the file holds rows of another game (any game table)"),
-    "range.minutes": (1.0, "player minutes not MM:SS between 0 and 70"),
+    "range.minutes": (1.0, "player minutes not MM:SS (or whole minutes) between 0 and 70"),
     "range.percentage": (1.0, "a percentage outside 0..1"),
     "range.made_attempted": (1.0, "made > attempted"),
     "range.negative_count": (1.0, "a negative count"),

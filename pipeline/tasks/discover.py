@@ -45,7 +45,8 @@ class DiscoverGames(PipelineTask):
         lake = runtime.lake()
         client = runtime.current().client()
         rows: list[dict] = []
-        for season_type in seasons.SEASON_TYPES:
+        # Only the season types the league played that season (no play-in before 2020-21).
+        for season_type in seasons.season_types_of(seasons.season_year(self.season)):
             kwargs = endpoints.GAME_FINDER.nba_kwargs(
                 season_nullable=self.season, season_type_nullable=season_type
             )

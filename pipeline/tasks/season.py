@@ -150,17 +150,20 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
         # A season in progress: its season-level answers are asked for again by each run.
         season_level = work.season_work(logs=False)
         work.supersede(work.stale_season_work(season_level))
-        covered = work.game_work() + work.team_work() + season_level
+        # An uncertain era: its probes first, then its verdict decides what else is asked.
+        yield from self.probe()
+        covered = work.game_work() + work.team_work() + work.season_work(logs=False)
         yield from self.fetch_missing(covered)
-        if work.scope.wants_players():
+        if work.wants_players():
             games = work.player_source_games()
             yield DiscoverPlayers(
                 season=self.season, digest=work.games_digest(games), game_ids=games
             )
+            yield from self.probe()
             players = work.player_work(work.player_ids() or [])
             yield from self.fetch_missing(players)
             covered += players
-        if work.scope.checks_game_logs() and not work.check_done():
+        if work.checks_game_logs() and not work.check_done():
             yield from self.check_game_logs()
             covered += work.season_work(logs=True)
         print(work.compact().summary(), flush=True)
@@ -177,6 +180,16 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
             # Data the API does not have: the season is as complete as it can be, and the
             # run exits with [retcode] missing_data so nobody mistakes it for whole.
             yield [DeadLetter(season=self.season, endpoint=e.key, key=item.key) for e, item in dead]
+
+    def probe(self):
+        """Fetch the probes of the season's uncertain eras and keep each verdict
+        (pipeline/model/eras.py): a few requests, once per lake."""
+        work = self.work
+        probes = work.probe_work()
+        if probes:
+            yield from self.fetch_missing(probes)
+            for verdict in work.settle_probes():
+                observe.record({"event_type": "era_learned", **verdict.as_dict()})
 
     def check_game_logs(self):
         """Fetch the season's game logs, compare them with the stored box scores, and fetch

@@ -1,6 +1,6 @@
 """SeasonRange: many seasons, one season's graph at a time.
 
-    luigi --module pipeline SeasonRange --start-season 1996-97 --end-season 2024-25
+    luigi --module pipeline SeasonRange --start-season 1946-47 --end-season 2025-26
 
 Luigi's scheduler costs O(N^2) in the tasks pending in one build, so thirty seasons of
 per-game tasks (180k) in one graph would never finish scheduling. Here each season is a
@@ -29,8 +29,9 @@ def season_range(start: str, end: str) -> list[str]:
 
 
 class SeasonRange(SeasonChoices, PipelineTask):
-    """Every season from --start-season to --end-season, oldest first. Seasons before
-    1996-97 get box scores only (each catalogue entry's era says which)."""
+    """Every season from --start-season to --end-season, oldest first (1946-47 at the
+    earliest). Each season lands what its era records (each catalogue entry's era says
+    which, pipeline/nba/eras.py)."""
 
     start_season = config.SeasonParameter()
     end_season = config.SeasonParameter()
