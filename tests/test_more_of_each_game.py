@@ -338,7 +338,9 @@ def test_sim_answers_the_empty_shape_before_an_era(endpoint):
 
 def test_an_empty_answer_inside_the_era_is_a_dead_letter(tmp_path):
     log = tmp_path / "requests.jsonl"
-    faults = "boxscorematchupsv3:empty=1.0,shotchartdetail:empty=1.0"
+    # Two datasets whose era is certain here: an empty answer is a dead letter, not a probe
+    # that finds the season unrecorded (tests/test_eras.py covers that).
+    faults = "boxscorematchupsv3:empty=1.0,boxscoredefensivev2:empty=1.0"
     with SimServer(port=0, seed=7, request_log=str(log), today="2025-06-30", faults=faults) as sim:
         result = run(tmp_path, sim, "2024-25")
         first = len(requests_in(log))
@@ -346,8 +348,8 @@ def test_an_empty_answer_inside_the_era_is_a_dead_letter(tmp_path):
     assert result.returncode == 3, result.stderr[-3000:]  # done, except dead letters
     assert again.returncode == 3 and len(requests_in(log)) == first  # not asked again
     letters = tmp_path / "lake" / "backfill-state" / "dead-letters" / "season=2024-25"
-    assert sorted(p.name for p in letters.iterdir()) == ["box_matchups", "shots"]
-    assert len(list((letters / "shots").glob("*.json"))) == 2
+    assert sorted(p.name for p in letters.iterdir()) == ["box_defensive", "box_matchups"]
+    assert len(list((letters / "box_defensive").glob("*.json"))) == 2
 
 
 REAL_GAME = [e for e in NEW if list((HERE / "nba_api" / e.api_name).glob(f"*GameID={GAME}*"))]

@@ -268,8 +268,9 @@ def dataset_rows(scope: Scope, games: int) -> list[dict]:
 
 def print_datasets(scope: Scope, games: int) -> None:
     print(
-        f"  Per-game datasets (one request per game each; a whole season is about "
-        f"{TYPICAL_SEASON_GAMES:,} games), for the {games} game(s) of this run:"
+        f"  Per-game datasets (one request per game each; the whole season is about "
+        f"{season_games(scope.year, scope.season_types):,} games), for the {games} game(s) "
+        f"of this run:"
     )
     for row in dataset_rows(scope, games):
         state = "on" if row["on"] else "off"
@@ -286,11 +287,14 @@ def eta(requests: int, egresses: int) -> float:
     return requests * interval / egresses if egresses else 0.0
 
 
-def _era_of(year: int) -> tuple:
-    """What makes a season's era: which endpoints the catalogue says it records (and which
-    of them are uncertain), and the season types the league played."""
+def _era_of(scope: Scope) -> tuple:
+    """What makes a season's era for this run: which of the run's endpoints the catalogue
+    says it records (and which of them are uncertain), and the season types played."""
+    year = scope.year
     catalogue = tuple(
-        (e.key, e.era.records(year), e.era.uncertain(year)) for e in endpoints.ALL.values()
+        (e.key, e.era.records(year), e.era.uncertain(year))
+        for e in endpoints.ALL.values()
+        if e.group not in scope.groups_off
     )
     return catalogue, seasons.season_types_of(year)
 
@@ -301,7 +305,7 @@ def range_plan(works: list[SeasonWork]) -> dict:
     eras: list[dict] = []
     for work in works:
         summary = plan(work)
-        key = _era_of(work.scope.year)
+        key = _era_of(work.scope)
         if not eras or eras[-1]["key"] != key:
             eras.append({"key": key, "seasons": [], "endpoints": {}, "discovery": 0})
         era = eras[-1]

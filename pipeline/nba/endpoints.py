@@ -445,6 +445,7 @@ SHOTS = Endpoint(
         evidence=f"{NBA_API_FIXTURES} (2025-26 rows); shot locations start with the "
         "play-by-play's in 1996-97 (../shared/docs/nba-api-notes.md); no older body probed",
         certain=False,
+        proven=2025,
     ),
     # Not a game endpoint by nature: every player (0) of every team (0), every field-goal
     # attempt (FGA: made and missed; the default PTS lists made shots only), asked by game
@@ -474,6 +475,7 @@ BOX_HUSTLE = Endpoint(
         evidence=f"{NBA_API_FIXTURES} (2022-23 rows); {HOOPR}: no per-game body recorded, "
         "season-level hustle has rows from the 2015-16 playoffs on",
         certain=False,
+        proven=2022,
     ),
     identity=(("PlayerStats", *GAME_ID_IDENTITY), ("TeamStats", *GAME_ID_IDENTITY)),
 )
@@ -491,6 +493,7 @@ BOX_PLAYER_TRACK = Endpoint(
         first=2013,
         evidence=f"{HOOPR}: 2013-14 0021300001 has tracking values; 2012-13 has rows of "
         "zeros (speed, distance, touches), 1996-97 none",
+        certain=True,
     ),
     extra_columns={"TeamStats": ("speed",)},  # null for a team; nba_api does not list it
     identity=(("PlayerStats", *GAME_ID_IDENTITY), ("TeamStats", *GAME_ID_IDENTITY)),
@@ -508,6 +511,7 @@ BOX_MATCHUPS = Endpoint(
     era=Era(
         first=2017,
         evidence=f"{HOOPR}: 2017-18 0021700001 has rows, 2016-17 0021600001 and 1996-97 are empty",
+        certain=True,
     ),
     # nba_api lists positionDef and commentDef; the body has them for the offensive player.
     extra_columns={"PlayerStats": ("positionOff", "commentOff")},
@@ -526,6 +530,7 @@ BOX_DEFENSIVE = Endpoint(
     era=Era(
         first=2017,
         evidence=f"{HOOPR}: 2017-18 0021700001 has rows, 2016-17 and 1996-97 are empty",
+        certain=True,
     ),
     identity=(("PlayerStats", *GAME_ID_IDENTITY), ("TeamStats", *GAME_ID_IDENTITY)),
 )
@@ -545,6 +550,7 @@ ROTATIONS = Endpoint(
         evidence=f"{HOOPR}: 2015-16 0021500001 has rows, 1995-96 0029500036 is empty; "
         "2014-15 not probed",
         certain=False,
+        proven=2015,
     ),
     extra_params={"league_id": "00"},
     column_types={"IN_TIME_REAL": "double", "OUT_TIME_REAL": "double", "PT_DIFF": "double"},
