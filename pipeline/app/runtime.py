@@ -1,11 +1,12 @@
-"""Per-process state, in one place: the lakes, the API client, caches.
+"""Per-process state, in one place: the lakes, the API client, caches, the current run.
 
 Luigi forks a process per task run (`--workers N`), and a forked child inherits its
 parent's memory: sockets, SQLite connections, locks that were held at fork time and
 listings that other workers have since made stale. Every such thing lives in the one
 Runtime of the process, built lazily from configuration, and a forked child starts from
-a fresh Runtime: `_after_fork_in_child` is the one fork hook. Only pure data read from
-the lake (game indexes, keyed by their path) is handed down.
+a fresh Runtime: `_after_fork_in_child` is the one fork hook. Only pure data is handed
+down: game indexes read from the lake (keyed by their path), and the run the process works
+for (its id, scope and lake; pipeline.app.run), which only its launching process finishes.
 """
 
 from __future__ import annotations
@@ -25,13 +26,15 @@ if TYPE_CHECKING:
 
 
 class Runtime:
-    def __init__(self, game_indexes: dict | None = None):
+    def __init__(self, game_indexes: dict | None = None, run=None):
         self._lock = threading.Lock()
         self._lakes: dict[str, Lake] = {}
         self._client: NbaClient | None = None
         self._s3_client = None
         self.game_indexes: dict[str, dict[str, Game]] = dict(game_indexes or {})
         self.preflighted: set[str] = set()
+        # The run this process launched or works for (pipeline.app.run.Run), or None.
+        self.run = run
 
     def lake(self, root: str | None = None) -> Lake:
         """One Lake per root, so its listing cache is shared by every task of the process."""
@@ -73,20 +76,25 @@ class Runtime:
         return SeasonWork(self.lake(), scope, indexes=self.game_indexes, **options)
 
     def preflight(self) -> None:
-        """Check the settings for stats.nba.com and an S3 lake before any API call (the lake
-        once per root): bad input if unusable."""
+        """Check the settings for stats.nba.com and the lake before any API call (the lake
+        once per root: an S3 bucket we can list and write, a local folder we can create and
+        write): bad input if unusable."""
         from pipeline.core.errors import BadInput, StorageError
         from pipeline.nba.egress import configured
 
         configured()  # proxies (and their passwords, for the redactor)
         config.request_headers()
         root = config.lake_root()
-        if not root.startswith("s3://") or root in self.preflighted:
+        if root in self.preflighted:
             return
         from pipeline.lake.s3.preflight import preflight
+        from pipeline.lake.store import check_writable
 
         try:
-            preflight(root)
+            if root.startswith("s3://"):
+                preflight(root)
+            else:
+                check_writable(root)
         except StorageError as exc:
             raise BadInput(str(exc)) from None
         self.preflighted.add(root)
@@ -123,8 +131,9 @@ def _before_fork() -> None:
 
 def _after_fork_in_child() -> None:
     global _current
-    inherited = _current.game_indexes if _current is not None else None
-    _current = Runtime(game_indexes=inherited)
+    if _current is None:
+        return
+    _current = Runtime(game_indexes=_current.game_indexes, run=_current.run)
 
 
 os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)

@@ -76,6 +76,11 @@ class ApiUnreachableError(CriticalError):
     answer from this host. The run stops; `nba-backfill` exits 9."""
 
 
+class ValidationFailed(PipelineError):
+    """A validation report did not pass (its flags say why): the validating task fails, so
+    the command exits non-zero (`nba-backfill validate` 10, `luigi` [retcode] task_failed)."""
+
+
 class BadInput(PipelineError):
     """Invalid input from the command line or configuration, found before any request."""
 
