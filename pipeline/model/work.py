@@ -506,15 +506,30 @@ class SeasonWork:
         outlook = Outlook(
             known=True,
             discovery=len(seasons.SEASON_TYPES) if rerun and not final else 0,
-            games=Phase(len(games.done) + len(games.dead_letter), len(games.missing)),
+            games=Phase(
+                len(games.done) + len(games.dead_letter),
+                len(games.missing),
+                rederive=self._stored_raw(games.missing),
+            ),
             others=Phase(
                 len(others.done) + len(others.dead_letter) - len(again),
                 len(others.missing) + len(again),
+                rederive=self._stored_raw(others.missing),
             ),
         )
         if self.scope.wants_players():
             self._add_players(outlook, games, read_stored=rerun)
         return outlook
+
+    def _stored_raw(self, work: Work) -> int:
+        """How many of these missing items have their raw body stored: the next try
+        re-derives their tables with no request (a run stopped between the two writes)."""
+        return sum(
+            self.lake.has(
+                raw_path(self.lake, e, item), self.lake.layout.raw_prefix(e.key, item.season)
+            )
+            for e, item in work
+        )
 
     def _add_players(self, outlook: Outlook, games: State, read_stored: bool) -> None:
         per_player = len(self.scope.entity_endpoints("player"))
@@ -528,6 +543,7 @@ class SeasonWork:
         players = self.state(self.player_work(ids))
         outlook.others.done += len(players.done) + len(players.dead_letter)
         outlook.others.missing += len(players.missing)
+        outlook.others.rederive += self._stored_raw(players.missing)
         if unknown:
             outlook.others.estimated += per_player * self._estimated_players(unknown, len(ids))
 
@@ -594,15 +610,25 @@ PLAYERS_PER_TEAM_SEASON = 20
 @dataclass
 class Phase:
     done: int = 0  # settled: stored, or dead-lettered
-    missing: int = 0  # to fetch, known item by item
-    estimated: int = 0  # to fetch, not known item by item yet (players of games to come)
+    missing: int = 0  # to land, known item by item
+    estimated: int = 0  # to land, not known item by item yet (players of games to come)
+    rederive: int = 0  # of the missing, those whose raw body is stored: no request
 
     @property
     def total(self) -> int:
         return self.done + self.missing + self.estimated
 
+    @property
+    def requests(self) -> int:
+        return self.missing - self.rederive + self.estimated
+
     def as_dict(self) -> dict:
-        return {"done": self.done, "missing": self.missing, "estimated": self.estimated}
+        return {
+            "done": self.done,
+            "missing": self.missing,
+            "estimated": self.estimated,
+            "rederive": self.rederive,
+        }
 
 
 @dataclass
@@ -616,7 +642,7 @@ class Outlook:
 
     @property
     def requests(self) -> int:
-        return self.discovery + sum(p.missing + p.estimated for p in (self.games, self.others))
+        return self.discovery + self.games.requests + self.others.requests
 
     @property
     def exact(self) -> bool:
