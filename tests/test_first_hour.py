@@ -28,6 +28,9 @@ NBA_BACKFILL = BIN / "nba-backfill"
 LUIGI = BIN / "luigi"
 SEASON = ["--season", "2024-25"]
 SCREEN = 40  # lines
+# The simulator's "today": a season in progress, a few days old (its season-level answers
+# are quick to make, and each run discovers the season again).
+TODAY = "2024-10-27"
 
 
 def environment(cwd: pathlib.Path, sim=None, **extra) -> dict:
@@ -39,8 +42,8 @@ def environment(cwd: pathlib.Path, sim=None, **extra) -> dict:
         and not k.startswith(("LOG_", "AWS_", "ALERT_"))
     }
     env.update({"PYTHONUNBUFFERED": "1", "TMPDIR": str(cwd), "NBA_RATE_LIMIT_SECONDS": "0"})
-    if sim is not None:
-        env["NBA_API_BASE_URL"] = sim.base_url
+    # Never the real API from a test: without the simulator, a port nobody listens on.
+    env["NBA_API_BASE_URL"] = sim.base_url if sim else "http://127.0.0.1:9/stats/{endpoint}"
     env.update(extra)
     return env
 
@@ -70,7 +73,7 @@ def summaries(lake: pathlib.Path) -> list[dict]:
 @pytest.fixture(scope="module")
 def sim(tmp_path_factory):
     log = tmp_path_factory.mktemp("first-hour-sim") / "requests.jsonl"
-    with SimServer(port=0, seed=11, request_log=str(log)) as server:
+    with SimServer(port=0, seed=11, request_log=str(log), today=TODAY) as server:
         server.log_path = log
         yield server
 
@@ -196,14 +199,16 @@ def test_a_five_game_run_fits_on_a_screen(five):
     assert reports and re.search(r"games 0/20, players and teams 0/~?\d+ done", reports[0])
 
 
-def test_verbose_shows_what_the_screen_leaves_out(five):
+def test_verbose_shows_what_the_screen_leaves_out(five, sim):
     cwd, lake, _ = five
-    quiet = tool(NBA_BACKFILL, ["run", *SEASON, "--limit", "5"], cwd=cwd)
-    loud = tool(NBA_BACKFILL, ["run", *SEASON, "--limit", "5", "--verbose"], cwd=cwd)
+    quiet = tool(NBA_BACKFILL, ["run", *SEASON, "--limit", "5"], cwd=cwd, sim=sim)
+    loud = tool(NBA_BACKFILL, ["run", *SEASON, "--limit", "5", "--verbose"], cwd=cwd, sim=sim)
     assert quiet.returncode == loud.returncode == 0, loud.stderr[-3000:]
     assert "luigi-interface" not in quiet.stderr and "luigi-interface" in loud.stderr
     # JSON keeps everything, verbose or not.
-    json_run = tool(NBA_BACKFILL, ["run", *SEASON, "--limit", "5", "--log-format", "json"], cwd=cwd)
+    json_run = tool(
+        NBA_BACKFILL, ["run", *SEASON, "--limit", "5", "--log-format", "json"], cwd=cwd, sim=sim
+    )
     components = {json.loads(line)["component"] for line in json_run.stderr.splitlines()}
     assert "luigi-interface" in components
 
@@ -281,7 +286,7 @@ def test_ctrl_c_is_an_interrupted_run_that_says_how_to_resume(tmp_path):
     if not NBA_BACKFILL.exists():
         pytest.skip(f"{NBA_BACKFILL} not installed")
     latency = "commonplayerinfo=100,default=1"
-    with SimServer(port=0, seed=11, request_log=str(log), latency_ms=latency) as slow:
+    with SimServer(port=0, seed=11, request_log=str(log), latency_ms=latency, today=TODAY) as slow:
         env = environment(tmp_path, slow, LOG_FORMAT="text")
         with open(tmp_path / "err", "w") as err:
             process = subprocess.Popen(
