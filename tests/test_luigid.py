@@ -176,6 +176,7 @@ def start_host(name: str, *, port: int, lake, server, tmp) -> subprocess.Popen:
             "NBA_RATE_LIMIT_SECONDS": "0",
             "PYTHONUNBUFFERED": "1",
             "LOG_FORMAT": "text",
+            "LOG_VERBOSE": "1",  # a line per item fetched: the test counts them
         }
     )
     command = [

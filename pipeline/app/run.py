@@ -155,9 +155,13 @@ def track_run() -> None:
     if run is None or run.tracked or os.getpid() != run.pid:
         return
     run.tracked = True
-    with contextlib.suppress(Exception):  # a lake with no index yet: planned as each runs
-        for work in run.coverage.seasons(run.lake(), runtime.current().game_indexes):
-            if work.has_index():
+    # Each season whose index this run can trust is planned now; the others (no index yet,
+    # or a season in progress not discovered again yet) when their task runs. A throwaway
+    # cache of indexes: an index read here must not outlive its rediscovery in the workers
+    # this process forks.
+    with contextlib.suppress(Exception):
+        for work in run.coverage.seasons(run.lake(), {}):
+            if work.has_index() and work.index_current():
                 report_progress(None, work)
     if progress.wanted(current_format()):
         run.progress = progress.ProgressLine(run.events_path)

@@ -10,7 +10,6 @@ import os
 
 import luigi
 
-from pipeline.app import runtime
 from pipeline.core import config
 from pipeline.core.redact import redact_mapping
 
@@ -125,7 +124,7 @@ def lake_state(run) -> tuple[dict, dict]:
     an estimate: `exact` says whether there is one)."""
     lake = run.lake()
     lake.forget_listings()
-    seasons = run.coverage.seasons(lake, runtime.current().game_indexes)
+    seasons = run.coverage.seasons(lake, {})  # the indexes as they are now
     outlooks = [work.outlook(rerun=True) for work in seasons]
     remaining = {
         "requests": sum(o.requests for o in outlooks),
