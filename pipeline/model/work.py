@@ -601,7 +601,7 @@ class SeasonWork:
         return ids is not None and self.state(self.player_work(ids)).complete
 
 
-# For the estimate of players not known yet (Scope.outlook): a side dresses about 13, and a
+# For the estimate of players not known yet (SeasonWork.outlook): a side dresses about 13, and a
 # team uses about 20 players over a season.
 PLAYERS_PER_SIDE = 13
 PLAYERS_PER_TEAM_SEASON = 20
