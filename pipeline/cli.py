@@ -4,6 +4,7 @@
     nba-backfill run --start-season 1996-97 --end-season 2024-25   # SeasonRange
     nba-backfill plan --season 2024-25                     # the dry run: no request, no write
     nba-backfill validate --season 2024-25                 # ValidateSeason: the lake only
+    nba-backfill validate --season 2024-25 --limit 5       # a scope (default: the last run's)
 
 It builds the same tasks as `luigi --module pipeline SeasonBackfill ...`, runs them with
 `luigi.build(..., detailed_summary=True)` and turns the outcome into an exit code: Luigi's
@@ -14,6 +15,7 @@ critical stop, which Luigi cannot tell from a task failure.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 import traceback
@@ -27,6 +29,7 @@ import luigi.retcodes
 
 import pipeline
 from pipeline.app import glue, query
+from pipeline.app import run as observe
 from pipeline.app.plan import print_range_plan
 from pipeline.core import seasons
 from pipeline.core.errors import BadInput, exit_on_bad_input
@@ -41,6 +44,8 @@ DISCOVERY_WAIT_SECONDS = 600
 BAD_INPUT = 2
 CRITICAL_STOP = 7
 API_UNREACHABLE = 9
+VALIDATION_FLAGGED = 10
+INTERRUPTED = observe.INTERRUPTED_EXIT_CODE
 MEANINGS = {
     0: "done",
     2: "bad input",
@@ -51,6 +56,8 @@ MEANINGS = {
     7: "critical stop (the lake cannot be written)",
     8: "internal error",
     9: "stats.nba.com is not answering from this host",
+    10: "validation flagged: the report did not pass",
+    130: "interrupted (Ctrl-C): rerun the same command to resume",
 }
 EPILOG = "exit codes: " + "; ".join(f"{code} {text}" for code, text in MEANINGS.items())
 # The critical error that means the API, not the lake, is out of reach (pipeline/core/errors.py).
@@ -65,6 +72,7 @@ SETTINGS = {
     "max_retries": ("nba", "max_retries"),
     "proxies": ("nba", "proxies"),
     "log_format": ("log", "format"),
+    "verbose": ("log", "verbose"),
 }
 # What a season run covers: SeasonBackfill's (and SeasonRange's) own parameters.
 SCOPE = ("start_date", "end_date", "season_types", "limit", "retry_dead_letters") + tuple(
@@ -89,15 +97,55 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     which.add_argument("--season", metavar="YYYY-YY", help="e.g. 2024-25 (env NBA_TARGET_SEASON)")
     which.add_argument("--start-season", metavar="YYYY-YY", help="first of a range (SeasonRange)")
     which.add_argument("--end-season", metavar="YYYY-YY", help="last season of a range")
-    scope = parser.add_argument_group("what to fetch")
+    scope = add_scope_options(parser)
+    scope.add_argument(
+        "--retry-dead-letters",
+        action="store_true",
+        help="ask again for what the API answered 'no data' for",
+    )
+    api = parser.add_argument_group("stats.nba.com")
+    api.add_argument(
+        "--nba-base-url",
+        metavar="URL",
+        help="template (default https://stats.nba.com/stats/{endpoint}, env NBA_API_BASE_URL)",
+    )
+    api.add_argument(
+        "--rate-limit",
+        type=float,
+        metavar="SECONDS",
+        help="between requests, per host and egress (default 5, env NBA_RATE_LIMIT_SECONDS)",
+    )
+    api.add_argument(
+        "--max-retries",
+        type=int,
+        metavar="N",
+        help="in-task retries of transient errors (default 5)",
+    )
+    api.add_argument(
+        "--proxies",
+        metavar="URLS",
+        help="comma-separated proxy URLs (default none: direct; env NBA_API_PROXIES)",
+    )
+    add_lake_options(parser)
+    add_luigi_options(parser)
+
+
+def add_scope_options(parser: argparse.ArgumentParser, validating: bool = False):
+    """What a season run covers; `validate` judges the same choices (by default, the last
+    run's)."""
+    scope = parser.add_argument_group(
+        "what to judge (default: what the last run covered)" if validating else "what to fetch"
+    )
     scope.add_argument("--start-date", metavar="YYYY-MM-DD", help="only games on or after")
     scope.add_argument("--end-date", metavar="YYYY-MM-DD", help="only games on or before")
     scope.add_argument(
         "--season-types",
         metavar="TYPES",
-        help="comma-separated: " + ", ".join(seasons.SEASON_TYPES),
+        help="comma-separated (default all: " + ",".join(seasons.SEASON_TYPES) + ")",
     )
-    scope.add_argument("--limit", type=int, metavar="N", help="at most N games a season (0: all)")
+    scope.add_argument(
+        "--limit", type=int, metavar="N", help="at most N games a season (default 0: all)"
+    )
     for group in endpoints.GROUPS:  # the catalogue's dataset switches, as SeasonBackfill's
         optional = group in endpoints.OPTIONAL_GROUPS
         scope.add_argument(
@@ -106,28 +154,12 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
             action="store_true",
             help=f"{'add' if optional else 'leave out'} the {group.replace('_', ' ')} datasets",
         )
-    scope.add_argument(
-        "--retry-dead-letters",
-        action="store_true",
-        help="ask again for what the API answered 'no data' for",
-    )
-    api = parser.add_argument_group("stats.nba.com")
-    api.add_argument("--nba-base-url", metavar="URL", help="template (env NBA_API_BASE_URL)")
-    api.add_argument(
-        "--rate-limit", type=float, metavar="SECONDS", help="between requests, per host"
-    )
-    api.add_argument(
-        "--max-retries", type=int, metavar="N", help="in-task retries of transient errors"
-    )
-    api.add_argument(
-        "--proxies", metavar="URLS", help="comma-separated proxy URLs (env NBA_API_PROXIES)"
-    )
-    add_lake_options(parser)
-    add_luigi_options(parser)
+    return scope
 
 
 def add_validate_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--season", metavar="YYYY-YY", required=True, help="e.g. 2024-25")
+    add_scope_options(parser, validating=True)
     add_lake_options(parser)
     add_luigi_options(parser)
 
@@ -135,9 +167,18 @@ def add_validate_options(parser: argparse.ArgumentParser) -> None:
 def add_lake_options(parser: argparse.ArgumentParser) -> None:
     lake = parser.add_argument_group("lake and logs")
     lake.add_argument(
-        "--lake-root", metavar="ROOT", help="a folder or s3://bucket/prefix (env LAKE_ROOT)"
+        "--lake-root",
+        metavar="ROOT",
+        help="a folder or s3://bucket/prefix (default ./lake, env LAKE_ROOT)",
     )
-    lake.add_argument("--log-format", choices=["text", "json"], help="env LOG_FORMAT")
+    lake.add_argument(
+        "--log-format", choices=["text", "json"], help="default text (env LOG_FORMAT)"
+    )
+    lake.add_argument(
+        "--verbose",
+        action="store_true",
+        help="text logs: Luigi's per-task lines and a line per item too (json has them all)",
+    )
 
 
 def add_luigi_options(parser: argparse.ArgumentParser) -> None:
@@ -186,9 +227,10 @@ COMMANDS: dict[str, Command] = {
         lambda args: plan(args),
     ),
     "validate": Command(
-        "check a season in the lake and write its report (no request)",
+        "check a season in the lake (what the last run covered, or the scope given) and "
+        "write its report (no request)",
         add_validate_options,
-        lambda args: build([make(pipeline.ValidateSeason, season=args.season)], args),
+        lambda args: validate(args),
     ),
     "sql": Command(query.DESCRIPTION, query.add_sql_options, query.run_sql),
     "catalog": Command(glue.DESCRIPTION, glue.add_catalog_options, glue.run_catalog),
@@ -206,6 +248,18 @@ def plan(args: argparse.Namespace) -> int:
 
 
 # --- building and running ------------------------------------------------------------------
+
+
+def validate(args: argparse.Namespace) -> int:
+    """ValidateSeason, and exit VALIDATION_FLAGGED when its report did not pass (Luigi
+    sees a task failure: `luigi` exits [retcode] task_failed)."""
+    scope = given(args, [name for name in SCOPE if name != "retry_dead_letters"])
+    task = make(pipeline.ValidateSeason, season=args.season, **scope)
+    started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    code = build([task], args)
+    if code == luigi.retcodes.retcode().task_failed and task.flagged_since(started):
+        return VALIDATION_FLAGGED
+    return code
 
 
 def given(args: argparse.Namespace, names) -> dict:
@@ -325,8 +379,12 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    with exit_on_bad_input():  # BadInput: its one line on stderr, exit code 2
-        code = execute(args)
+    try:
+        with exit_on_bad_input():  # BadInput: its one line on stderr, exit code 2
+            code = execute(args)
+    except KeyboardInterrupt:  # Ctrl-C: a normal way to stop; the run's summary says so
+        print(observe.interrupted(), file=sys.stderr, flush=True)
+        return INTERRUPTED
     if code != DONE:
         print(f"nba-backfill: exit {code}: {MEANINGS.get(code, 'see [retcode]')}", file=sys.stderr)
     return code

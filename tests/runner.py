@@ -20,6 +20,9 @@ def luigi_cli(args, *, lake, sim=None, tmp, env=None, timeout=300) -> subprocess
         "LAKE_ROOT": str(lake),
         "NBA_RATE_LIMIT_SECONDS": "0",
         "PYTHONUNBUFFERED": "1",
+        # Tests read Luigi's own lines and a line per item (text logs leave them out by
+        # default; tests/test_first_hour.py checks what a user sees).
+        "LOG_VERBOSE": "1",
         **({"NBA_API_BASE_URL": sim.base_url} if sim else {}),
         **(env or {}),
     }

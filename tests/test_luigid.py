@@ -114,11 +114,12 @@ def test_graph_through_luigid(luigid, run):
 
 
 def test_season_progress_visible(luigid, run):
-    """Needs observe.report_progress(self, state) in SeasonBackfill.run (see the report)."""
+    """Needs observe.report_progress(self, work) in SeasonBackfill.run (see the report)."""
     done = api(luigid["port"], "task_list", {"status": "DONE"})
     season_id = next(k for k, t in done.items() if t["name"] == "SeasonBackfill")
     message = api(luigid["port"], "get_task_status_message", {"task_id": season_id})
-    assert "pairs done" in (message.get("statusMessage") or "")
+    assert "games " in (message.get("statusMessage") or "")
+    assert " done; " in message["statusMessage"]
     progress = api(luigid["port"], "get_task_progress_percentage", {"task_id": season_id})
     assert progress.get("progressPercentage") is not None
 
@@ -175,6 +176,7 @@ def start_host(name: str, *, port: int, lake, server, tmp) -> subprocess.Popen:
             "NBA_RATE_LIMIT_SECONDS": "0",
             "PYTHONUNBUFFERED": "1",
             "LOG_FORMAT": "text",
+            "LOG_VERBOSE": "1",  # a line per item fetched: the test counts them
         }
     )
     command = [

@@ -419,11 +419,30 @@ def test_redaction_patterns(monkeypatch):
 
 
 def test_progress_line_from_events(tmp_path):
+    """The whole run's plan first (games, then players and teams, the players estimated),
+    then items: done/total over both phases and an ETA from the pace so far."""
     path = tmp_path / "events.jsonl"
-    events.append(path, {"event_type": "planned", "missing": 10, "ts": 100.0})
+    planned = {"event_type": "planned", "season": "2024-25", "seconds_per_request": 0.5}
+    plan = {"games": {"missing": 8}, "others": {"missing": 2, "estimated": 10}}
+    events.append(path, {**planned, **plan, "ts": 100.0})
     for n in range(4):
         events.append(path, {"event_type": "request", "ts": 100.0 + n})
-        events.append(path, {"event_type": "failed" if n == 3 else "fetched", "ts": 101.0 + n})
+        outcome = "failed" if n == 3 else "fetched"
+        events.append(
+            path, {"event_type": outcome, "season": "2024-25", "game_id": "1", "ts": 101.0 + n}
+        )
     progress = Progress()
-    progress.add(events.read_all(path))
-    assert progress.line(now=104.0) == "4/10 done | 1.00 req/s | 1 failed | ETA 0:00:06"
+    assert Progress().line() is None  # nothing planned: no line yet
+    progress.add(events.read_all(path)[:1])
+    assert progress.line(now=100.0) == (
+        "games 0/8, players and teams 0/~12 | 0/~20 done | 0.00 req/s | 0 failed | ETA ~0:00:10"
+    )
+    progress.add(events.read_all(path)[1:])
+    assert progress.line(now=104.0) == (
+        "games 3/8, players and teams 0/~12 | 3/~20 done | 1.00 req/s | 1 failed | ETA ~0:00:23"
+    )
+    # The players become known (a plan made after 3 games): the estimate gives way.
+    exact = {"games": {"missing": 5}, "others": {"missing": 11}}
+    events.append(path, {**planned, **exact, "ts": 104.0})
+    progress.add(events.read_all(path)[9:])
+    assert progress.line(now=104.0).startswith("games 3/8, players and teams 0/11 | 3/19 done")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -61,14 +63,30 @@ def main(argv=None) -> int:
     report = os.path.join(
         args.lake, "data-quality", "validation-reports", f"season={args.season}", "report.html"
     )
+    tool = shlex.quote(command_path("nba-backfill"))
+    lake = shlex.quote(args.lake)
     print(f"\n{requests} requests to the simulator; exit code {code}.")
     print(f"data:   {args.lake}")
     print(f"report: {report}")
+    print("next, as they will run from here:")
+    print(f"  {tool} validate --season {args.season} --lake-root {lake}")
     print(
-        f"query:  nba-backfill sql --lake-root {args.lake} "
+        f"  {tool} sql --lake-root {lake} "
         '"SELECT season, count(*) AS games FROM games GROUP BY season"'
     )
     return code
+
+
+def command_path(name: str) -> str:
+    """How to call one of our commands from here: its bare name when the shell finds this
+    very one on the PATH, else its path beside this Python (.venv/bin/nba-backfill when
+    `make demo` ran without the virtualenv activated), relative when under this folder."""
+    beside = os.path.join(os.path.dirname(sys.executable), name)
+    found = shutil.which(name)
+    if found and os.path.realpath(found) == os.path.realpath(beside):
+        return name
+    relative = os.path.relpath(beside)
+    return relative if not relative.startswith("..") else beside
 
 
 if __name__ == "__main__":

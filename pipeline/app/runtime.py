@@ -1,4 +1,5 @@
-"""Per-process state, in one place: the lakes, the API client, the S3 client, caches.
+"""Per-process state, in one place: the lakes, the API client, the S3 client, caches,
+the current run.
 
 Luigi forks a process per task run (`--workers N`), and a forked child inherits its
 parent's memory: sockets, SQLite connections, locks that were held at fork time and
@@ -6,8 +7,9 @@ listings that other workers have since made stale. Every such thing lives in the
 Runtime of the process, built lazily from configuration; the lower layers hold none of it
 (the Lake is handed its S3 client, the work model its game indexes). The package's one
 fork hook is registered here: before a fork it closes the limiters' SQLite connections,
-and a forked child starts from a fresh Runtime. Only pure data read from the lake (game
-indexes, keyed by their path) is handed down.
+and a forked child starts from a fresh Runtime. Only pure data is handed down: game
+indexes read from the lake (keyed by their path), and the run the process works for (its
+id, scope and lake; pipeline.app.run), which only its launching process finishes.
 
 What is process-wide by nature and so lives outside the Runtime, each for a reason:
 - the secrets to mask (core.redact): every log line of the process, in any layer, must
@@ -37,13 +39,15 @@ if TYPE_CHECKING:
 
 
 class Runtime:
-    def __init__(self, game_indexes: dict | None = None):
+    def __init__(self, game_indexes: dict | None = None, run=None):
         self._lock = threading.Lock()
         self._lakes: dict[str, Lake] = {}
         self._client: NbaClient | None = None
         self._s3_client = None
         self.game_indexes: dict[str, dict[str, Game]] = dict(game_indexes or {})
         self.preflighted: set[str] = set()
+        # The run this process launched or works for (pipeline.app.run.Run), or None.
+        self.run = run
 
     def lake(self, root: str | None = None) -> Lake:
         """One Lake per root, so its listing cache is shared by every task of the process."""
@@ -85,8 +89,9 @@ class Runtime:
         return SeasonWork(self.lake(), scope, indexes=self.game_indexes, **options)
 
     def preflight(self) -> None:
-        """Check the settings for stats.nba.com, an S3 lake and the Glue database before any
-        API call (each once per process): bad input if unusable."""
+        """Check the settings for stats.nba.com, the lake and the Glue database before any
+        API call (each once per process: an S3 bucket we can list and write, a local folder
+        we can create and write): bad input if unusable."""
         from pipeline.core.errors import BadInput, StorageError
         from pipeline.nba.egress import configured
 
@@ -94,11 +99,15 @@ class Runtime:
         config.request_headers()
         database = config.glue_database()  # its name, before any request
         root = config.lake_root()
-        if root.startswith("s3://") and root not in self.preflighted:
+        if root not in self.preflighted:
             from pipeline.lake.s3.preflight import preflight
+            from pipeline.lake.store import check_writable
 
             try:
-                preflight(root)
+                if root.startswith("s3://"):
+                    preflight(root)
+                else:
+                    check_writable(root)
             except StorageError as exc:
                 raise BadInput(str(exc)) from None
             self.preflighted.add(root)
@@ -140,8 +149,9 @@ def _before_fork() -> None:
 
 def _after_fork_in_child() -> None:
     global _current
-    inherited = _current.game_indexes if _current is not None else None
-    _current = Runtime(game_indexes=inherited)
+    if _current is None:
+        return
+    _current = Runtime(game_indexes=_current.game_indexes, run=_current.run)
 
 
 os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)

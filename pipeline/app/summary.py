@@ -10,10 +10,8 @@ import os
 
 import luigi
 
-from pipeline.app import runtime
 from pipeline.core import config
 from pipeline.core.redact import redact_mapping
-from pipeline.nba.egress import host_rate
 
 log = logging.getLogger("pipeline.app.summary")
 CONFIG_SECTIONS = (
@@ -51,7 +49,8 @@ def iso(timestamp: float) -> str:
     return dt.datetime.fromtimestamp(timestamp, dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def config_snapshot(coverage) -> dict:
+def config_snapshot(run) -> dict:
+    coverage = run.coverage
     parser = luigi.configuration.get_config()
     sections = {}
     for name in CONFIG_SECTIONS:
@@ -71,12 +70,7 @@ def config_snapshot(coverage) -> dict:
     )
     return {
         "task": redact_mapping(coverage.params),
-        "effective": {
-            "lake_root": config.lake_root(),
-            "base_url": config.base_url(),
-            "rate_limit_seconds": config.rate_limit_seconds(),
-            "max_retries": config.nba().max_retries,
-        },
+        "effective": {k: v for k, v in run.effective.items() if k != "host_rate_per_s"},
         "config": sections,
         "env": redact_mapping({k: os.environ[k] for k in ENV_NAMES if k in os.environ}),
     }
@@ -124,22 +118,30 @@ def count_events(events: list[dict]) -> dict:
     }
 
 
-def lake_state(coverage) -> dict:
-    """Where the run's selection stands now, from listings, summed over its seasons."""
-    lake = runtime.lake()
+def lake_state(run) -> tuple[dict, dict]:
+    """Where the run's selection stands now, from listings, summed over its seasons; and
+    what a rerun of the same command would request (players of games not stored yet are
+    an estimate: `exact` says whether there is one)."""
+    lake = run.lake()
     lake.forget_listings()
-    seasons = coverage.seasons(lake, runtime.current().game_indexes)
+    seasons = run.coverage.seasons(lake, {})  # the indexes as they are now
+    outlooks = [work.outlook(rerun=True) for work in seasons]
+    remaining = {
+        "requests": sum(o.requests for o in outlooks),
+        "exact": all(o.exact for o in outlooks),
+        "estimated": sum(o.games.estimated + o.others.estimated for o in outlooks),
+    }
     if not all(work.has_index() for work in seasons):
-        return {"game_index": False}
+        return {"game_index": False}, remaining
     counts = [work.state(work.known_work()).counts() for work in seasons]
-    return {
+    state = {
         "game_index": True,
         **{key: sum(c[key] for c in counts) for key in ("done", "missing", "dead_letter")},
     }
+    return state, remaining
 
 
-def dead_letters(seasons: list[str]) -> dict:
-    lake = runtime.lake()
+def dead_letters(lake, seasons: list[str]) -> dict:
     paths = sorted(
         path
         for season in seasons
@@ -160,7 +162,9 @@ def dead_letters(seasons: list[str]) -> dict:
     return {"total": len(paths), "listed": listed}
 
 
-def outcome(counts: dict, state: dict) -> str:
+def outcome(counts: dict, state: dict, interrupted: bool = False) -> str:
+    if interrupted:
+        return "interrupted"
     if counts["failed"] or not state.get("game_index") or state.get("missing"):
         return "failed"
     return "incomplete" if state.get("dead_letter") else "success"
@@ -181,27 +185,34 @@ def build(run, ended: float) -> dict:
         "duration_s": round(duration, 3),
     }
     try:
-        state = lake_state(run.coverage)
+        state, remaining = lake_state(run)
     except Exception as exc:  # the summary must still be written
         state = {"game_index": None, "error": f"{type(exc).__name__}: {exc}"}
+        remaining = {"requests": None, "exact": False, "estimated": None}
     try:
-        ledger = dead_letters([scope.season for scope in run.coverage.scopes])
+        ledger = dead_letters(run.lake(), [scope.season for scope in run.coverage.scopes])
     except Exception as exc:
         ledger = {"total": None, "error": f"{type(exc).__name__}: {exc}"}
     summary.update(
-        status=outcome(counted["counts"], state),
+        status=outcome(counted["counts"], state, run.interrupted),
         counts=counted["counts"],
         lake_state=state,
+        remaining=remaining,
+        scopes=[scope.as_dict() for scope in run.coverage.scopes],
         requests=counted["requests"],
         retries=counted["retries"],
         rate_achieved_per_s=round(counted["requests"] / duration, 3),
-        rate_configured_per_s=round(host_rate(), 3) if host_rate() else None,
+        rate_configured_per_s=(
+            round(run.effective["host_rate_per_s"], 3)
+            if run.effective.get("host_rate_per_s")
+            else None
+        ),
         bytes_stored=counted["bytes_stored"],
         rows=counted["rows"],
         failures_by_class=counted["failures_by_class"],
         corrected_games=counted["corrected_games"],
         dead_letters=ledger,
-        config=config_snapshot(run.coverage),
+        config=config_snapshot(run),
     )
     return summary
 
@@ -224,6 +235,12 @@ def short_text(summary: dict) -> str:
         )
     elif state.get("game_index") is False:
         lines.append("  lake now: no game index (discovery did not finish)")
+    remaining = summary.get("remaining") or {}
+    if remaining.get("requests"):
+        about = "" if remaining.get("exact") else "about "
+        lines.append(
+            f"  left: {about}{remaining['requests']} requests, for a rerun of the same command"
+        )
     if summary.get("corrected_games"):
         corrected = summary["corrected_games"]
         lines.append(
@@ -237,9 +254,27 @@ def short_text(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def write(summary: dict) -> str:
-    lake = runtime.lake()
+def write(run, summary: dict) -> str:
+    lake = run.lake()
     path = lake.layout.run_summary(summary["run_id"])
     summary["summary_path"] = path
     lake.write_json(path, summary)
     return path
+
+
+def last_scope(lake, season: str):
+    """What the last run that covered `season` selected of it, from the run summaries
+    (newest first: a run id starts with its UTC start time). (Scope, run id), or None."""
+    from pipeline.model.work import Scope
+
+    for path in sorted(lake.listing(lake.layout.runs_prefix(), fresh=True), reverse=True):
+        if not path.endswith(".json"):
+            continue
+        try:
+            summary = lake.read_json(path)
+        except Exception:  # a summary being written, or not ours: the one before counts
+            continue
+        for scope in summary.get("scopes") or ():
+            if scope.get("season") == season:
+                return Scope.from_dict(scope), summary.get("run_id")
+    return None

@@ -118,6 +118,11 @@ class log(luigi.Config):  # noqa: N801 - the section [log] gives the flag --log-
         default="text",
         description="text or json log lines on stderr (env LOG_FORMAT)",
     )
+    verbose = EnvBoolParameter(
+        env_var="LOG_VERBOSE",
+        default=False,
+        description="text logs: every line, Luigi's per-task ones and each item's too",
+    )
 
 
 class alerts(luigi.Config):  # noqa: N801 - the section is [alerts]
@@ -189,6 +194,11 @@ def log_level() -> str:
     return str(env("LOG_LEVEL", "INFO")).upper()
 
 
+def log_verbose() -> bool:
+    """Text logs show every line: [log] verbose (--verbose), or a LOG_LEVEL asked for."""
+    return bool(log().verbose) or env("LOG_LEVEL") is not None
+
+
 def quiet_hours() -> tuple[int, int] | None:
     """[nba] quiet_hours "9-18" -> (9, 18): US/Eastern hours in which to go slower."""
     value = nba().quiet_hours
@@ -206,7 +216,12 @@ def proxy_urls() -> list[str]:
     urls = [url.strip() for url in str(value).split(",") if url.strip()]
     for url in urls:
         parts = urlsplit(url)
-        if parts.scheme not in PROXY_SCHEMES or not parts.hostname:
+        try:
+            host_port = parts.netloc.rpartition("@")[2].rpartition("]")[2]  # past an IPv6 host
+            port_ok = parts.port is not None or ":" not in host_port
+        except ValueError:  # a port that is not a number, or out of range
+            port_ok = False
+        if parts.scheme not in PROXY_SCHEMES or not parts.hostname or not port_ok:
             shown = f"{parts.scheme}://{parts.hostname}" if parts.hostname else "a value"
             raise BadInput(
                 f"invalid [nba] proxies / NBA_API_PROXIES entry ({shown}...): expected "

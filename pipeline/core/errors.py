@@ -81,6 +81,11 @@ class CatalogError(PipelineError):
     is whole: registering it again is safe)."""
 
 
+class ValidationFailed(PipelineError):
+    """A validation report did not pass (its flags say why): the validating task fails, so
+    the command exits non-zero (`nba-backfill validate` 10, `luigi` [retcode] task_failed)."""
+
+
 class BadInput(PipelineError):
     """Invalid input from the command line or configuration, found before any request."""
 

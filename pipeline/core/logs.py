@@ -15,6 +15,7 @@ from pythonjsonlogger.json import JsonFormatter
 
 from pipeline.core import config
 from pipeline.core.config import log
+from pipeline.core.errors import ValidationFailed
 from pipeline.core.events import RUN_ID_ENV, SEASON_ENV
 from pipeline.core.redact import redact, redact_value
 
@@ -73,6 +74,33 @@ class RedactingTextFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
+# Lines that say "one more item landed": the progress line and the run summary count them.
+ITEM_EVENTS = ("fetched", "rederived")
+
+
+class Story(logging.Filter):
+    """Text logs tell the run's story: warnings and errors, and our own lines, but not
+    Luigi's per-task chatter (INFO of luigi-interface), a line per item landed, or (on a
+    terminal, where the progress line shows it) each progress report. [log] verbose
+    (`--verbose`) or a LOG_LEVEL shows everything; JSON logs always keep everything."""
+
+    def __init__(self, terminal: bool):
+        super().__init__()
+        self.terminal = terminal
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, ValidationFailed):  # an answer, not a crash: no traceback
+            record.msg, record.args = f"{record.getMessage()}: {error}", ()
+            record.exc_info = record.exc_text = None
+        if record.levelno >= logging.WARNING:
+            return True
+        if record.name.split(".")[0] in ("luigi", "luigi-interface"):
+            return False
+        event = getattr(record, "event_type", None)
+        return event not in ITEM_EVENTS and not (self.terminal and event == "progress")
+
+
 class LineClearingHandler(logging.StreamHandler):
     """On a terminal, wipe the progress line before writing a log line over it."""
 
@@ -109,6 +137,8 @@ def setup_logging(fmt: str | None = None) -> bool:
         handler.setFormatter(
             RedactingTextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
         )
+        if not config.log_verbose():
+            handler.addFilter(Story(terminal=getattr(sys.stderr, "isatty", lambda: False)()))
     root.addHandler(handler)
     root.setLevel(config.log_level())
     # Luigi's lines reach our handler through the root logger, not a handler of its own.

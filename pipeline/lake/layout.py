@@ -77,11 +77,17 @@ class Layout:
         return self._join(STATE, kind, self.partition(season), name)
 
     def run_summary(self, run_id: str) -> str:
-        return self._join(STATE, "runs", f"{run_id}.json")
+        return f"{self.runs_prefix()}/{run_id}.json"
 
     def report_dir(self, season: str) -> str:
         return self._join(REPORTS, self.partition(season))
 
-    def report(self, season: str, extension: str = "json") -> str:
-        """The season's validation report: report.json, or report.html beside it."""
-        return f"{self.report_dir(season)}/report.{extension}"
+    def report(self, season: str, extension: str = "json", scope: str | None = None) -> str:
+        """The season's latest validation report: report.json, or report.html beside it;
+        with scope (a digest of what was judged), that scope's own report, which a report
+        of another scope never replaces."""
+        folder = self.report_dir(season) + (f"/scope={scope}" if scope else "")
+        return f"{folder}/report.{extension}"
+
+    def runs_prefix(self) -> str:
+        return self._join(STATE, "runs")

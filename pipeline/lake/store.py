@@ -90,6 +90,20 @@ class LocalStore:
             return handle.read()
 
 
+def check_writable(folder: str) -> None:
+    """A local lake root we can create and write: made if missing, then a probe file
+    written and removed. StorageError (one line) otherwise: /proc, /sys, a read-only or
+    missing parent, a file in the way."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".tmp-preflight-", suffix=".part")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        reason = STORAGE_ERRNOS.get(exc.errno) or exc.strerror or type(exc).__name__
+        raise StorageError(f"lake root {folder} cannot be created or written: {reason}") from None
+
+
 def _write_nameless(folder: str, path: str, data: bytes) -> bool:
     """O_TMPFILE write, then link into place; False where the file system cannot."""
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -121,6 +122,53 @@ class Scope:
 
     def wants_players(self) -> bool:
         return bool(self.entity_endpoints("player")) and PLAYER_SOURCE in self.game_endpoints()
+
+    def as_dict(self) -> dict:
+        """What the scope selects, as JSON (run summaries record it; validate reads it)."""
+        return {
+            "season": self.season,
+            "season_types": list(self.season_types),
+            "start_date": self.start.isoformat() if self.start else None,
+            "end_date": self.end.isoformat() if self.end else None,
+            "limit": self.limit,
+            "groups_off": sorted(self.groups_off),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Scope:
+        def day(value):
+            return dt.date.fromisoformat(value) if value else None
+
+        return cls(
+            season=data["season"],
+            season_types=tuple(data["season_types"]),
+            start=day(data.get("start_date")),
+            end=day(data.get("end_date")),
+            limit=int(data.get("limit") or 0),
+            groups_off=frozenset(data.get("groups_off", ())),
+        )
+
+    def digest(self) -> str:
+        """A short name for the selection: reports of different scopes live side by side."""
+        text = json.dumps(self.as_dict(), sort_keys=True)
+        return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+    def describe(self) -> str:
+        """One line a user can check against the command they ran."""
+        parts = [self.season]
+        if self.start or self.end:
+            parts.append(f"{self.start or '...'} to {self.end or '...'}")
+        if tuple(self.season_types) != tuple(seasons.SEASON_TYPES):
+            parts.append(", ".join(self.season_types))
+        parts.append(f"first {self.limit} games" if self.limit else "all games")
+        default_off = endpoints.OPTIONAL_GROUPS
+        off = sorted(set(self.groups_off) - set(default_off))
+        on = sorted(set(default_off) - set(self.groups_off))
+        if off:
+            parts.append("without " + ", ".join(off))
+        if on:
+            parts.append("with " + ", ".join(on))
+        return ", ".join(parts)
 
 
 @dataclass
@@ -534,6 +582,99 @@ class SeasonWork:
         )
         return result
 
+    # --- what is left, phase by phase (progress, run summary) ---------------------------
+
+    def outlook(self, *, rerun: bool = False) -> Outlook:
+        """Where the scope stands, phase by phase: games first, then players and teams (and
+        the season-level answers). For the run under way, or (rerun) for a rerun of the
+        same scope: then `requests` is what that rerun would ask for.
+
+        Players are exact once their list exists. Before that, a rerun's count reads the
+        players of the games already stored from their box scores, and the players of the
+        games to come are an estimate, marked as such (Phase.estimated)."""
+        if not self.has_index():
+            return Outlook(known=False, discovery=len(seasons.SEASON_TYPES))
+        final = self.index_final()
+        games = self.state(self.game_work())
+        season_level = self.season_work(logs=False)
+        check = self._check()
+        logs_left = (check is None or not check.get("final")) if rerun else not self.check_done()
+        if self.scope.checks_game_logs() and logs_left:
+            season_level += self.season_work(logs=True)
+        others = self.state(self.team_work() + season_level)
+        # A season in progress asks again for its season-level answers on every run.
+        again = [] if final else (others.done if rerun else self.stale_season_work(others.done))
+        again = [(e, item) for e, item in again if e.per == "season"]
+        outlook = Outlook(
+            known=True,
+            discovery=len(seasons.SEASON_TYPES) if rerun and not final else 0,
+            games=Phase(
+                len(games.done) + len(games.dead_letter),
+                len(games.missing),
+                rederive=self._stored_raw(games.missing),
+            ),
+            others=Phase(
+                len(others.done) + len(others.dead_letter) - len(again),
+                len(others.missing) + len(again),
+                rederive=self._stored_raw(others.missing),
+            ),
+        )
+        if self.scope.wants_players():
+            self._add_players(outlook, games, read_stored=rerun)
+        return outlook
+
+    def _stored_raw(self, work: Work) -> int:
+        """How many of these missing items have their raw body stored: the next try
+        re-derives their tables with no request (a run stopped between the two writes)."""
+        return sum(
+            self.lake.has(
+                raw_path(self.lake, e, item), self.lake.layout.raw_prefix(e.key, item.season)
+            )
+            for e, item in work
+        )
+
+    def _add_players(self, outlook: Outlook, games: State, read_stored: bool) -> None:
+        per_player = len(self.scope.entity_endpoints("player"))
+        source = [item for e, item in self.game_work() if e is PLAYER_SOURCE]
+        unknown = [item for e, item in games.missing if e is PLAYER_SOURCE]
+        ids = self.player_ids() if not unknown else None
+        if ids is None and read_stored:
+            ids = self._stored_player_ids()
+        elif ids is None:
+            ids, unknown = [], source
+        players = self.state(self.player_work(ids))
+        outlook.others.done += len(players.done) + len(players.dead_letter)
+        outlook.others.missing += len(players.missing)
+        outlook.others.rederive += self._stored_raw(players.missing)
+        if unknown:
+            outlook.others.estimated += per_player * self._estimated_players(unknown, len(ids))
+
+    def _stored_player_ids(self) -> list[int]:
+        """personId of every box score of the scope's games stored so far."""
+        name = PLAYER_SOURCE.tables["PlayerStats"]
+        paths = [
+            self.lake.layout.table_file(name, self.season, item.month, item.key)
+            for e, item in self.game_work()
+            if e is PLAYER_SOURCE and is_done(self.lake, e, item)
+        ]
+        ids: set[int] = set()
+        for path in paths:
+            ids.update(self.lake.read_table(path).column("personId").to_pylist())
+        return sorted(i for i in ids if i is not None)
+
+    def _estimated_players(self, unknown_games: list[Item], known: int) -> int:
+        """Players of games whose box scores are not stored yet: about 13 a side, at most
+        about 20 a team over a season (trades, call-ups), less those known already."""
+        games = self.all_games()
+        teams = {
+            t
+            for item in unknown_games
+            for t in (games[item.key].home_team_id, games[item.key].away_team_id)
+        }
+        by_games = PLAYERS_PER_SIDE * 2 * len(unknown_games)
+        by_teams = PLAYERS_PER_TEAM_SEASON * len(teams) - known
+        return max(0, min(by_games, by_teams))
+
     # --- where it stands ----------------------------------------------------------------
 
     def state(self, work: Work) -> State:
@@ -562,6 +703,64 @@ class SeasonWork:
             return True
         ids = self.player_ids()
         return ids is not None and self.state(self.player_work(ids)).complete
+
+
+# For the estimate of players not known yet (SeasonWork.outlook): a side dresses about 13, and a
+# team uses about 20 players over a season.
+PLAYERS_PER_SIDE = 13
+PLAYERS_PER_TEAM_SEASON = 20
+
+
+@dataclass
+class Phase:
+    done: int = 0  # settled: stored, or dead-lettered
+    missing: int = 0  # to land, known item by item
+    estimated: int = 0  # to land, not known item by item yet (players of games to come)
+    rederive: int = 0  # of the missing, those whose raw body is stored: no request
+
+    @property
+    def total(self) -> int:
+        return self.done + self.missing + self.estimated
+
+    @property
+    def requests(self) -> int:
+        return self.missing - self.rederive + self.estimated
+
+    def as_dict(self) -> dict:
+        return {
+            "done": self.done,
+            "missing": self.missing,
+            "estimated": self.estimated,
+            "rederive": self.rederive,
+        }
+
+
+@dataclass
+class Outlook:
+    """A scope's work phase by phase; `requests` is what a rerun would ask for."""
+
+    known: bool  # False: no game index yet, so nothing but the discovery is known
+    discovery: int = 0
+    games: Phase = field(default_factory=Phase)
+    others: Phase = field(default_factory=Phase)  # players, teams, season-level answers
+
+    @property
+    def requests(self) -> int:
+        return self.discovery + self.games.requests + self.others.requests
+
+    @property
+    def exact(self) -> bool:
+        return self.known and not self.games.estimated and not self.others.estimated
+
+    def as_dict(self) -> dict:
+        return {
+            "known": self.known,
+            "discovery": self.discovery,
+            "games": self.games.as_dict(),
+            "players_and_teams": self.others.as_dict(),
+            "requests": self.requests,
+            "exact": self.exact,
+        }
 
 
 @dataclass(frozen=True)

@@ -368,18 +368,35 @@ def _compaction_section(lake: Lake, season: str) -> dict:
     return section
 
 
-def write_report(lake: Lake, season: str, report: dict) -> tuple[str, str]:
-    """Write report.json and report.html under the season's report folder (overwritten)."""
-    json_path, html_path = lake.layout.report(season), lake.layout.report(season, "html")
-    lake.write_json(json_path, report)
-    lake.write_bytes(html_path, render(report).encode("utf-8"))
-    return json_path, html_path
+def write_report(
+    lake: Lake, season: str, report: dict, scope: str | None = None
+) -> tuple[str, str]:
+    """Write report.json and report.html: the season's latest, and with scope (a digest of
+    what was judged) that scope's own as well. Returns the paths of the scope's report."""
+    body, page = json.dumps(report, indent=2, default=str).encode(), render(report).encode("utf-8")
+    for digest in dict.fromkeys([scope, None]):
+        json_path = lake.layout.report(season, scope=digest)
+        html_path = lake.layout.report(season, "html", scope=digest)
+        lake.write_bytes(json_path, body)
+        lake.write_bytes(html_path, page)
+    return lake.layout.report(season, scope=scope), lake.layout.report(season, "html", scope=scope)
 
 
-def write_scope_report(work: SeasonWork) -> tuple[dict, str]:
-    """Validate what a run's scope covers; write report.json and report.html."""
+def validate_scope(work: SeasonWork) -> dict:
+    """Validate what a scope covers (its games, its datasets); the report says which."""
     report = validate_season(
         work.lake, work.season, games=work.games(), endpoints=work.game_endpoints()
     )
-    _, html_path = write_report(work.lake, work.season, report)
+    report["scope"].update(
+        digest=work.scope.digest(),
+        selection=work.scope.as_dict(),
+        description=work.scope.describe(),
+    )
+    return report
+
+
+def write_scope_report(work: SeasonWork) -> tuple[dict, str]:
+    """Validate what a run's scope covers; write its report.json and report.html."""
+    report = validate_scope(work)
+    _, html_path = write_report(work.lake, work.season, report, scope=work.scope.digest())
     return report, html_path

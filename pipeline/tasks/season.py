@@ -216,7 +216,7 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
     def fetch_missing(self, work: Work):
         """Yield (as dynamic dependencies) fetch tasks for the work not yet in the lake."""
         state = self.work.state(work)
-        observe.report_progress(self, state.counts())
+        observe.report_progress(self, self.work)
         if state.missing:
             yield self.fetch_tasks(state.missing)
             self.work.lake.forget_listings()
