@@ -12,6 +12,7 @@ this model; none of them reaches into another.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -215,6 +216,7 @@ class SeasonWork:
         self.as_of = as_of or config.run_stamp()
         # What runs learned of the season's uncertain eras (pipeline/model/eras.py).
         self.learned = eras.Learned(lake, scope.season)
+        self.assume_recorded = False  # count uncertain eras as recorded (outlook)
 
     @property
     def season(self) -> str:
@@ -272,7 +274,10 @@ class SeasonWork:
     # --- eras: what the season records, and what is still to learn -------------------------
 
     def undecided(self, endpoint: Endpoint) -> bool:
-        """An uncertain era no run has settled for this season: only probes are listed."""
+        """An uncertain era no run has settled for this season: only probes are listed
+        (unless the work is counted as the contract assumes it: see outlook)."""
+        if self.assume_recorded:
+            return False
         return endpoint.era.uncertain(self.scope.year) and self.learned.recorded(endpoint) is None
 
     def recorded(self, endpoint: Endpoint) -> bool:
@@ -585,6 +590,13 @@ class SeasonWork:
     # --- what is left, phase by phase (progress, run summary) ---------------------------
 
     def outlook(self, *, rerun: bool = False) -> Outlook:
+        """See _outlook. Counted as the era contract assumes (an uncertain era is recorded,
+        its probes being ordinary items), so the totals are known from the first update."""
+        assumed = copy.copy(self)
+        assumed.assume_recorded = True
+        return assumed._outlook(rerun=rerun)
+
+    def _outlook(self, *, rerun: bool) -> Outlook:
         """Where the scope stands, phase by phase: games first, then players and teams (and
         the season-level answers). For the run under way, or (rerun) for a rerun of the
         same scope: then `requests` is what that rerun would ask for.
