@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..eras import modern_box, unkept
 from ..game import DNP_COMMENT, GameResult, PlayerLine
 from ..league import CUP, PLAYIN, PLAYOFFS, REGULAR, TEAMS_BY_ID, GameRecord
 from ..plan import Cut
@@ -97,8 +98,16 @@ def date_param(params: dict, name: str) -> dt.date | None:
 
 
 # ----- formats ------------------------------------------------------------------------
-def pct(made: int, attempted: int) -> float:
+def pct(made: int | None, attempted: int | None) -> float | None:
+    if made is None or attempted is None:  # not kept in that era
+        return None
     return round(made / attempted, 3) if attempted else 0.0
+
+
+def blank(c: dict, year: int) -> dict:
+    """Counts with those the league did not keep that season as None."""
+    gone = unkept(year)
+    return {k: None if k in gone else v for k, v in c.items()} if gone else c
 
 
 def share(part: float, whole: float) -> float:
@@ -140,7 +149,8 @@ def player_meta(line: PlayerLine, result: GameResult, jersey: bool = True) -> di
         "familyName": player.last_name,
         "nameI": player.name_i,
         "playerSlug": player.slug,
-        "position": line.spot.position if line.starter else "",
+        # No starters are marked before 1996-97 (position "" for everybody).
+        "position": line.spot.position if line.starter and modern_box(result.year) else "",
         "comment": not_played,
         "jerseyNum": line.spot.jersey if jersey else "",
     }
