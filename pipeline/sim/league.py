@@ -217,7 +217,14 @@ _PLAYOFFS = (
 )
 # Points per team per quarter, by era (league averages from basketball-reference.com:
 # about 68 a game in 1946-47, 90-100 once the shot clock came in 1954-55, 115 around 1960).
-_QUARTER_POINTS = ((1946, 18.0), (1954, 24.0), (1958, 28.0), (1971, 26.5), (1976, 26.0), (2017, 27.5))
+_QUARTER_POINTS = (
+    (1946, 18.0),
+    (1954, 24.0),
+    (1958, 28.0),
+    (1971, 26.5),
+    (1976, 26.0),
+    (2017, 27.5),
+)
 PLAY_IN_FIRST = 2020  # the play-in tournament, from 2020-21
 CUP_FIRST = 2023  # the NBA Cup (In-Season Tournament), from 2023-24
 BUBBLE = 2019  # 2019-20: paused on March 11, 2020, finished in Orlando
@@ -334,8 +341,9 @@ def career_window(player: Player, current_year: int) -> tuple[int, int]:
     stats.nba.com ids grew over time (legacy 76xxx-78xxx, alphabetical over every season
     to 1995, and 6000xx; then small ids in the 1990s, 2xxxxx from about 2007, 16xxxxx
     from 2015), which is good enough to field plausible historical rosters from real names
-    (two legacy players in five play before the ABA merger, the others after). Rosters only draw a player inside his window, and
-    the bios (FROM_YEAR, TO_YEAR, draft year) are this window, so they agree.
+    (two legacy players in five play before the ABA merger, the others after). Rosters
+    only draw a player inside his window, and the bios (FROM_YEAR, TO_YEAR, draft year)
+    are this window, so they agree.
     """
     pid = player.person_id
     if player.is_active:  # rosters from last season on are active players only

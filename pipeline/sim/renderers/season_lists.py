@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..eras import PLUS_MINUS_FIRST, unkept
 from ..game import GameResult, PlayerLine
 from ..league import CUP, PLAYIN, REGULAR, TEAMS_BY_ID, TYPE_CODE, GameRecord, Season
-from ..eras import PLUS_MINUS_FIRST, unkept
 from .common import (
     BadRequest,
     Reply,
