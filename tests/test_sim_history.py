@@ -70,8 +70,9 @@ def test_playoff_format_by_era(name, teams, first_round_wins):
     series = collections.defaultdict(collections.Counter)
     for game in playoffs:
         series[(game.extra["round"], game.extra["series"])][game.winner_id] += 1
-    assert {max(c.values()) for (r, _), c in series.items() if r == 1} == {first_round_wins}
-    finals = [c for (r, _), c in series.items() if r == max(k[0] for k in series)]
+    first = min(r for r, _ in series)
+    assert {max(c.values()) for (r, _), c in series.items() if r == first} == {first_round_wins}
+    finals = [c for (r, _), c in series.items() if r == 4]  # the Finals: round 4 in the ids
     assert len(finals) == 1 and max(finals[0].values()) == 4
 
 

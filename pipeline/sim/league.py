@@ -709,6 +709,10 @@ class Season:
         byes when the half has fewer teams than slots; the halves' winners meet in the
         Finals. Series lengths follow the era (shape.series_wins)."""
         wins = self.shape.series_wins
+        # The Finals are round 4 in the ids (004YY004SG) in every era, as the pipeline reads
+        # them (no recorded body before 1995-96 says otherwise): a three-round era numbers
+        # its rounds 2, 3, 4.
+        skipped = 4 - len(wins)
         day = self._playoff_start()
         order = BRACKETS[2 ** (len(wins) - 1)]
         # (high, low) pairs in bracket order; None is a bye
@@ -728,13 +732,13 @@ class Season:
                         high, low = self._by_record(high, low)
                     first_day = day + dt.timedelta(days=series_no % 2)
                     winners[half_index].append(
-                        self._series(round_no, series_no, high, low, first_day, needed)
+                        self._series(round_no + skipped, series_no, high, low, first_day, needed)
                     )
                     series_no += 1
             alive = [list(zip(w[0::2], w[1::2], strict=False)) for w in winners]
             day += dt.timedelta(days=16 if round_no == 1 else 15)
         high, low = self._by_record(winners[0][0], winners[1][0])
-        self._series(len(wins), 0, high, low, day + dt.timedelta(days=2), wins[-1])
+        self._series(4, 0, high, low, day + dt.timedelta(days=2), wins[-1])
 
     def _by_record(self, a: int, b: int) -> tuple[int, int]:
         return (a, b) if self.standings[a][0] >= self.standings[b][0] else (b, a)
