@@ -92,12 +92,11 @@ def test_defunct_franchises_answer_and_old_counts_are_null():
     box = responder.answer("boxscoretraditionalv3", {"GameID": game.game_id}).body
     team = box["boxScoreTraditional"]["homeTeam"]
     assert team["statistics"]["points"] == game.home_score
-    for key in ("threePointersMade", "reboundsOffensive", "steals", "blocks", "turnovers"):
+    unkept = ("threePointersMade", "reboundsOffensive", "steals", "blocks", "turnovers")
+    for key in (*unkept, "reboundsTotal", "minutes"):  # rebounds from 1950-51, minutes 1951-52
         assert team["statistics"][key] is None
         assert all(p["statistics"][key] is None for p in team["players"])
-    assert team["statistics"]["reboundsTotal"] == sum(
-        p["statistics"]["reboundsTotal"] for p in team["players"]
-    )
+    assert sum(p["statistics"]["points"] for p in team["players"]) == game.home_score
     params = {"Season": "1949-50", "SeasonType": "Regular Season", "PlayerOrTeam": "T"}
     log = responder.answer("leaguegamelog", params).body["resultSets"][0]
     row = next(
@@ -105,10 +104,27 @@ def test_defunct_franchises_answer_and_old_counts_are_null():
         for r in log["rowSet"]
         if r[4] == game.game_id and r[1] == team["teamId"]
     )
-    assert row["REB"] == team["statistics"]["reboundsTotal"]
-    assert row["FG3M"] is row["OREB"] is row["STL"] is row["TOV"] is None
+    assert row["PTS"] == game.home_score
+    assert row["FG3M"] is row["OREB"] is row["STL"] is row["TOV"] is row["REB"] is None
+    assert row["MIN"] is None
     info = responder.answer("teaminfocommon", {"TeamID": "1610610023", "Season": "1949-50"})
     assert info.status == 200
+
+
+def test_rebounds_then_minutes_come_in():
+    responder = Responder(LEAGUE)
+    for name, rebounds, minutes in (("1950-51", True, False), ("1951-52", True, True)):
+        game = LEAGUE.season(name).games[0]
+        box = responder.answer("boxscoretraditionalv3", {"GameID": game.game_id}).body
+        team = box["boxScoreTraditional"]["homeTeam"]
+        players = team["players"]
+        assert (team["statistics"]["reboundsTotal"] is not None) is rebounds
+        assert (
+            team["statistics"]["reboundsTotal"]
+            == sum(p["statistics"]["reboundsTotal"] for p in players)
+            or not rebounds
+        )
+        assert all((p["statistics"]["minutes"] is not None) is minutes for p in players), name
 
 
 def test_bad_seasons_are_not_found():

@@ -16,6 +16,10 @@ THREE_POINT_FIRST = 1979
 REBOUND_SPLIT_FIRST = 1973
 STEALS_BLOCKS_FIRST = 1973
 TURNOVERS_FIRST = 1977
+# Player rebounds from 1950-51, player minutes from 1951-52 (basketball-reference.com's
+# league totals, https://www.basketball-reference.com/leagues/NBA_1951.html and _1952).
+PLAYER_REBOUNDS_FIRST = 1950
+PLAYER_MINUTES_FIRST = 1951
 # From recorded bodies: in 1995-96 (boxscoretraditionalv3/1995-96/0029500001) every player's
 # plusMinusPoints is 0.0, position is "" (starters unknown), starters and bench are null,
 # minutes are whole ("39") and players who did not play are not listed, in family-name
@@ -35,6 +39,8 @@ _KEPT_FROM = {
     "stl": STEALS_BLOCKS_FIRST,
     "blk": STEALS_BLOCKS_FIRST,
     "tov": TURNOVERS_FIRST,
+    "reb": PLAYER_REBOUNDS_FIRST,  # the total (the renderers count it from oreb + dreb)
+    "seconds": PLAYER_MINUTES_FIRST,  # minutes
 }
 
 

@@ -63,10 +63,9 @@ def _minutes(c: dict | None) -> str:
 # ----- traditional ----------------------------------------------------------------------
 def traditional_stats(c: dict, minutes: str, plus_minus: bool = True, year: int = 9999) -> dict:
     """The traditional numbers; counts the league did not keep in `year` are null."""
-    reb = c["oreb"] + c["dreb"]
     c = blank(c, year)
     stats = {
-        "minutes": minutes,
+        "minutes": minutes if c["seconds"] is not None else None,
         "fieldGoalsMade": c["fgm"],
         "fieldGoalsAttempted": c["fga"],
         "fieldGoalsPercentage": pct(c["fgm"], c["fga"]),
@@ -78,7 +77,7 @@ def traditional_stats(c: dict, minutes: str, plus_minus: bool = True, year: int 
         "freeThrowsPercentage": pct(c["ftm"], c["fta"]),
         "reboundsOffensive": c["oreb"],
         "reboundsDefensive": c["dreb"],
-        "reboundsTotal": reb,
+        "reboundsTotal": c["reb"],
         "assists": c["ast"],
         "steals": c["stl"],
         "blocks": c["blk"],
@@ -98,7 +97,7 @@ def box_score_traditional(sim: Source, params: dict) -> Reply:
 
         def player_stats(c):
             stats = traditional_stats(c or dict.fromkeys(DETAIL_FIELDS, 0), _minutes(c), True, year)
-            if c and not modern_box(year):  # 1995-96 and before: whole minutes ("39")
+            if c and not modern_box(year) and stats["minutes"] is not None:  # whole: "39"
                 stats["minutes"] = str(whole_minutes(c["seconds"]))
             if year < PLUS_MINUS_FIRST:  # present but 0.0 for every player (1995-96 body)
                 stats["plusMinusPoints"] = 0.0

@@ -105,7 +105,9 @@ def pct(made: int | None, attempted: int | None) -> float | None:
 
 
 def blank(c: dict, year: int) -> dict:
-    """Counts with those the league did not keep that season as None."""
+    """Counts (with "reb", the total, added) with those the league did not keep that season
+    as None."""
+    c = {**c, "reb": c["oreb"] + c["dreb"]}
     gone = unkept(year)
     return {k: None if k in gone else v for k, v in c.items()} if gone else c
 

@@ -67,7 +67,6 @@ def _team_rows(sim: Source, season: Season, records: list[GameRecord]):
 def _shooting(c: dict, year: int) -> list:
     """A team's FGM ... PF, in the game logs' and the game finder's order (null where the
     league did not keep the count that season)."""
-    reb = c["oreb"] + c["dreb"]
     c = blank(c, year)
     return [
         c["fgm"],
@@ -81,13 +80,17 @@ def _shooting(c: dict, year: int) -> list:
         pct(c["ftm"], c["fta"]),
         c["oreb"],
         c["dreb"],
-        reb,
+        c["reb"],
         c["ast"],
         c["stl"],
         c["blk"],
         c["tov"],
         c["pf"],
     ]
+
+
+def _team_minutes(c: dict, year: int) -> int | None:
+    return None if "seconds" in unkept(year) else round(c["seconds"] / 60)
 
 
 def _win_loss(record: GameRecord, own: dict, opp: dict) -> str | None:
@@ -122,7 +125,7 @@ def league_game_finder(sim: Source, params: dict) -> Reply:
                 record.date.isoformat(),
                 matchup(record, is_home),
                 _win_loss(record, own, opp),
-                round(own["seconds"] / 60),
+                _team_minutes(own, season.start_year),
                 own["pts"],
                 *_shooting(own, season.start_year),
                 float(own["pts"] - opp["pts"]),
@@ -186,7 +189,7 @@ def _player_rows(sim: Source, season: Season, records: list[GameRecord]) -> list
                             team.abbreviation,
                             team.full_name,
                             *game,
-                            player_minutes(line.seconds),
+                            None if "seconds" in gone else player_minutes(line.seconds),
                             *_player_shooting(line, gone),
                             line.pts,
                             line.plus_minus if plus_minus else None,
@@ -210,7 +213,7 @@ def _player_shooting(line: PlayerLine, gone: frozenset) -> list:
         return [
             c["fgm"], c["fga"], percentage(line.fgm, line.fga), c["fg3m"], c["fg3a"], threes,
             c["ftm"], c["fta"], percentage(line.ftm, line.fta), c["oreb"], c["dreb"],
-            line.oreb + line.dreb, c["ast"], c["stl"], c["blk"], c["tov"], c["pf"],
+            None if "reb" in gone else line.reb, c["ast"], c["stl"], c["blk"], c["tov"], c["pf"],
         ]  # fmt: skip
     return [
         line.fgm,
@@ -260,7 +263,7 @@ def league_game_log(sim: Source, params: dict) -> Reply:
                     record.date.isoformat(),
                     matchup(record, is_home),
                     _win_loss(record, own, opp),
-                    round(own["seconds"] / 60),
+                    _team_minutes(own, season.start_year),
                     *_shooting(own, season.start_year),
                     own["pts"],
                     own["pts"] - opp["pts"],
