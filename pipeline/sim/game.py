@@ -20,7 +20,6 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from .eras import season_year
 from .league import TEAMS_BY_ID, GameRecord, RosterSpot, Season, Team
 from .plan import TEAM_FIELDS, Cut, GamePlan, PeriodPlan, Possession, full_game_lines
 
@@ -153,11 +152,6 @@ class GameResult:
 
     def side(self, is_home: bool) -> TeamSide:
         return self.home if is_home else self.away
-
-    @property
-    def year(self) -> int:
-        """The start year of the game's season."""
-        return season_year(self.record.game_id)
 
 
 # What TeamSide.scored counts (points, then the kinds the misc box score shows).

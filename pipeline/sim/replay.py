@@ -147,7 +147,8 @@ class ReplayResponder(Responder):
         result = self.results.get(game_id(params))
         if result is None:
             return super().game_record(params)
-        return self.recorded_seasons[season_string(result.year)], result.record
+        season = season_string(season_year(result.record.game_id))
+        return self.recorded_seasons[season], result.record
 
     def cut(self, record: GameRecord):
         return None if record.game_id in self.results else super().cut(record)

@@ -6,7 +6,7 @@ All six come from the same simulated game (its PlayerLines), so wherever they ov
 
 from __future__ import annotations
 
-from ..eras import PLUS_MINUS_FIRST, modern_box, whole_minutes
+from ..eras import PLUS_MINUS_FIRST, modern_box, season_year, whole_minutes
 from ..game import DETAIL_FIELDS, GameResult, TeamSide, counts, format_minutes, totals
 from .common import Reply, blank, meta, pct, player_meta, share, team_meta
 from .registry import Source, renders
@@ -47,7 +47,7 @@ def _players(result: GameResult, side: TeamSide, stats, jersey: bool = True) -> 
     are listed, by family name, as the recorded 1995-96 bodies have them."""
     players = []
     lines = side.lines
-    if not modern_box(result.year):
+    if not modern_box(season_year(result.record.game_id)):
         lines = sorted((x for x in lines if x.played), key=lambda x: x.spot.player.last_name)
     for line in lines:
         entry = player_meta(line, result, jersey)
@@ -93,7 +93,7 @@ def traditional_stats(c: dict, minutes: str, plus_minus: bool = True, year: int 
 @renders("boxscoretraditionalv3")
 def box_score_traditional(sim: Source, params: dict) -> Reply:
     def team(result, side, own, _opp):
-        year = result.year
+        year = season_year(result.record.game_id)
 
         def player_stats(c):
             stats = traditional_stats(c or dict.fromkeys(DETAIL_FIELDS, 0), _minutes(c), True, year)

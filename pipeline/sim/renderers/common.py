@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..eras import modern_box, unkept
+from ..eras import modern_box, season_year, unkept
 from ..game import DNP_COMMENT, GameResult, PlayerLine
 from ..league import CUP, PLAYIN, PLAYOFFS, REGULAR, TEAMS_BY_ID, GameRecord
 from ..plan import Cut
@@ -144,6 +144,7 @@ def team_meta(team_id: int) -> dict:
 
 def player_meta(line: PlayerLine, result: GameResult, jersey: bool = True) -> dict:
     player = line.spot.player
+    marked = line.starter and modern_box(season_year(result.record.game_id))
     not_played = "" if line.played or result.cut is not None else DNP_COMMENT
     return {
         "personId": player.person_id,
@@ -152,7 +153,7 @@ def player_meta(line: PlayerLine, result: GameResult, jersey: bool = True) -> di
         "nameI": player.name_i,
         "playerSlug": player.slug,
         # No starters are marked before 1996-97 (position "" for everybody).
-        "position": line.spot.position if line.starter and modern_box(result.year) else "",
+        "position": line.spot.position if marked else "",
         "comment": not_played,
         "jerseyNum": line.spot.jersey if jersey else "",
     }
