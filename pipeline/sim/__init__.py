@@ -20,7 +20,7 @@ gzip-compressed when the client sends ``Accept-Encoding: gzip``.
 
 ``SimServer(host="127.0.0.1", port=0, seed=0, faults=None, latency_ms=None, request_log=None,
 today=None, throttle=None, hang_seconds=5.0, fault_seed=None, retry_after=1,
-corrections=None)``
+corrections=None, recorded=None)``
     ``.start()`` (background thread, returns self), ``.stop()``, context manager,
     ``.port``, ``.url`` ("http://127.0.0.1:PORT"), ``.base_url`` (nba_api format),
     ``.league`` (the League below, same seed and today).
@@ -73,10 +73,14 @@ The data, without HTTP (for tests that need to know what to expect)::
     Responder(league).answer("boxscoretraditionalv3", {"GameID": "0022400001"})
         # Reply(status, body) - the exact body the server would send, as a dict
 
-A season: the teams that existed (year_founded), 82 games each from late October to mid
-April (ids 002YY00001.. in date order), play-in (005, from 2020-21), playoffs (004YY00RSG,
-best of 7), the NBA Cup final (006, from 2023-24). Historical seasons from 1976-77; no
-play-by-play before 1996-97.
+A season (any from 1946-47): the teams that played it (league.DEFUNCT and the static
+year_founded), its games per team (league.shape: 60 in 1946-47 ... 82; lockouts; the 2019-20
+bubble) in date order (ids 002YY00001..), play-in (005, from 2020-21), playoffs (004YY00RSG,
+the era's teams and series lengths, the Finals round 4), the NBA Cup final (006, from
+2023-24). Bodies in the era's format (eras.py): null counts the league did not keep, 1995-96
+box scores as recorded, no play-by-play actions before 1996-97.
+
+``SimServer(recorded=DIR)`` (``--recorded DIR``) replays real bodies: replay.py.
 
 How the numbers stay consistent: league.py fixes each game's line score; plan.py splits it
 into possessions (what each comes to, team by team: cheap, so season-level team lines need no

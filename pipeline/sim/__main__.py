@@ -42,6 +42,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="GAME_ID@YYYY-MM-DD",
         help="from that --today on, the game's box scores carry a stat correction (repeatable)",
     )
+    parser.add_argument(
+        "--recorded",
+        default=None,
+        metavar="DIR",
+        help="serve the recorded bodies under DIR (<endpoint>/<season>/<game_id>.json) for "
+        "their games; their seasons are made of those games only",
+    )
     args = parser.parse_args(argv)
     try:
         corrections = parse_corrections(args.correction)
@@ -58,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             hang_seconds=args.hang_seconds,
             retry_after=args.retry_after,
             corrections=corrections,
+            recorded=args.recorded,
         )
     except ValueError as error:
         parser.error(str(error))

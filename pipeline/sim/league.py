@@ -18,11 +18,14 @@ from functools import cached_property
 from nba_api.stats.static import players as static_players
 from nba_api.stats.static import teams as static_teams
 
+# Seeds (0 = best) paired in bracket order, by bracket size; home games of the better seed,
+# by the wins a series needs (2-2-1-1-1 in a best of 7).
+BRACKETS = {2: [(0, 1)], 4: [(0, 3), (1, 2)], 8: [(0, 7), (3, 4), (2, 5), (1, 6)]}
+HOME_GAMES = {2: (1, 3), 3: (1, 2, 5), 4: (1, 2, 5, 7)}
 REGULAR, PLAYIN, PLAYOFFS, CUP = "Regular Season", "PlayIn", "Playoffs", "IST"
 TYPE_CODE = {REGULAR: "2", PLAYIN: "5", PLAYOFFS: "4", CUP: "6"}
 STATUS_SCHEDULED, STATUS_LIVE, STATUS_FINAL = 1, 2, 3
-FIRST_SEASON = 1976  # 1976-77: first season after the ABA merger
-GAMES_PER_TEAM = 82
+FIRST_SEASON = 1946  # 1946-47: the BAA's first season, which stats.nba.com counts as NBA
 ROSTER_SIZE = 15
 ACTIVE_SIZE = 13  # players dressed per game; the other two are "inactive"
 
@@ -36,6 +39,34 @@ _DIVISIONS = {
     "Southwest": ("West", ["DAL", "HOU", "MEM", "NOP", "SAS"]),
 }
 _CONF_DIV = {abbr: (conf, div) for div, (conf, abbrs) in _DIVISIONS.items() for abbr in abbrs}
+
+# The franchises that folded, with stats.nba.com's ids (its commonteamyears lists them as
+# 1610610023-37 with MIN_YEAR/MAX_YEAR) and the seasons they played (start years, from
+# basketball-reference.com's league index, https://www.basketball-reference.com/leagues/).
+# A team that folded during a season (Washington Capitols in January 1951, Baltimore
+# Bullets in November 1954) is left out of that season: its games were struck off.
+# (id, abbreviation, city, nickname, first season, last season, conference)
+DEFUNCT = (
+    (1610610023, "AND", "Anderson", "Packers", 1949, 1949, "West"),
+    (1610610024, "BLB", "Baltimore", "Bullets", 1947, 1953, "East"),
+    (1610610025, "CHS", "Chicago", "Stags", 1946, 1949, "West"),
+    (1610610026, "CLR", "Cleveland", "Rebels", 1946, 1946, "West"),
+    (1610610027, "DNN", "Denver", "Nuggets", 1949, 1949, "West"),
+    (1610610028, "DTF", "Detroit", "Falcons", 1946, 1946, "West"),
+    (1610610029, "INJ", "Indianapolis", "Jets", 1948, 1948, "West"),
+    (1610610030, "INO", "Indianapolis", "Olympians", 1949, 1952, "West"),
+    (1610610031, "PIT", "Pittsburgh", "Ironmen", 1946, 1946, "West"),
+    (1610610032, "PRO", "Providence", "Steamrollers", 1946, 1948, "East"),
+    (1610610033, "SHE", "Sheboygan", "Red Skins", 1949, 1949, "West"),
+    (1610610034, "STB", "St. Louis", "Bombers", 1946, 1949, "West"),
+    (1610610035, "TRH", "Toronto", "Huskies", 1946, 1946, "East"),
+    (1610610036, "WSC", "Washington", "Capitols", 1946, 1949, "East"),
+    (1610610037, "WAT", "Waterloo", "Hawks", 1949, 1949, "West"),
+)
+# Today's franchises play from their static year_founded on, but for Charlotte: the Hornets
+# moved to New Orleans in 2002 (today's Pelicans, founded 2002 in the static data) and
+# Charlotte had no team in 2002-03 and 2003-04 (the Bobcats came in 2004-05).
+_ABSENT = {1610612766: range(2002, 2004)}
 
 
 @dataclass(frozen=True)
@@ -139,6 +170,114 @@ class GameRecord:
         return self.status != STATUS_SCHEDULED
 
 
+# ----- the league's shape by season ----------------------------------------------------
+# Games per team, from basketball-reference.com's season pages
+# (https://www.basketball-reference.com/leagues/NBA_1950.html etc.). Where teams played
+# unequal schedules (1949-50: 62 to 68; 1950-51: 66 to 68; 1952-53: 69 to 71; 2019-20: 63 to
+# 67 before the pause) the simulator gives every team the most common count. (first season
+# of the run, games per team); each row holds until the next.
+_GAMES = (
+    (1946, 60),
+    (1947, 48),
+    (1948, 60),
+    (1949, 68),
+    (1950, 66),
+    (1952, 70),
+    (1953, 72),
+    (1959, 75),
+    (1960, 79),
+    (1961, 80),
+    (1966, 81),
+    (1967, 82),
+    (1998, 50),  # lockout: 1998-99 opened on February 5, 1999
+    (1999, 82),
+    (2011, 66),  # lockout: 2011-12 opened on Christmas Day
+    (2012, 82),
+    (2019, 64),  # 2019-20 before the pause of March 11, 2020; then 8 games in Orlando
+    (2020, 72),  # 2020-21 opened on December 22, 2020
+    (2021, 82),
+)
+# Playoff teams and the wins that take a series, round by round (the last is the Finals),
+# from the NBA playoffs' format history (https://en.wikipedia.org/wiki/NBA_playoffs#Format).
+# The brackets are simplified: two halves, top seeds get the byes.
+_PLAYOFFS = (
+    (1946, 6, (2, 2, 4)),
+    (1948, 8, (2, 2, 4)),
+    (1949, 12, (2, 2, 2, 4)),
+    (1950, 8, (2, 3, 4)),
+    (1953, 6, (2, 3, 4)),
+    (1957, 6, (2, 4, 4)),
+    (1960, 6, (3, 4, 4)),
+    (1966, 8, (3, 4, 4)),
+    (1967, 8, (4, 4, 4)),
+    (1974, 10, (2, 4, 4, 4)),
+    (1976, 12, (2, 4, 4, 4)),
+    (1983, 16, (3, 4, 4, 4)),  # 16 teams from 1983-84, first round best of 5
+    (2002, 16, (4, 4, 4, 4)),  # first round best of 7 from 2002-03
+)
+# Points per team per quarter, by era (league averages from basketball-reference.com:
+# about 68 a game in 1946-47, 90-100 once the shot clock came in 1954-55, 115 around 1960).
+_QUARTER_POINTS = (
+    (1946, 18.0),
+    (1954, 24.0),
+    (1958, 28.0),
+    (1971, 26.5),
+    (1976, 26.0),
+    (2017, 27.5),
+)
+PLAY_IN_FIRST = 2020  # the play-in tournament, from 2020-21
+CUP_FIRST = 2023  # the NBA Cup (In-Season Tournament), from 2023-24
+BUBBLE = 2019  # 2019-20: paused on March 11, 2020, finished in Orlando
+
+
+def _by_season(table, year: int):
+    return [row for row in table if row[0] <= year][-1][1:]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a season looks like: schedule, playoff format, play-in and Cup."""
+
+    year: int
+    games: int  # per team, regular season
+    playoff_teams: int
+    series_wins: tuple[int, ...]  # wins that take a series, by round; the last is the Finals
+    quarter_points: float
+
+    @property
+    def play_in(self) -> bool:
+        return self.year >= PLAY_IN_FIRST
+
+    @property
+    def cup(self) -> bool:
+        return self.year >= CUP_FIRST
+
+    @property
+    def dates(self) -> tuple[dt.date, dt.date]:
+        """First and last day of the regular season."""
+        year = self.year
+        if year == 1998:
+            return dt.date(1999, 2, 5), dt.date(1999, 5, 5)
+        if year == 2011:
+            return dt.date(2011, 12, 25), dt.date(2012, 4, 26)
+        if year == BUBBLE:
+            return dt.date(2019, 10, 22), dt.date(2020, 3, 11)
+        if year == 2020:
+            return dt.date(2020, 12, 22), dt.date(2021, 5, 16)
+        if year < 1967:  # early seasons: November to March
+            return dt.date(year, 11, 1), dt.date(year + 1, 3, 15)
+        oct20 = dt.date(year, 10, 20)
+        opening = oct20 + dt.timedelta(days=(1 - oct20.weekday()) % 7 + 1)  # a Tuesday
+        return opening, dt.date(year + 1, 4, 13)
+
+
+def shape(year: int) -> Shape:
+    (games,) = _by_season(_GAMES, year)
+    teams, wins = _by_season(_PLAYOFFS, year)
+    (points,) = _by_season(_QUARTER_POINTS, year)
+    return Shape(year, games, teams, wins, points)
+
+
 def season_start_year(season: str) -> int:
     """'2024-25' -> 2024. Raises ValueError for anything else."""
     match = re.fullmatch(r"(\d{4})-(\d{2})", season or "")
@@ -155,6 +294,7 @@ def season_string(start_year: int) -> str:
 
 
 def all_teams() -> list[Team]:
+    """Today's 30 franchises (nba_api's static data) and the 15 that folded (DEFUNCT)."""
     result = []
     for row in static_teams.get_teams():
         conf, div = _CONF_DIV[row["abbreviation"]]
@@ -170,7 +310,20 @@ def all_teams() -> list[Team]:
                 division=div,
             )
         )
+    for team_id, abbr, city, nickname, first, _last, conf in DEFUNCT:
+        full_name = f"{city} {nickname}"
+        result.append(Team(team_id, abbr, nickname, city, full_name, first, conf, ""))
     return sorted(result, key=lambda t: t.team_id)
+
+
+_DEFUNCT_SEASONS = {row[0]: range(row[4], row[5] + 1) for row in DEFUNCT}
+
+
+def plays_in(team: Team, year: int) -> bool:
+    """Did the franchise play the season starting in `year`?"""
+    if team.team_id in _DEFUNCT_SEASONS:
+        return year in _DEFUNCT_SEASONS[team.team_id]
+    return team.year_founded <= year and year not in _ABSENT.get(team.team_id, ())
 
 
 TEAMS = all_teams()
@@ -185,16 +338,20 @@ PLAYERS_BY_ID = {p.person_id: p for p in PLAYERS}
 def career_window(player: Player, current_year: int) -> tuple[int, int]:
     """The first and last season a player can play in, guessed from the id scheme.
 
-    stats.nba.com ids grew over time (legacy 76xxx-78xxx, then small ids in the 1990s,
-    2xxxxx from about 2007, 16xxxxx from 2015), which is good enough to field plausible
-    historical rosters from real names. Rosters only draw a player inside his window, and
-    the bios (FROM_YEAR, TO_YEAR, draft year) are this window, so they agree.
+    stats.nba.com ids grew over time (legacy 76xxx-78xxx, alphabetical over every season
+    to 1995, and 6000xx; then small ids in the 1990s, 2xxxxx from about 2007, 16xxxxx
+    from 2015), which is good enough to field plausible historical rosters from real names
+    (two legacy players in five play before the ABA merger, the others after). Rosters
+    only draw a player inside his window, and the bios (FROM_YEAR, TO_YEAR, draft year)
+    are this window, so they agree.
     """
     pid = player.person_id
     if player.is_active:  # rosters from last season on are active players only
         return (max(FIRST_SEASON, current_year - 1 - pid % 14), current_year + 1)
-    if 76000 <= pid < 80000:
-        first, last = FIRST_SEASON, 1995
+    if 76000 <= pid < 80000 and pid % 5 < 2 or 600000 <= pid < 700000:
+        first, last = FIRST_SEASON, 1975
+    elif 76000 <= pid < 80000:
+        first, last = 1976, 1995
     elif pid < 3000:
         first, last = 1985, 2008
     elif pid < 200000:
@@ -254,15 +411,16 @@ class Season:
         self.league = league
         self.start_year = start_year
         self.name = season_string(start_year)
+        self.shape = shape(start_year)
         self.rng = random.Random(f"{league.seed}:{self.name}:schedule")
-        self.teams = [t for t in TEAMS if t.year_founded <= start_year]
+        self.teams = [t for t in TEAMS if plays_in(t, start_year)]
         self.strength = {t.team_id: self.rng.gauss(0.0, 2.0) for t in self.teams}
         self.rosters = self._draw_rosters()
         self.games: list[GameRecord] = []
         self._build_regular_season()
-        if start_year >= 2023:
+        if self.shape.cup:
             self._build_cup_final()
-        seeds = self._build_play_in() if start_year >= 2020 else self._top_eight()
+        seeds = self._build_play_in() if self.shape.play_in else self._top_seeds()
         self._build_playoffs(seeds)
         self.games.sort(key=lambda g: (g.date, g.tip_minutes, g.game_id))
         self._apply_today(league.today)
@@ -315,7 +473,7 @@ class Season:
     # ----- scores --------------------------------------------------------------------
     def _line_score(self, home_id: int, away_id: int) -> tuple[list[int], list[int]]:
         edge = (self.strength[home_id] - self.strength[away_id]) / 4 + 0.4
-        base = 27.5 if self.start_year >= 2017 else 26.0
+        base = self.shape.quarter_points
         home = [max(12, round(self.rng.gauss(base + edge, 5.0))) for _ in range(4)]
         away = [max(12, round(self.rng.gauss(base - edge, 5.0))) for _ in range(4)]
         while sum(home) == sum(away):  # overtime until somebody leads
@@ -327,31 +485,29 @@ class Season:
         return f"00{type_code}{self.start_year % 100:02d}{number:05d}"
 
     # ----- regular season ------------------------------------------------------------
-    def _matchups(self) -> list[tuple[int, int]]:
-        """(home, away) pairs: each team 41 home and 41 away games."""
-        ids = [t.team_id for t in self.teams]
+    def _matchups(self, ids: list[int], games: int) -> list[tuple[int, int]]:
+        """(home, away) pairs: each team `games` games, half at home (an odd count adds one
+        round in which every team plays once)."""
+        ids = list(ids)
         self.rng.shuffle(ids)
         n = len(ids)
-        pairs = [(h, a) for h in ids for a in ids if h != a]  # double round robin
-        extra_per_team = GAMES_PER_TEAM // 2 - (n - 1)
-        for offset in range(1, extra_per_team + 1):  # circulant top-up, no repeated pair
+        half, odd = divmod(games, 2)
+        full, offsets = divmod(half, n - 1)
+        pairs = [(h, a) for h in ids for a in ids if h != a] * full  # double round robins
+        for offset in range(1, offsets + 1):  # circulant top-up, no repeated pair
             pairs += [(ids[i], ids[(i + offset) % n]) for i in range(n)]
+        if odd:  # (every odd count in the table falls on an even number of teams)
+            pairs += [(ids[i], ids[i + 1]) for i in range(0, n - 1, 2)]
         self.rng.shuffle(pairs)
         return pairs
 
-    def _regular_season_dates(self) -> tuple[dt.date, dt.date]:
-        oct20 = dt.date(self.start_year, 10, 20)
-        opening = oct20 + dt.timedelta(days=(1 - oct20.weekday()) % 7 + 1)  # a Tuesday
-        return opening, dt.date(self.start_year + 1, 4, 13)
-
-    def _build_regular_season(self) -> None:
-        pending = self._matchups()
-        first, last = self._regular_season_dates()
+    def _dated(self, pending, first: dt.date, last: dt.date) -> list[tuple]:
+        """Spread the pairs over the days from first to last: (date, tip, home, away)."""
         days = (last - first).days + 1
         dated: list[tuple[dt.date, int, int, int]] = []
         day_index = 0
         played_yesterday: set[int] = set()
-        cup_day = self._cup_final_date() if self.start_year >= 2023 else None
+        cup_day = self._cup_final_date() if self.shape.cup else None
         while pending:
             date = first + dt.timedelta(days=day_index)
             if date == cup_day:  # the Cup final is the only game that night
@@ -374,8 +530,26 @@ class Season:
             played_yesterday = busy
             day_index += 1
         dated.sort(key=lambda row: (row[0], row[1], row[2]))
+        return dated
+
+    def _build_regular_season(self) -> None:
+        first, last = self.shape.dates
+        ids = [t.team_id for t in self.teams]
+        dated = self._dated(self._matchups(ids, self.shape.games), first, last)
         records = {t.team_id: [0, 0] for t in self.teams}
-        for number, (date, tip, home, away) in enumerate(dated, start=1):
+        self._add_regular(dated, records, 1)
+        if self.start_year == BUBBLE:
+            # Orlando: the 22 teams still in the race played 8 seeding games each, from July
+            # 30 to August 14, 2020, numbered on from 1231 (the ids of the 259 cancelled
+            # games were never used: the first bubble game is 0021901231).
+            ranked = sorted(ids, key=lambda t: (-records[t][0], -self.strength[t]))[:22]
+            pairs = self._matchups(sorted(ranked), 8)
+            dated = self._dated(pairs, dt.date(2020, 7, 30), dt.date(2020, 8, 14))
+            self._add_regular(dated, records, 1231)
+        self.standings = records
+
+    def _add_regular(self, dated: list[tuple], records: dict, first_number: int) -> None:
+        for number, (date, tip, home, away) in enumerate(dated, start=first_number):
             home_periods, away_periods = self._line_score(home, away)
             game = GameRecord(
                 game_id=self._game_id("2", number),
@@ -389,7 +563,6 @@ class Season:
             )
             self._count_result(game, records)
             self.games.append(game)
-        self.standings = records
 
     @staticmethod
     def _count_result(game: GameRecord, records: dict[int, list[int]]) -> None:
@@ -414,9 +587,10 @@ class Season:
 
     def _conferences(self) -> list[list[int]]:
         east, west = self._ranked("East"), self._ranked("West")
-        if len(east) >= 10 and len(west) >= 10:
+        wanted = 10 if self.shape.play_in else self.shape.playoff_teams // 2
+        if len(east) >= wanted and len(west) >= wanted:
             return [east, west]
-        overall = self._ranked(None)  # small early leagues: two brackets from the top 16
+        overall = self._ranked(None)  # small early leagues: two halves of one table
         return [overall[0::2], overall[1::2]]
 
     # ----- cup, play-in, playoffs ----------------------------------------------------
@@ -467,8 +641,14 @@ class Season:
         self.games.append(game)
         return game
 
+    def _after_regular_season(self, days: int) -> dt.date:
+        """`days` after the regular season's planned end, or later if its last games ran
+        over (a compressed schedule leaves fewer rest days)."""
+        last = max(g.date for g in self.games if g.season_type == REGULAR)
+        return max(self.shape.dates[1] + dt.timedelta(days=days), last + dt.timedelta(days - 1))
+
     def _build_play_in(self) -> list[list[int]]:
-        start = dt.date(self.start_year + 1, 4, 15)
+        start = self._after_regular_season(2)
         seeds = []
         number = 1
         for conf_index, ranked in enumerate(self._conferences()):
@@ -493,15 +673,17 @@ class Season:
             game.game_id = self._game_id("5", number + offset)
         return seeds
 
-    def _top_eight(self) -> list[list[int]]:
-        return [ranked[:8] for ranked in self._conferences()]
+    def _top_seeds(self) -> list[list[int]]:
+        per_half = self.shape.playoff_teams // 2
+        return [ranked[:per_half] for ranked in self._conferences()]
 
-    def _series(self, round_no, series_no, high, low, first_day) -> int:
+    def _series(self, round_no, series_no, high, low, first_day, needed=4) -> int:
         wins = {high: 0, low: 0}
+        home_games = HOME_GAMES[needed]
         game_no = 0
-        while max(wins.values()) < 4:
+        while max(wins.values()) < needed:
             game_no += 1
-            home, away = (high, low) if game_no in (1, 2, 5, 7) else (low, high)
+            home, away = (high, low) if game_no in home_games else (low, high)
             date = first_day + dt.timedelta(days=2 * (game_no - 1))
             game = self._single_game("4", 0, date, home, away, f"Round {round_no}")
             game.game_id = f"004{self.start_year % 100:02d}00{round_no}{series_no}{game_no}"
@@ -512,41 +694,51 @@ class Season:
                 f"Series tied {wins[high]}-{wins[low]}"
                 if wins[high] == wins[low]
                 else f"{TEAMS_BY_ID[leader].abbreviation} "
-                f"{'wins' if wins[leader] == 4 else 'leads'} "
+                f"{'wins' if wins[leader] == needed else 'leads'} "
                 f"{max(wins.values())}-{min(wins.values())}"
             )
         return max(wins, key=wins.get)
 
+    def _playoff_start(self) -> dt.date:
+        if self.start_year == BUBBLE:
+            return dt.date(2020, 8, 17)  # after the seeding games (Finals ended October 11)
+        return self._after_regular_season(6)
+
     def _build_playoffs(self, seeds: list[list[int]]) -> None:
-        day = dt.date(self.start_year + 1, 4, 19)
-        bracket_order = [(0, 7), (3, 4), (2, 5), (1, 6)]  # 1v8, 4v5, 3v6, 2v7
-        alive = [[(conf[a], conf[b]) for a, b in bracket_order] for conf in seeds]
-        series_no = 0
-        winners: list[list[int]] = [[], []]
-        for conf_index, pairs in enumerate(alive):
-            for high, low in pairs:
-                first_day = day + dt.timedelta(days=series_no % 2)
-                winners[conf_index].append(self._series(1, series_no, high, low, first_day))
-                series_no += 1
-        round_no = 2
-        day += dt.timedelta(days=16)
-        while len(winners[0]) > 1:
+        """Two halves (conferences, or one table split), each a bracket whose top seeds get
+        byes when the half has fewer teams than slots; the halves' winners meet in the
+        Finals. Series lengths follow the era (shape.series_wins)."""
+        wins = self.shape.series_wins
+        # The Finals are round 4 in the ids (004YY004SG) in every era, as the pipeline reads
+        # them (no recorded body before 1995-96 says otherwise): a three-round era numbers
+        # its rounds 2, 3, 4.
+        skipped = 4 - len(wins)
+        day = self._playoff_start()
+        order = BRACKETS[2 ** (len(wins) - 1)]
+        # (high, low) pairs in bracket order; None is a bye
+        alive = [
+            [tuple(half[i] if i < len(half) else None for i in pair) for pair in order]
+            for half in seeds
+        ]
+        for round_no, needed in enumerate(wins[:-1], start=1):
             series_no = 0
-            next_winners: list[list[int]] = [[], []]
-            for conf_index in (0, 1):
-                teams = winners[conf_index]
-                for i in range(0, len(teams), 2):
-                    high, low = self._by_record(teams[i], teams[i + 1])
+            winners: list[list[int]] = [[], []]
+            for half_index, pairs in enumerate(alive):
+                for high, low in pairs:
+                    if low is None or high is None:  # a bye
+                        winners[half_index].append(high if low is None else low)
+                        continue
+                    if round_no > 1:
+                        high, low = self._by_record(high, low)
                     first_day = day + dt.timedelta(days=series_no % 2)
-                    next_winners[conf_index].append(
-                        self._series(round_no, series_no, high, low, first_day)
+                    winners[half_index].append(
+                        self._series(round_no + skipped, series_no, high, low, first_day, needed)
                     )
                     series_no += 1
-            winners = next_winners
-            round_no += 1
-            day += dt.timedelta(days=15)
+            alive = [list(zip(w[0::2], w[1::2], strict=False)) for w in winners]
+            day += dt.timedelta(days=16 if round_no == 1 else 15)
         high, low = self._by_record(winners[0][0], winners[1][0])
-        self._series(4, 0, high, low, day + dt.timedelta(days=2))
+        self._series(4, 0, high, low, day + dt.timedelta(days=2), wins[-1])
 
     def _by_record(self, a: int, b: int) -> tuple[int, int]:
         return (a, b) if self.standings[a][0] >= self.standings[b][0] else (b, a)

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 from .bodies import Reply, Responder
 from .faults import FaultDrawer, FaultSpec, Latency, Throttle
 from .league import League
+from .replay import ReplayResponder
 
 JSON_TYPE = "application/json; charset=utf-8"
 TEXT_TYPE = "text/plain; charset=utf-8"
@@ -219,13 +220,18 @@ class SimServer:
         fault_seed: int | None = None,
         retry_after: int = 1,
         corrections: dict[str, dt.date | str] | None = None,
+        recorded: str | None = None,
     ):
         if isinstance(today, str):
             today = dt.date.fromisoformat(today)
         self.host = host
         self.seed = seed
         self.league = League(seed, today)
-        self.responder = Responder(self.league, corrections=corrections)
+        self.responder = (
+            ReplayResponder(self.league, recorded, corrections=corrections)
+            if recorded
+            else Responder(self.league, corrections=corrections)
+        )
         spec = faults if isinstance(faults, FaultSpec) else FaultSpec.parse(faults)
         self.faults = FaultDrawer(spec, seed if fault_seed is None else fault_seed)
         self.latency = Latency(latency_ms, seed)

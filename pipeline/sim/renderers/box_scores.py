@@ -6,8 +6,9 @@ All six come from the same simulated game (its PlayerLines), so wherever they ov
 
 from __future__ import annotations
 
+from ..eras import PLUS_MINUS_FIRST, modern_box, season_year, whole_minutes
 from ..game import DETAIL_FIELDS, GameResult, TeamSide, counts, format_minutes, totals
-from .common import Reply, meta, pct, player_meta, share, team_meta
+from .common import Reply, blank, meta, pct, player_meta, share, team_meta
 from .registry import Source, renders
 
 
@@ -42,9 +43,13 @@ def _render(sim: Source, params: dict, key: str, path: str, team_body) -> Reply:
 
 def _players(result: GameResult, side: TeamSide, stats, jersey: bool = True) -> list[dict]:
     """Each player's meta and ``statistics`` (stats(counts) for those who played; the
-    others get stats(None), zeros with minutes "")."""
+    others get stats(None), zeros with minutes ""). Before 1996-97 only those who played
+    are listed, by family name, as the recorded 1995-96 bodies have them."""
     players = []
-    for line in side.lines:
+    lines = side.lines
+    if not modern_box(season_year(result.record.game_id)):
+        lines = sorted((x for x in lines if x.played), key=lambda x: x.spot.player.last_name)
+    for line in lines:
         entry = player_meta(line, result, jersey)
         entry["statistics"] = stats(counts(line) if line.played else None)
         players.append(entry)
@@ -56,9 +61,11 @@ def _minutes(c: dict | None) -> str:
 
 
 # ----- traditional ----------------------------------------------------------------------
-def traditional_stats(c: dict, minutes: str, plus_minus: bool = True) -> dict:
+def traditional_stats(c: dict, minutes: str, plus_minus: bool = True, year: int = 9999) -> dict:
+    """The traditional numbers; counts the league did not keep in `year` are null."""
+    c = blank(c, year)
     stats = {
-        "minutes": minutes,
+        "minutes": minutes if c["seconds"] is not None else None,
         "fieldGoalsMade": c["fgm"],
         "fieldGoalsAttempted": c["fga"],
         "fieldGoalsPercentage": pct(c["fgm"], c["fga"]),
@@ -70,7 +77,7 @@ def traditional_stats(c: dict, minutes: str, plus_minus: bool = True) -> dict:
         "freeThrowsPercentage": pct(c["ftm"], c["fta"]),
         "reboundsOffensive": c["oreb"],
         "reboundsDefensive": c["dreb"],
-        "reboundsTotal": c["oreb"] + c["dreb"],
+        "reboundsTotal": c["reb"],
         "assists": c["ast"],
         "steals": c["stl"],
         "blocks": c["blk"],
@@ -86,17 +93,28 @@ def traditional_stats(c: dict, minutes: str, plus_minus: bool = True) -> dict:
 @renders("boxscoretraditionalv3")
 def box_score_traditional(sim: Source, params: dict) -> Reply:
     def team(result, side, own, _opp):
-        def player_stats(c):
-            return traditional_stats(c or dict.fromkeys(DETAIL_FIELDS, 0), _minutes(c))
+        year = season_year(result.record.game_id)
 
-        starters = totals([line for line in side.lines if line.starter], DETAIL_FIELDS)
-        bench = totals([line for line in side.lines if not line.starter], DETAIL_FIELDS)
-        return {
+        def player_stats(c):
+            stats = traditional_stats(c or dict.fromkeys(DETAIL_FIELDS, 0), _minutes(c), True, year)
+            if c and not modern_box(year) and stats["minutes"] is not None:  # whole: "39"
+                stats["minutes"] = str(whole_minutes(c["seconds"]))
+            if year < PLUS_MINUS_FIRST:  # present but 0.0 for every player (1995-96 body)
+                stats["plusMinusPoints"] = 0.0
+            return stats
+
+        body = {
             "players": _players(result, side, player_stats),
-            "statistics": traditional_stats(own, format_minutes(own["seconds"])),
-            "starters": traditional_stats(starters, _minutes(starters), plus_minus=False),
-            "bench": traditional_stats(bench, _minutes(bench), plus_minus=False),
+            "statistics": traditional_stats(own, format_minutes(own["seconds"]), True, year),
+            "starters": None,  # not kept before 1996-97
+            "bench": None,
         }
+        if modern_box(year):
+            starters = totals([line for line in side.lines if line.starter], DETAIL_FIELDS)
+            bench = totals([line for line in side.lines if not line.starter], DETAIL_FIELDS)
+            body["starters"] = traditional_stats(starters, _minutes(starters), False, year)
+            body["bench"] = traditional_stats(bench, _minutes(bench), False, year)
+        return body
 
     return _render(sim, params, "boxScoreTraditional", "boxscoretraditional", team)
 

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..eras import modern_box, season_year, unkept
 from ..game import DNP_COMMENT, GameResult, PlayerLine
 from ..league import CUP, PLAYIN, PLAYOFFS, REGULAR, TEAMS_BY_ID, GameRecord
 from ..plan import Cut
@@ -97,8 +98,18 @@ def date_param(params: dict, name: str) -> dt.date | None:
 
 
 # ----- formats ------------------------------------------------------------------------
-def pct(made: int, attempted: int) -> float:
+def pct(made: int | None, attempted: int | None) -> float | None:
+    if made is None or attempted is None:  # not kept in that era
+        return None
     return round(made / attempted, 3) if attempted else 0.0
+
+
+def blank(c: dict, year: int) -> dict:
+    """Counts (with "reb", the total, added) with those the league did not keep that season
+    as None."""
+    c = {**c, "reb": c["oreb"] + c["dreb"]}
+    gone = unkept(year)
+    return {k: None if k in gone else v for k, v in c.items()} if gone else c
 
 
 def share(part: float, whole: float) -> float:
@@ -133,6 +144,7 @@ def team_meta(team_id: int) -> dict:
 
 def player_meta(line: PlayerLine, result: GameResult, jersey: bool = True) -> dict:
     player = line.spot.player
+    marked = line.starter and modern_box(season_year(result.record.game_id))
     not_played = "" if line.played or result.cut is not None else DNP_COMMENT
     return {
         "personId": player.person_id,
@@ -140,7 +152,8 @@ def player_meta(line: PlayerLine, result: GameResult, jersey: bool = True) -> di
         "familyName": player.last_name,
         "nameI": player.name_i,
         "playerSlug": player.slug,
-        "position": line.spot.position if line.starter else "",
+        # No starters are marked before 1996-97 (position "" for everybody).
+        "position": line.spot.position if marked else "",
         "comment": not_played,
         "jerseyNum": line.spot.jersey if jersey else "",
     }

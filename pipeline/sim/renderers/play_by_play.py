@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from ..eras import PLAY_BY_PLAY_FIRST as PBP_FIRST_SEASON  # "actions": [] before 1996-97
 from .common import Reply, meta, number
 from .registry import Source, renders
-
-PBP_FIRST_SEASON = 1996  # the real API has no play-by-play before 1996-97
 
 
 @renders("playbyplayv3")

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..eras import PLUS_MINUS_FIRST, unkept
 from ..game import GameResult, PlayerLine
 from ..league import CUP, PLAYIN, REGULAR, TEAMS_BY_ID, TYPE_CODE, GameRecord, Season
 from .common import (
     BadRequest,
     Reply,
+    blank,
     date_param,
     iso,
     matchup,
@@ -62,8 +64,10 @@ def _team_rows(sim: Source, season: Season, records: list[GameRecord]):
         yield record, False, away, home
 
 
-def _shooting(c: dict) -> list:
-    """A team's FGM ... PF, in the game logs' and the game finder's order."""
+def _shooting(c: dict, year: int) -> list:
+    """A team's FGM ... PF, in the game logs' and the game finder's order (null where the
+    league did not keep the count that season)."""
+    c = blank(c, year)
     return [
         c["fgm"],
         c["fga"],
@@ -76,13 +80,17 @@ def _shooting(c: dict) -> list:
         pct(c["ftm"], c["fta"]),
         c["oreb"],
         c["dreb"],
-        c["oreb"] + c["dreb"],
+        c["reb"],
         c["ast"],
         c["stl"],
         c["blk"],
         c["tov"],
         c["pf"],
     ]
+
+
+def _team_minutes(c: dict, year: int) -> int | None:
+    return None if "seconds" in unkept(year) else round(c["seconds"] / 60)
 
 
 def _win_loss(record: GameRecord, own: dict, opp: dict) -> str | None:
@@ -117,9 +125,9 @@ def league_game_finder(sim: Source, params: dict) -> Reply:
                 record.date.isoformat(),
                 matchup(record, is_home),
                 _win_loss(record, own, opp),
-                round(own["seconds"] / 60),
+                _team_minutes(own, season.start_year),
                 own["pts"],
-                *_shooting(own),
+                *_shooting(own, season.start_year),
                 float(own["pts"] - opp["pts"]),
             ]
         )
@@ -159,6 +167,7 @@ def fantasy_points(line: PlayerLine) -> float:
 def _player_rows(sim: Source, season: Season, records: list[GameRecord]) -> list[list]:
     rows = []
     results: dict[str, GameResult] = sim.player_lines(season, records)
+    gone, plus_minus = unkept(season.start_year), season.start_year >= PLUS_MINUS_FIRST
     for record in records:
         result = results[record.game_id]
         date = record.date.isoformat()
@@ -180,10 +189,10 @@ def _player_rows(sim: Source, season: Season, records: list[GameRecord]) -> list
                             team.abbreviation,
                             team.full_name,
                             *game,
-                            player_minutes(line.seconds),
-                            *_player_shooting(line),
+                            None if "seconds" in gone else player_minutes(line.seconds),
+                            *_player_shooting(line, gone),
                             line.pts,
-                            line.plus_minus,
+                            line.plus_minus if plus_minus else None,
                             fantasy_points(line),
                             1,
                         ]
@@ -191,12 +200,21 @@ def _player_rows(sim: Source, season: Season, records: list[GameRecord]) -> list
     return rows
 
 
-def _player_shooting(line: PlayerLine) -> list:
-    """FGM ... PF of a player (a season's log has tens of thousands: no dict on the way)."""
+def _player_shooting(line: PlayerLine, gone: frozenset) -> list:
+    """FGM ... PF of a player (a season's log has tens of thousands: no dict on the way);
+    null where the league did not keep the count that season (`gone`)."""
 
     def percentage(made, tried):
         return round(made / tried, 3) if tried else None
 
+    if gone:  # an old season: the counts the league did not keep are null
+        c = {name: None if name in gone else getattr(line, name) for name in _PLAYER_COUNTS}
+        threes = None if "fg3m" in gone else percentage(line.fg3m, line.fg3a)
+        return [
+            c["fgm"], c["fga"], percentage(line.fgm, line.fga), c["fg3m"], c["fg3a"], threes,
+            c["ftm"], c["fta"], percentage(line.ftm, line.fta), c["oreb"], c["dreb"],
+            None if "reb" in gone else line.reb, c["ast"], c["stl"], c["blk"], c["tov"], c["pf"],
+        ]  # fmt: skip
     return [
         line.fgm,
         line.fga,
@@ -216,6 +234,10 @@ def _player_shooting(line: PlayerLine) -> list:
         line.tov,
         line.pf,
     ]
+
+
+_PLAYER_COUNTS = ("fgm", "fga", "fg3m", "fg3a", "ftm", "fta", "oreb", "dreb", "ast", "stl")
+_PLAYER_COUNTS += ("blk", "tov", "pf")
 
 
 @renders("leaguegamelog")
@@ -241,8 +263,8 @@ def league_game_log(sim: Source, params: dict) -> Reply:
                     record.date.isoformat(),
                     matchup(record, is_home),
                     _win_loss(record, own, opp),
-                    round(own["seconds"] / 60),
-                    *_shooting(own),
+                    _team_minutes(own, season.start_year),
+                    *_shooting(own, season.start_year),
                     own["pts"],
                     own["pts"] - opp["pts"],
                     1,
