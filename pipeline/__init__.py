@@ -11,7 +11,7 @@ defaults.apply()
 
 from pipeline.tasks import critical
 from pipeline.tasks.discover import DiscoverGames
-from pipeline.tasks.entities import DiscoverPlayers, EntityEndpoint, SeasonEndpoint
+from pipeline.tasks.entities import DiscoverPlayers, EntityEndpoint, LakeEndpoint, SeasonEndpoint
 from pipeline.tasks.fetch import DeadLetter
 from pipeline.tasks.game import GameEndpoint
 from pipeline.tasks.season import SeasonBackfill
@@ -27,6 +27,7 @@ __all__ = [
     "DiscoverPlayers",
     "EntityEndpoint",
     "GameEndpoint",
+    "LakeEndpoint",
     "SeasonBackfill",
     "SeasonEndpoint",
     "SeasonRange",

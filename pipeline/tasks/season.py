@@ -174,7 +174,10 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
         if dead:
             # Data the API does not have: the season is as complete as it can be, and the
             # run exits with [retcode] missing_data so nobody mistakes it for whole.
-            yield [DeadLetter(season=self.season, endpoint=e.key, key=item.key) for e, item in dead]
+            yield [
+                DeadLetter(season=item.season or "", endpoint=e.key, key=item.key)
+                for e, item in dead
+            ]
 
     def check_game_logs(self):
         """Fetch the season's game logs, compare them with the stored box scores, and fetch
@@ -207,4 +210,4 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
             self.work.lake.forget_listings()
 
     def fetch_tasks(self, work: Work) -> list:
-        return [fetch_task(e, item, self.season, self.retry_dead_letters) for e, item in work]
+        return [fetch_task(e, item, self.retry_dead_letters) for e, item in work]
