@@ -14,6 +14,7 @@ from pipeline.core import config, seasons
 from pipeline.model.work import Coverage, Scope, SeasonWork, Work, groups_off, switch_name
 from pipeline.nba import endpoints
 from pipeline.report.season import write_scope_report
+from pipeline.tasks import hosts
 from pipeline.tasks.common import PipelineTask
 from pipeline.tasks.discover import DiscoverGames
 from pipeline.tasks.dispatch import fetch_task
@@ -134,6 +135,7 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
         observe.track_run()
         if self.dry_run:
             return getattr(self, "_planned", False)
+        hosts.watch_slots()
         return self.work.is_complete()
 
     def run(self):
