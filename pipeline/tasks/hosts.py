@@ -22,6 +22,7 @@ import logging
 import os
 import signal
 import threading
+import time
 
 import luigi
 import luigi.execution_summary
@@ -33,17 +34,21 @@ from pipeline.tasks.common import PipelineTask
 
 log = logging.getLogger("pipeline.tasks")
 
-# Luigi's outcomes that a task done by another host (or redone by one) ends up in.
+# Luigi's outcomes that a task done by another host (or redone by one) ends up in. A task
+# that yielded dynamic dependencies and was then finished by another host is left pending
+# "external" here; a dead letter (never complete) stays there and keeps its code, 3.
 UNSETTLED = (
     "failed",
     "run_by_other_worker",
     "not_run",
+    "still_pending_ext",
+    "still_pending_not_ext",
     "upstream_failure",
     "upstream_run_by_other_worker",
     "upstream_missing_dependency",
     "upstream_scheduling_error",
 )
-POLL_SECONDS = 2.0
+POLL_SECONDS = 1.0
 STARVED_POLLS = 2  # in a row, before saying so: a slot freed between batches is not news
 
 
@@ -56,22 +61,51 @@ def install() -> None:
 
     def lake_says(worker):
         tasks = luigi_says(worker)
-        settle_by_lake(tasks)
+        settle_by_lake(tasks, worker)
         return tasks
 
     lake_says.lake_says = True
     summary._summary_dict = lake_says
 
 
-def settle_by_lake(tasks: dict[str, set]) -> None:
+def settle_by_lake(tasks: dict[str, set], worker) -> None:
     ours = {t for name in UNSETTLED for t in tasks[name] if isinstance(t, PipelineTask)}
     if not ours:
         return
+    wait_for_other_hosts(worker, ours)
     runtime.lake().forget_listings()  # other hosts wrote since this process listed
     done = {t for t in ours if _complete(t)}
     for name in UNSETTLED:
         tasks[name] -= done
     tasks["already_done"] |= done
+
+
+def wait_for_other_hosts(worker, tasks: set) -> None:
+    """A host runs out of work while another host still runs a task of this one's (the
+    season's last round: compaction, the report): its outcome is this host's too. Wait
+    until luigid no longer has any of them running (a host that dies is failed by luigid)."""
+    scheduler = getattr(worker, "_scheduler", None)
+    if not isinstance(scheduler, luigi.rpc.RemoteScheduler):
+        return
+    ids = {t.task_id for t in tasks}
+    said = False
+    while True:
+        try:
+            running = {
+                task_id
+                for status in ("RUNNING", "BATCH_RUNNING")
+                for task_id in scheduler.task_list(status, "", limit=False)
+            }
+        except Exception:  # luigid gone: the lake as it is now
+            return
+        if not ids & running:
+            return
+        if not said:
+            log.info(
+                "waiting for another host to finish %d of this run's tasks", len(ids & running)
+            )
+            said = True
+        time.sleep(POLL_SECONDS)
 
 
 def _complete(task: luigi.Task) -> bool:
@@ -130,12 +164,13 @@ class SlotWatch:
             return None
         workers = self.luigid.worker_list()
         me = next((w for w in workers if w["name"] == self.worker_id), None)
-        if me is None or me["num_running"] or not me["num_pending"]:
+        # A worker tells luigid its number of processes when it starts asking for work.
+        if me is None or not me.get("workers") or me["num_running"] or not me["num_pending"]:
             return None
         waiting_here = self.luigid.task_list("PENDING", "", limit=False, search="Endpoint(")
         if not any(self.worker_id in t["workers"] for t in waiting_here.values()):
             return None  # what this host waits for is not an API slot
-        hosts = [w for w in workers if w.get("workers")]
+        hosts = [w for w in workers if w.get("workers") and (w["num_pending"] or w["num_running"])]
         waiting = sum(max(0, w["workers"] - w["num_running"]) for w in hosts if w["num_pending"])
         wanted = sum(w["workers"] for w in hosts)
         return (
