@@ -54,7 +54,7 @@ def season_lake(bucket: str, games, *, done) -> Lake:
 def test_noop_rerun_of_a_complete_season_costs_one_request_per_500_targets(s3_bucket, monkeypatch):
     # A listing is trusted for LISTING_TTL_SECONDS; on a loaded machine the check of 18,480
     # targets can outlast it and list again. What is measured here is the listing itself.
-    monkeypatch.setattr("pipeline.lake.LISTING_TTL_SECONDS", 600.0)
+    monkeypatch.setattr("pipeline.lake.lake.LISTING_TTL_SECONDS", 600.0)
     games = simulated_games(1320, SEASON)
     lake = season_lake(s3_bucket, games, done=games)
     targets = len(games) * sum(len(e.tables) for e in GAME_ENDPOINTS)
