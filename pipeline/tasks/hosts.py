@@ -49,6 +49,7 @@ UNSETTLED = (
     "upstream_scheduling_error",
 )
 POLL_SECONDS = 1.0
+PENDING_WAIT_SECONDS = 600.0
 STARVED_POLLS = 2  # in a row, before saying so: a slot freed between batches is not news
 
 
@@ -81,29 +82,42 @@ def settle_by_lake(tasks: dict[str, set], worker) -> None:
 
 
 def wait_for_other_hosts(worker, tasks: set) -> None:
-    """A host runs out of work while another host still runs a task of this one's (the
-    season's last round: compaction, the report): its outcome is this host's too. Wait
-    until luigid no longer has any of them running (a host that dies is failed by luigid)."""
+    """A host runs out of work (or of patience: keep-alive) while another host still works
+    on tasks of this one's, such as the season's last rounds (the game logs, compaction,
+    the report): their outcome is this host's too. Wait while luigid has one of them
+    running, or pending while another worker is busy (a host that dies is failed by luigid,
+    which ends the wait)."""
     scheduler = getattr(worker, "_scheduler", None)
     if not isinstance(scheduler, luigi.rpc.RemoteScheduler):
         return
     ids = {t.task_id for t in tasks}
+
+    def waiting_on(*statuses: str) -> set[str]:
+        return ids & {
+            task_id
+            for status in statuses
+            for task_id in scheduler.task_list(status, "", limit=False)
+        }
+
     said = False
+    # Pending tasks may wait on what never comes (a dead letter) while another host works on
+    # something else: that part of the wait is bounded.
+    pending_until = time.monotonic() + PENDING_WAIT_SECONDS
     while True:
         try:
-            running = {
-                task_id
-                for status in ("RUNNING", "BATCH_RUNNING")
-                for task_id in scheduler.task_list(status, "", limit=False)
-            }
+            waiting = waiting_on("RUNNING", "BATCH_RUNNING")
+            if not waiting:
+                others = [w for w in scheduler.worker_list() if w["name"] != worker._id]
+                busy = any(w.get("num_running") for w in others)
+                if not busy or time.monotonic() > pending_until:
+                    return
+                waiting = waiting_on("PENDING")
         except Exception:  # luigid gone: the lake as it is now
             return
-        if not ids & running:
+        if not waiting:
             return
         if not said:
-            log.info(
-                "waiting for another host to finish %d of this run's tasks", len(ids & running)
-            )
+            log.info("waiting for other hosts to finish %d of this run's tasks", len(waiting))
             said = True
         time.sleep(POLL_SECONDS)
 
