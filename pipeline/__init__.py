@@ -9,9 +9,9 @@ from pipeline.app import defaults
 
 defaults.apply()
 
-from pipeline.tasks import critical
+from pipeline.tasks import critical, hosts
 from pipeline.tasks.discover import DiscoverGames
-from pipeline.tasks.entities import DiscoverPlayers, EntityEndpoint, SeasonEndpoint
+from pipeline.tasks.entities import DiscoverPlayers, EntityEndpoint, LakeEndpoint, SeasonEndpoint
 from pipeline.tasks.fetch import DeadLetter
 from pipeline.tasks.game import GameEndpoint
 from pipeline.tasks.season import SeasonBackfill
@@ -20,6 +20,8 @@ from pipeline.tasks.validate import ValidateSeason
 
 # A critical error in any of our tasks stops the whole run (pipeline/tasks/critical.py).
 critical.install()
+# Each host's exit code is what the lake holds, whoever fetched it (pipeline/tasks/hosts.py).
+hosts.install()
 
 __all__ = [
     "DeadLetter",
@@ -27,6 +29,7 @@ __all__ = [
     "DiscoverPlayers",
     "EntityEndpoint",
     "GameEndpoint",
+    "LakeEndpoint",
     "SeasonBackfill",
     "SeasonEndpoint",
     "SeasonRange",

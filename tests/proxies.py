@@ -16,7 +16,9 @@ Behaviours:
   game's body (a caching proxy gone wrong).
 - ``ForwardProxy(credentials=("user", "password"))``: 407 without the right credentials.
 - ``ForwardProxy(rewrite=f)``: passes each answer's body through ``f(endpoint, params,
-  body) -> body`` (an answer that differs from the origin's).
+  body) -> body`` (an answer that differs from the origin's, or one held back until
+  something has happened).
+- ``proxy.most_in_flight``: the most requests it was forwarding at once.
 """
 
 from __future__ import annotations
@@ -96,11 +98,16 @@ class _Handler(BaseHTTPRequestHandler):
         headers["Host"] = target.netloc
         try:
             origin.request("GET", f"{target.path}?{query}", headers=headers)
-            response = origin.getresponse()
-            body = response.read()
-            if self.proxy.rewrite is not None:
-                params = dict(parse_qsl(query, keep_blank_values=True))
-                body = self.proxy.rewrite(target.path.rsplit("/", 1)[-1].lower(), params, body)
+            self.proxy._started()
+            try:
+                response = origin.getresponse()
+                body = response.read()
+                if self.proxy.rewrite is not None:
+                    params = dict(parse_qsl(query, keep_blank_values=True))
+                    body = self.proxy.rewrite(target.path.rsplit("/", 1)[-1].lower(), params, body)
+            finally:
+                # Before the answer goes back: the client's next request cannot come first.
+                self.proxy._ended()
             passed = {
                 k: v
                 for k, v in response.getheaders()
@@ -154,6 +161,10 @@ class ForwardProxy:
         self.swaps = dict(swaps or {})
         self.swaps_left = swap_times
         self.log: list[dict] = []
+        # Requests forwarded and not yet answered: exact, whatever the machine's load (a
+        # request counts from its forwarding until just before its answer is sent back).
+        self.in_flight = 0
+        self.most_in_flight = 0
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         handler = type("ProxyHandler", (_Handler,), {"proxy": self})
@@ -188,6 +199,15 @@ class ForwardProxy:
                 self.swaps_left -= 1
                 return self.swaps[game_id]
         return None
+
+    def _started(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+
+    def _ended(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
 
     def _record(self, entry: dict) -> None:
         with self._lock:

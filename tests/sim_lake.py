@@ -10,8 +10,12 @@ column stats.nba.com starts sending mid-season.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
 import pathlib
+import shutil
 import threading
 import urllib.error
 import urllib.request
@@ -102,10 +106,36 @@ class AddedColumnApi:
         self._server.server_close()
 
 
+@contextlib.contextmanager
+def built_once(tmp_path_factory, name: str):
+    """A folder built once per test run, even across xdist's worker processes (each has a
+    session of its own): the first to take the lock builds it, the others wait and reuse
+    it. Yields (folder, built already?); the folder counts as built once the block ends."""
+    own = tmp_path_factory.getbasetemp()
+    shared = own.parent if os.environ.get("PYTEST_XDIST_WORKER") else own
+    folder = shared / name
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = folder / ".built"
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a build that failed half-way
+            folder.mkdir()
+            yield folder, False
+            done.touch()
+        else:
+            yield folder, True
+
+
 @pytest.fixture(scope="session")
 def sim_lake(tmp_path_factory) -> pathlib.Path:
     """The first day landed, then the API adds a column, then the second day landed."""
-    tmp = tmp_path_factory.mktemp("sim-lake")
+    with built_once(tmp_path_factory, "sim-lake") as (tmp, built):
+        if not built:
+            land_sim_lake(tmp)
+    return tmp / "lake"
+
+
+def land_sim_lake(tmp: pathlib.Path) -> None:
     lake = tmp / "lake"
     with SimServer(port=0, seed=7, today=TODAY) as sim, AddedColumnApi(sim) as api:
         first = luigi_cli(days(FIRST_DAY, FIRST_DAY), lake=lake, sim=api, tmp=tmp)
@@ -114,4 +144,3 @@ def sim_lake(tmp_path_factory) -> pathlib.Path:
         second = luigi_cli(days(FIRST_DAY, LAST_DAY), lake=lake, sim=api, tmp=tmp)
         assert second.returncode == 0, second.stderr[-3000:]
         assert "fetched 0," not in second.stderr
-    return lake

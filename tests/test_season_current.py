@@ -4,14 +4,17 @@ score is corrected after the game, and bios are asked for once per lake."""
 import datetime as dt
 import gzip
 import json
+import os
 import pathlib
+import subprocess
+import sys
 
 import pyarrow.parquet as pq
 import pytest
 
 from pipeline.sim.server import SimServer
 from tests.proxies import ForwardProxy
-from tests.runner import luigi_cli, requests_in
+from tests.runner import REPO, luigi_cli, requests_in
 
 SEASON = "2024-25"
 FIRST_WEEK = ["--start-date", "2024-10-22", "--end-date", "2024-10-31"]
@@ -147,6 +150,48 @@ def test_each_players_bio_is_asked_for_once_across_seasons(tmp_path):
     assert len(bios) == len(set(bios)) == len(players["2023-24"] | players[SEASON])
     index = [r for r in requests_in(log) if r["endpoint"] == "playerindex"]
     assert len(index) == 2  # one PlayerIndex per season
+
+
+def test_each_item_is_one_task_whichever_season_asks():
+    """Luigi runs a task id once: an item's task is named by the item alone, so seasons,
+    batches and hosts that ask for one item schedule one task."""
+    from pipeline.model.ingest import entity_item, season_item
+    from pipeline.nba import endpoints as catalogue
+    from pipeline.tasks.dispatch import fetch_task
+
+    for endpoint in catalogue.ENTITY_ENDPOINTS:
+        items = [entity_item(endpoint, season, "1628369") for season in ("2023-24", SEASON)]
+        tasks = [fetch_task(endpoint, item, False) for item in items]
+        assert [t.items() for t in tasks] == [[item] for item in items]  # the item, no more
+        same = tasks[0].task_id == tasks[1].task_id
+        assert same == endpoint.lake_wide, (endpoint.key, tasks)
+    for endpoint in catalogue.SEASON_ENDPOINTS:
+        item = season_item(endpoint, SEASON)
+        assert fetch_task(endpoint, item, True).task_id == fetch_task(endpoint, item, False).task_id
+
+
+def test_two_seasons_asking_for_one_bio_at_once_make_one_request(tmp_path):
+    """The interleaving behind a bio asked for twice, made on purpose (tests/interleave.py):
+    two seasons want one player's bio and each answer is held until every fetch task the
+    scheduler handed out has asked. Two tasks for one bio would both ask, every time."""
+    with SimServer(port=0, seed=5) as sim:
+        roster = next(iter(sim.league.season(SEASON).rosters.values()))
+        player = str(roster[0].player.person_id)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BACKFILL_")}
+        scenario = ["-m", "tests.interleave", str(tmp_path / "lake"), sim.base_url, player]
+        done = subprocess.run(
+            [sys.executable, *scenario],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["requests"] == [player], result
+    assert len(result["tasks"]) == 1 and result["status"] == "SUCCESS", result
+    assert list((tmp_path / "lake").rglob(f"{player}.parquet"))
 
 
 def test_a_difference_that_stays_is_reported_with_its_values_and_the_run_ends(tmp_path):

@@ -57,7 +57,7 @@ def game_item(game: Game, endpoint: Endpoint | None = None) -> Item:
     )
 
 
-def entity_item(endpoint: Endpoint, season: str, key: str) -> Item:
+def entity_item(endpoint: Endpoint, season: str | None, key: str) -> Item:
     """A player or team of a season: one file per season, no month partition; or one file
     for the whole lake when the endpoint is lake-wide (a bio, whichever season asks)."""
     return Item(

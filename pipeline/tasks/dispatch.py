@@ -1,10 +1,15 @@
-"""Which task lands an (endpoint, item): one task class per kind of item."""
+"""Which task lands an (endpoint, item): one task class per kind of item.
+
+A task's parameters are the item's identity and nothing else (a lake-wide item, such as a
+bio, has no season): Luigi runs one task id once, so every (endpoint, item) that seasons,
+batches or hosts ask for twice is one task, fetched once.
+"""
 
 from __future__ import annotations
 
 from pipeline.model.ingest import Item
 from pipeline.nba import endpoints
-from pipeline.tasks.entities import EntityEndpoint, SeasonEndpoint
+from pipeline.tasks.entities import EntityEndpoint, LakeEndpoint, SeasonEndpoint
 from pipeline.tasks.fetch import FetchTask
 from pipeline.tasks.game import GameEndpoint
 
@@ -16,11 +21,13 @@ TASK_FOR: dict[str, type[FetchTask]] = {
 }
 
 
-def fetch_task(
-    endpoint: endpoints.Endpoint, item: Item, season: str, retry_dead_letters: bool
-) -> FetchTask:
-    """The task that lands one (endpoint, item) for a season's run (a lake-wide item, such
-    as a bio, has no season of its own)."""
-    return TASK_FOR[endpoint.per](
-        season=season, endpoint=endpoint.key, key=item.key, retry_dead_letters=retry_dead_letters
+def task_class(endpoint: endpoints.Endpoint) -> type[FetchTask]:
+    return LakeEndpoint if endpoint.lake_wide else TASK_FOR[endpoint.per]
+
+
+def fetch_task(endpoint: endpoints.Endpoint, item: Item, retry_dead_letters: bool) -> FetchTask:
+    """The task that lands one (endpoint, item), named by the item alone."""
+    season = {} if item.season is None else {"season": item.season}
+    return task_class(endpoint)(
+        endpoint=endpoint.key, key=item.key, retry_dead_letters=retry_dead_letters, **season
     )

@@ -20,12 +20,32 @@ from pipeline.tasks.fetch import FetchTask, join_keys
 
 
 class EntityEndpoint(FetchTask):
+    """A player or team of one season (a team's details, its roster, its coaches)."""
+
     season = SeasonParameter()
-    endpoint = luigi.ChoiceParameter(choices=[e.key for e in endpoints.ENTITY_ENDPOINTS])
+    endpoint = luigi.ChoiceParameter(
+        choices=[e.key for e in endpoints.ENTITY_ENDPOINTS if not e.lake_wide]
+    )
     key = luigi.Parameter(batch_method=join_keys)
 
     def items(self) -> list[Item]:
         return [entity_item(self._endpoint, self.season, k) for k in self.key.split(",")]
+
+
+class LakeEndpoint(FetchTask):
+    """A lake-wide answer (a player's bio): one file per key, whichever season asks.
+
+    No season parameter: Luigi knows a task by its id, made of its parameters, so a season
+    here would make two tasks of one bio when two seasons (in one run, or on two hosts)
+    both want it, and both would run at once. Without it, one bio is one task, run once."""
+
+    endpoint = luigi.ChoiceParameter(
+        choices=[e.key for e in endpoints.ENTITY_ENDPOINTS if e.lake_wide]
+    )
+    key = luigi.Parameter(batch_method=join_keys)
+
+    def items(self) -> list[Item]:
+        return [entity_item(self._endpoint, None, k) for k in self.key.split(",")]
 
 
 class SeasonEndpoint(FetchTask):

@@ -119,13 +119,13 @@ class DeadLetter(luigi.ExternalTask):
     """Data the API does not have. Never complete: it makes the run exit with
     [retcode] missing_data, distinct from a failure, while the rest of the season lands."""
 
-    season = luigi.Parameter()
+    season = luigi.Parameter()  # "": a lake-wide item
     endpoint = luigi.Parameter()
     key = luigi.Parameter()
 
     def output(self):
         lake = runtime.lake()
-        return lake_target(lake.layout.dead_letter(self.season, self.endpoint, self.key))
+        return lake_target(lake.layout.dead_letter(self.season or None, self.endpoint, self.key))
 
     def complete(self):
         return False

@@ -15,6 +15,7 @@ from pipeline.core import config, seasons
 from pipeline.model.work import Coverage, Scope, SeasonWork, Work, groups_off, switch_name
 from pipeline.nba import endpoints
 from pipeline.report.season import write_scope_report
+from pipeline.tasks import hosts
 from pipeline.tasks.common import PipelineTask
 from pipeline.tasks.discover import DiscoverGames
 from pipeline.tasks.dispatch import fetch_task
@@ -135,6 +136,7 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
         observe.track_run()
         if self.dry_run:
             return getattr(self, "_planned", False)
+        hosts.watch_slots()
         return self.work.is_complete()
 
     def run(self):
@@ -179,7 +181,10 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
         if dead:
             # Data the API does not have: the season is as complete as it can be, and the
             # run exits with [retcode] missing_data so nobody mistakes it for whole.
-            yield [DeadLetter(season=self.season, endpoint=e.key, key=item.key) for e, item in dead]
+            yield [
+                DeadLetter(season=item.season or "", endpoint=e.key, key=item.key)
+                for e, item in dead
+            ]
 
     def probe(self):
         """Fetch the probes of the season's uncertain eras and keep each verdict
@@ -222,4 +227,4 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
             self.work.lake.forget_listings()
 
     def fetch_tasks(self, work: Work) -> list:
-        return [fetch_task(e, item, self.season, self.retry_dead_letters) for e, item in work]
+        return [fetch_task(e, item, self.retry_dead_letters) for e, item in work]

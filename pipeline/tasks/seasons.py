@@ -17,6 +17,7 @@ from pipeline.app import run as observe
 from pipeline.core import config, seasons
 from pipeline.core.errors import BadInput
 from pipeline.model.work import Coverage
+from pipeline.tasks import hosts
 from pipeline.tasks.common import PipelineTask
 from pipeline.tasks.season import SeasonBackfill, SeasonChoices
 
@@ -62,6 +63,7 @@ class SeasonRange(SeasonChoices, PipelineTask):
 
     def complete(self):
         observe.track_run()
+        hosts.watch_slots()
         return all(task.complete() for task in self.season_tasks())
 
     def run(self):
