@@ -31,9 +31,9 @@ import pipeline
 from pipeline.app import glue, query
 from pipeline.app import run as observe
 from pipeline.app.plan import print_range_plan
-from pipeline.core import seasons
+from pipeline.core import config, seasons
 from pipeline.core.errors import BadInput, exit_on_bad_input
-from pipeline.model.work import switch_name
+from pipeline.model.work import SWITCHES, switch_name
 from pipeline.nba import endpoints
 from pipeline.tasks import critical
 from pipeline.tasks.seasons import season_range
@@ -68,16 +68,13 @@ API_UNREACHABLE_ERROR = "ApiUnreachableError"
 SETTINGS = {
     "lake_root": ("lake", "root"),
     "nba_base_url": ("nba", "base_url"),
-    "rate_limit": ("nba", "rate_limit_seconds"),
-    "max_retries": ("nba", "max_retries"),
+    **config.OLDER_OPTIONS,
     "proxies": ("nba", "proxies"),
     "log_format": ("log", "format"),
     "verbose": ("log", "verbose"),
 }
 # What a season run covers: SeasonBackfill's (and SeasonRange's) own parameters.
-SCOPE = ("start_date", "end_date", "season_types", "limit", "retry_dead_letters") + tuple(
-    switch_name(group) for group in endpoints.GROUPS
-)
+SCOPE = ("start_date", "end_date", "season_types", "limit", "retry_dead_letters") + SWITCHES
 
 
 # --- subcommands ---------------------------------------------------------------------------

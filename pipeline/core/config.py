@@ -267,11 +267,19 @@ def override(section: str, key: str, value) -> None:
         luigi.configuration.get_config().set(section, key, str(value))
 
 
+# The older CLI's option names, as the settings they stand for (SeasonBackfill and
+# `nba-backfill run` both take them).
+OLDER_OPTIONS = {
+    "rate_limit": ("nba", "rate_limit_seconds"),
+    "max_retries": ("nba", "max_retries"),
+}
+
+
 def apply_older_options(rate_limit=None, max_retries=None, s3_bucket=None, s3_prefix=None):
     """The older CLI's option names (--rate-limit, --max-retries, --s3-bucket/--s3-prefix),
     mapped onto their settings; then the lake root is checked."""
-    override("nba", "rate_limit_seconds", rate_limit)
-    override("nba", "max_retries", max_retries)
+    for name, value in (("rate_limit", rate_limit), ("max_retries", max_retries)):
+        override(*OLDER_OPTIONS[name], value)
     if s3_bucket:
         prefix = (s3_prefix or "").strip("/")
         override("lake", "root", f"s3://{s3_bucket}/{prefix}".rstrip("/"))

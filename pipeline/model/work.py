@@ -54,6 +54,16 @@ def switch_name(group: str) -> str:
     return group if group in endpoints.OPTIONAL_GROUPS else f"no_{group}"
 
 
+# Every dataset switch, in catalogue order: SeasonBackfill's, SeasonRange's,
+# ValidateSeason's and the CLI's parameters.
+SWITCHES: tuple[str, ...] = tuple(switch_name(group) for group in endpoints.GROUPS)
+
+
+def switches_of(task) -> dict[str, bool]:
+    """A task's (or parsed arguments') dataset switches, by name."""
+    return {name: getattr(task, name) for name in SWITCHES}
+
+
 def groups_off(switches: dict[str, bool]) -> frozenset[str]:
     """The groups switched off, from {switch_name(group): value}."""
     off = set()

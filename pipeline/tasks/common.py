@@ -19,6 +19,11 @@ class _ExitOnBadInput(Register):
 class PipelineTask(luigi.Task, metaclass=_ExitOnBadInput):
     """Base of our tasks."""
 
+    # Whether the lake settles the task's outcome: done once its outputs are there, whoever
+    # made them (several hosts; pipeline/tasks/hosts.py). Not so for a verdict stored even
+    # when it fails, such as a flagged validation report.
+    lake_settles = True
+
 
 def lake_target(path: str) -> luigi.Target:
     """A Luigi target for a lake path (what the visualiser and luigi's API show)."""

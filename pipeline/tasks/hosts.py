@@ -70,7 +70,12 @@ def install() -> None:
 
 
 def settle_by_lake(tasks: dict[str, set], worker) -> None:
-    ours = {t for name in UNSETTLED for t in tasks[name] if isinstance(t, PipelineTask)}
+    ours = {
+        t
+        for name in UNSETTLED
+        for t in tasks[name]
+        if isinstance(t, PipelineTask) and t.lake_settles
+    }
     if not ours:
         return
     wait_for_other_hosts(worker, ours)

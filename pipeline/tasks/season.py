@@ -12,7 +12,16 @@ from pipeline.app import run as observe
 from pipeline.app import runtime
 from pipeline.app.glue import register_season
 from pipeline.core import config, seasons
-from pipeline.model.work import Coverage, Scope, SeasonWork, Work, groups_off, switch_name
+from pipeline.model.work import (
+    SWITCHES,
+    Coverage,
+    Scope,
+    SeasonWork,
+    Work,
+    groups_off,
+    switch_name,
+    switches_of,
+)
 from pipeline.nba import endpoints
 from pipeline.report.season import write_scope_report
 from pipeline.tasks import hosts
@@ -37,7 +46,7 @@ class SeasonChoices:
     def choices(self) -> dict:
         """The choice parameters by name, to hand on to another task."""
         names = ["season_types", "limit", "retry_dead_letters"]
-        names += [switch_name(g) for g in endpoints.GROUPS]
+        names += SWITCHES
         return {name: getattr(self, name) for name in names}
 
     def scope(self, season: str, start=None, end=None) -> Scope:
@@ -47,9 +56,7 @@ class SeasonChoices:
             start=start,
             end=end,
             limit=self.limit,
-            groups_off=groups_off(
-                {switch_name(g): getattr(self, switch_name(g)) for g in endpoints.GROUPS}
-            ),
+            groups_off=groups_off(switches_of(self)),
             retry_dead_letters=self.retry_dead_letters,
         )
 

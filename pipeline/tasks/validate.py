@@ -19,8 +19,7 @@ from pipeline.app.summary import last_scope
 from pipeline.core import config, seasons
 from pipeline.core.errors import BadInput, ValidationFailed
 from pipeline.core.logs import setup_logging
-from pipeline.model.work import Scope, SeasonWork, groups_off, switch_name
-from pipeline.nba import endpoints
+from pipeline.model.work import Scope, SeasonWork, groups_off, switches_of
 from pipeline.report.season import validate_scope, write_report
 from pipeline.tasks.common import PipelineTask, lake_target
 from pipeline.tasks.season import SeasonChoices
@@ -29,6 +28,8 @@ from pipeline.tasks.season import SeasonChoices
 class ValidateSeason(SeasonChoices, PipelineTask):
     """Check a season (or a scope of it) in the lake and write its report under
     data-quality/validation-reports/season=S/ (scope=<digest>/, and the latest)."""
+
+    lake_settles = False  # a flagged report is stored, and still a failure
 
     season = config.SeasonParameter()
     start_date = config.OptionalDateParameter(default=None)
@@ -55,7 +56,7 @@ class ValidateSeason(SeasonChoices, PipelineTask):
         self.selection, self.judged = self._selection(lake)
 
     def _given(self) -> dict:
-        switches = {switch_name(g): getattr(self, switch_name(g)) for g in endpoints.GROUPS}
+        switches = switches_of(self)
         given = {
             "start": self.start_date,
             "end": self.end_date,
