@@ -319,6 +319,18 @@ def write_game_index(lake, games: list[Game], season: str = "2024-25") -> None:
     lake.write_bytes(lake.layout.game_index(season), to_parquet_bytes(table, {"season": season}))
 
 
+def write_era_verdicts(lake, season: str = "2024-25") -> None:
+    """What a complete run leaves beside its data: the verdict of each uncertain era of the
+    season's game endpoints (here: recorded), so the work model lists every game for it."""
+    from pipeline.core.seasons import season_year
+    from pipeline.model.eras import Learned
+
+    learned = Learned(lake, season)
+    for endpoint in GAME_ENDPOINTS:
+        if endpoint.era.uncertain(season_year(season)):
+            learned.write(endpoint, True, [])
+
+
 def season_keys(lake, games: list[Game], *, raw: bool = True) -> list[str]:
     """Bucket keys of every table file (and raw body) the season's game endpoints write."""
     from pipeline.lake.s3.store import split

@@ -13,7 +13,13 @@ from pipeline.nba.endpoints import endpoints_for
 from pipeline.tasks.season import SeasonBackfill
 from pipeline.tasks.targets import make_target
 from tests import s3_server
-from tests.s3_server import season_keys, seed_objects, simulated_games, write_game_index
+from tests.s3_server import (
+    season_keys,
+    seed_objects,
+    simulated_games,
+    write_era_verdicts,
+    write_game_index,
+)
 
 GAME_ENDPOINTS = endpoints_for(2024)  # what a default run of a modern season fetches
 
@@ -47,6 +53,7 @@ def requests_of(shared) -> list[str]:
 def season_lake(bucket: str, games, *, done) -> Lake:
     lake = Lake(f"s3://{bucket}/historical-backfill")
     write_game_index(lake, games, SEASON)
+    write_era_verdicts(lake, SEASON)
     seed_objects(bucket, season_keys(lake, done))
     return lake
 
