@@ -355,14 +355,23 @@ class SeasonWork:
             return check["corrected_games"]
         return None
 
+    def _checked_path(self) -> str:
+        return self.lake.layout.state_file("game-log-check", self.season, "games.json")
+
     def compare_with_logs(self, only: set[str] | None = None) -> list[gamelog.Difference]:
         """Every game of the run (or of `only`) whose stored box score differs from the
-        game logs. Reads each log once and each game's box score once per side."""
-        checked = [
-            item
+        game logs. Reads each log once, and the box scores only of the games whose box
+        score file or log rows changed since they last agreed (the check's own state keeps,
+        per game and side, the box file's version and a digest of its log rows); the
+        games read are in `self.compared_games`."""
+        checked = {
+            item.key: item
             for e, item in self.game_work()
             if e is CHECKED and (only is None or item.key in only) and is_done(self.lake, e, item)
-        ]
+        }
+        path = self._checked_path()
+        agreed = self.lake.read_json(path) if self.lake.exists(path) else {}
+        self.compared_games: set[str] = set()
         differences = []
         for side, log_endpoint in GAME_LOGS.items():
             # An empty log (a season type with no games yet) adds nothing to compare.
@@ -375,16 +384,33 @@ class SeasonWork:
             ]
             if not logs or not checked:
                 continue
-            name = CHECKED.tables["PlayerStats" if side == "player" else "TeamStats"]
-            boxes = [
-                self.lake.read_table(
-                    self.lake.layout.table_file(name, self.season, item.month, item.key)
-                )
-                for item in checked
-            ]
             log = pa.concat_tables(logs, promote_options="permissive")
+            digests = gamelog.log_digests(log, side)
+            name = CHECKED.tables["PlayerStats" if side == "player" else "TeamStats"]
+            versions = self.lake.store.list_versions(
+                self.lake.layout.table_prefix(name, self.season)
+            )
+            seen = agreed.setdefault(side, {})
+            todo = {}
+            for game_id, item in checked.items():
+                box = self.lake.layout.table_file(name, self.season, item.month, item.key)
+                now = [list(versions.get(box, ())), digests.get(game_id)]
+                if seen.get(game_id) != now:
+                    todo[game_id] = (box, now)
+            if not todo:
+                continue
+            boxes = self.lake.map_paths(self.lake.read_table, [box for box, _ in todo.values()])
             box = pa.concat_tables(boxes, promote_options="permissive")
-            differences += gamelog.compare(log, box, side)  # only games in `box` are compared
+            found = gamelog.compare(log, box, side)  # only games in `box` are compared
+            differing = {d.game_id for d in found}
+            for game_id, (_, now) in todo.items():
+                if game_id in differing:  # compared again next time, until it agrees
+                    seen.pop(game_id, None)
+                else:
+                    seen[game_id] = now
+            self.compared_games.update(todo)
+            differences += found
+        self.lake.write_json(path, agreed)
         return differences
 
     def correction_work(self, game_ids: set[str]) -> Work:
