@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import posixpath
 import sys
 from dataclasses import dataclass, field
@@ -81,7 +82,7 @@ def open_table(
     if not paths:
         return []
     state = lake.layout.state_file(SCAN_STATE, season, f"{table}.parquet")
-    folder = posixpath.commonpath([posixpath.dirname(p) for p in paths])
+    folder = posixpath.dirname(os.path.commonprefix(paths))  # keeps s3:// whole
     versions = lake.store.list_versions(folder)
     kept = _load(lake, state, columns)
     infos: dict[str, FileInfo] = {}
