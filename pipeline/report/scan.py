@@ -30,6 +30,7 @@ from pipeline.lake.parquet import read_parquet_bytes, to_parquet_bytes
 from pipeline.lake.store import LocalStore
 
 SCAN_STATE = "validation-scan"  # state_file kind: what validation read of each file
+OPEN_CHUNK = 512  # files opened, then packed into one table, at a time
 
 
 @dataclass
@@ -95,8 +96,12 @@ def open_table(
         else:
             todo.append(path)
     shared = {info.schema: info.schema for info in infos.values()}
-    for info in lake.map_paths(lambda p: open_file(lake, p, columns, shared), todo):
-        infos[info.path] = info
+    for start in range(0, len(todo), OPEN_CHUNK):
+        opened = lake.map_paths(
+            lambda p: open_file(lake, p, columns, shared), todo[start : start + OPEN_CHUNK]
+        )
+        for info in _packed(opened):
+            infos[info.path] = info
     # Files of the table this report did not ask for (another scope's games) stay kept.
     others = [
         (info, version)
@@ -107,6 +112,21 @@ def open_table(
         entries = [(infos[p], versions.get(p)) for p in paths] + others
         _save(lake, state, columns, entries)
     return [infos[p] for p in paths]
+
+
+def _packed(infos: list[FileInfo]) -> list[FileInfo]:
+    """The files' data as slices of one contiguous table: thousands of tables of a few
+    rows each cost several kB apiece in buffers and objects, more than their rows."""
+    usual = next((i.data.schema for i in infos if i.data is not None), None)
+    same = [i for i in infos if i.data is not None and i.data.schema.equals(usual)]
+    if len(same) < 2:
+        return infos
+    packed = pa.concat_tables([i.data for i in same]).combine_chunks()
+    offset = 0
+    for info in same:
+        rows = info.data.num_rows
+        info.data, offset = packed.slice(offset, rows), offset + rows
+    return infos
 
 
 def _load(lake: Lake, state: str, columns) -> dict[str, tuple[list, FileInfo]]:

@@ -184,6 +184,8 @@ def _check_tables(
         if not columns or not infos:
             continue
         df = stack(infos, columns, lake_schema.table_schema(table)).to_pandas()
+        for info in infos:  # in the frame now: the rest of the report needs only schemas
+            info.data = None
         evaluated = {f.game_id for f in infos}
         frames[table] = (df, evaluated)
         checks.check_lineage(findings, table, df, evaluated)
