@@ -126,7 +126,9 @@ def timed(command: list[str], env: dict | None = None, timeout: float = 3600) ->
 
 
 def luigi_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "luigi", *args, "--local-scheduler"]
+    # --no-lock: another run of the same command line (another benchmark on a shared
+    # machine) must not make this one exit at once.
+    return [sys.executable, "-m", "luigi", *args, "--local-scheduler", "--no-lock"]
 
 
 def backfill_env(lake: pathlib.Path, url: str | None, rate: float = 0) -> dict:
