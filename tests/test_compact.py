@@ -188,6 +188,7 @@ def test_streamed_compaction_is_the_in_memory_one_row_groups_and_all(lake, monke
     first compaction, then an update that merges changed games into the previous copy."""
     monkeypatch.setattr(compact, "ROW_GROUP_ROWS", 40)
     monkeypatch.setattr(compact, "READ_CHUNK", 3)
+    monkeypatch.setattr(compact, "READ_BATCH_ROWS", 7)  # games cut across batches
     for path in pathlib.Path(lake.root, "compact").rglob("*.parquet"):
         path.unlink()
     compact.compact_season(lake, SEASON)

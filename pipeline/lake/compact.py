@@ -269,6 +269,7 @@ def _unpack(packed: str | None) -> dict | None:
 
 # Per-game files are read this many at a time: what a stream holds besides its row groups.
 READ_CHUNK = 64
+READ_BATCH_ROWS = 16_384  # rows of the previous copy decoded at a time
 SORT_KEYS = ("game_date", "game_id")
 
 
@@ -410,13 +411,13 @@ def _only_key(part: pa.Table) -> tuple | None:
 
 
 def _previous_runs(table, previous: bytes, drop: set[str], added, ordered: bool):
-    """(sort key, rows) of each game of the previous copy but the dropped ones, one row
-    group decoded at a time."""
+    """(sort key, rows) of each game of the previous copy but the dropped ones, decoded
+    READ_BATCH_ROWS at a time (a game cut by a batch comes as two runs of one key)."""
     parquet = pq.ParquetFile(pa.BufferReader(previous))
     dropped = pa.array(sorted(drop), pa.string())
     last = None
-    for index in range(parquet.num_row_groups):
-        group = parquet.read_row_group(index, use_threads=False)
+    for batch in parquet.iter_batches(batch_size=READ_BATCH_ROWS, use_threads=False):
+        group = pa.Table.from_batches([batch])
         group = group.filter(pc.invert(pc.is_in(group.column("game_id"), value_set=dropped)))
         group = _conformed(group, table, added, "the previous compacted file")
         if not ordered:
