@@ -83,3 +83,16 @@ def test_validation_reopens_only_the_changed_file_and_reports_as_a_full_pass(lak
     shutil.rmtree(pathlib.Path(lake.layout.state_file(scan.SCAN_STATE, SEASON, "x")).parent)
     full = validate_season(lake, SEASON, games=games)
     assert without_times(full) == without_times(incremental)
+
+
+def test_player_ids_kept_by_game_give_what_a_full_read_gives(lake):
+    work = work_of(lake)
+    games = work.player_source_games()
+    expected = sorted(
+        {p for f in box_files(lake) for p in pq.read_table(f)["personId"].to_pylist() if p}
+    )
+    assert work.player_ids() == expected  # as the runs (day one, then both days) left it
+    correct_points(lake, box_files(lake)[3])  # rewritten: its players are read again
+    lake.delete(work.players_path(games))
+    work.collect_player_ids(games)
+    assert work.player_ids() == expected

@@ -255,19 +255,53 @@ class SeasonWork:
         return self.lake.layout.state_file("player-ids", self.season, f"{digest}.parquet")
 
     def collect_player_ids(self, game_ids: list[str]) -> None:
-        """Read personId from the games' box scores once, and keep the answer."""
+        """Read personId from the games' box scores once, and keep the answer. Each game's
+        players are kept too, with its box score file's version (by-game.parquet), so the
+        next set of games (tomorrow's: a few more) reads only its new or changed games."""
         games = self.all_games()
-        ids: set[int] = set()
+        name = PLAYER_SOURCE.tables["PlayerStats"]
+        versions = self.lake.store.list_versions(self.lake.layout.table_prefix(name, self.season))
+        boxes = {}
         for game_id in game_ids:
             item = game_item(games[game_id])
-            path = self.lake.layout.table_file(
-                "box_traditional_players", self.season, item.month, item.key
-            )
-            ids.update(self.lake.read_table(path).column("personId").to_pylist())
-        table = pa.table({"personId": sorted(i for i in ids if i is not None)})
-        self.lake.write_bytes(
-            self.players_path(game_ids), to_parquet_bytes(table, {"season": self.season})
+            boxes[game_id] = self.lake.layout.table_file(name, self.season, item.month, item.key)
+        kept_path = self.lake.layout.state_file("player-ids", self.season, "by-game.parquet")
+        kept = self._players_by_game(kept_path)
+        by_game = {}
+        for game_id, box in boxes.items():
+            version = "/".join(map(str, versions.get(box, ())))
+            if game_id in kept and kept[game_id][0] == version:
+                by_game[game_id] = kept[game_id]
+        todo = [g for g in boxes if g not in by_game]
+        read = self.lake.map_paths(lambda g: self.lake.read_table(boxes[g]), todo)
+        for game_id, table in zip(todo, read, strict=True):
+            people = [p for p in table.column("personId").to_pylist() if p is not None]
+            by_game[game_id] = ("/".join(map(str, versions.get(boxes[game_id], ()))), people)
+        rows = [(g, v, p) for g, (v, people) in {**kept, **by_game}.items() for p in people]
+        kept_table = pa.table(
+            {
+                "game_id": pa.array([g for g, _, _ in rows], pa.string()),
+                "version": pa.array([v for _, v, _ in rows], pa.string()),
+                "personId": pa.array([p for _, _, p in rows], pa.int64()),
+            }
         )
+        meta = {"season": self.season}
+        self.lake.write_bytes(kept_path, to_parquet_bytes(kept_table, meta))
+        ids = sorted({p for _, people in by_game.values() for p in people})
+        table = pa.table({"personId": pa.array(ids, pa.int64())})
+        self.lake.write_bytes(self.players_path(game_ids), to_parquet_bytes(table, meta))
+
+    def _players_by_game(self, path: str) -> dict[str, tuple[str, list[int]]]:
+        """Game id -> (its box score's version, its players), as last collected."""
+        if not self.lake.exists(path):
+            return {}
+        kept: dict[str, tuple[str, list[int]]] = {}
+        columns = self.lake.read_table(path).to_pydict()
+        for game_id, version, person in zip(
+            columns["game_id"], columns["version"], columns["personId"], strict=True
+        ):
+            kept.setdefault(game_id, (version, []))[1].append(person)
+        return kept
 
     def player_ids(self) -> list[int] | None:
         """The players of the run's games, or None while they are not known yet."""
