@@ -444,7 +444,8 @@ class SeasonWork:
                     seen[game_id] = now
             self.compared_games.update(todo)
             differences += found
-        self.lake.write_json(path, agreed)
+        if self.compared_games:
+            self.lake.write_json(path, agreed)
         return differences
 
     def correction_work(self, game_ids: set[str]) -> Work:
