@@ -88,6 +88,7 @@ def main() -> list[dict]:
         env = backfill_env(lake, url)
         full = timed(season_command(args.season, args.workers), env)
         check(full, "the full season")
+        print(f"  largest process at its peak: {full.largest}", flush=True)
         calls = len(requests_logged(log)) - warmup
         tasks = calls - 4  # one request per (item, endpoint), plus 4 schedule calls
         base = naive(tasks, tmp / "naive", args.workers)

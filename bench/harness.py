@@ -59,6 +59,7 @@ class Run:
     peak_process_mb: float = 0.0  # the largest RSS of any one process of the tree
     peak_pss_mb: float = 0.0  # the tree's proportional set size (shared pages split)
     cpu_seconds: float = 0.0  # user + system CPU of the tree (its reaped processes)
+    largest: str = ""  # the command line of the largest process, at its peak
 
 
 def _tree(root_pid: int) -> list[int]:
@@ -105,13 +106,19 @@ def timed(command: list[str], env: dict | None = None, timeout: float = 3600) ->
         text=True,
     )
     peak = {"rss": 0, "largest": 0, "pss": 0}
+    largest = [""]
 
     def sample() -> None:
         while process.poll() is None:
-            memory = [_memory_kb(pid) for pid in _tree(process.pid)]
+            pids = _tree(process.pid)
+            memory = [_memory_kb(pid) for pid in pids]
             peak["rss"] = max(peak["rss"], sum(r for r, _ in memory))
-            peak["largest"] = max(peak["largest"], max((r for r, _ in memory), default=0))
             peak["pss"] = max(peak["pss"], sum(p for _, p in memory))
+            rss, pid = max(
+                ((r, pid) for (r, _), pid in zip(memory, pids, strict=True)), default=(0, 0)
+            )
+            if rss > peak["largest"]:
+                peak["largest"], largest[0] = rss, _command(pid)
             time.sleep(0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -122,7 +129,17 @@ def timed(command: list[str], env: dict | None = None, timeout: float = 3600) ->
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     mb = {k: v / 1024 for k, v in peak.items()}
-    return Run(seconds, process.returncode, mb["rss"], output, mb["largest"], mb["pss"], cpu)
+    return Run(
+        seconds, process.returncode, mb["rss"], output, mb["largest"], mb["pss"], cpu, largest[0]
+    )
+
+
+def _command(pid: int) -> str:
+    try:
+        raw = pathlib.Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "?"
+    return raw.replace(b"\0", b" ").decode(errors="replace").strip()[:120]
 
 
 def luigi_command(*args: str) -> list[str]:
