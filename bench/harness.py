@@ -8,6 +8,7 @@ import json
 import os
 import pathlib
 import re
+import resource
 import subprocess
 import sys
 import threading
@@ -55,33 +56,46 @@ class Run:
     returncode: int
     peak_tree_mb: float  # summed RSS of the CLI's process tree (shared pages counted twice)
     output: str
+    peak_process_mb: float = 0.0  # the largest RSS of any one process of the tree
+    peak_pss_mb: float = 0.0  # the tree's proportional set size (shared pages split)
+    cpu_seconds: float = 0.0  # user + system CPU of the tree (its reaped processes)
+    largest: str = ""  # the command line of the largest process, at its peak
 
 
-def _tree_rss_kb(root_pid: int) -> int:
-    """RSS of a process and all its descendants, from /proc (Linux)."""
+def _tree(root_pid: int) -> list[int]:
+    """A process and all its descendants, from /proc (Linux)."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            status = pathlib.Path(f"/proc/{entry}/status").read_text()
+            stat = pathlib.Path(f"/proc/{entry}/stat").read_text()
         except OSError:
             continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        pid, ppid = int(entry), int(fields["PPid"].strip())
-        children.setdefault(ppid, []).append(pid)
-        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
-    total, todo = 0, [root_pid]
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [root_pid]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        found.append(pid)
         todo.extend(children.get(pid, []))
-    return total
+    return found
+
+
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in kB, from smaps_rollup; (0, 0) once it is gone."""
+    try:
+        text = pathlib.Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0, 0
+    fields = dict(line.split(":", 1) for line in text.splitlines()[1:] if ":" in line)
+    return (int(fields.get("Rss", "0 kB").split()[0]), int(fields.get("Pss", "0 kB").split()[0]))
 
 
 def timed(command: list[str], env: dict | None = None, timeout: float = 3600) -> Run:
-    """Run a command from the repository, sampling its process tree's memory twice a second."""
+    """Run a command from the repository, sampling its process tree's memory twice a second
+    (summed RSS, the largest process, PSS), and its CPU time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -91,11 +105,20 @@ def timed(command: list[str], env: dict | None = None, timeout: float = 3600) ->
         stderr=subprocess.STDOUT,
         text=True,
     )
-    peak = [0]
+    peak = {"rss": 0, "largest": 0, "pss": 0}
+    largest = [""]
 
     def sample() -> None:
         while process.poll() is None:
-            peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+            pids = _tree(process.pid)
+            memory = [_memory_kb(pid) for pid in pids]
+            peak["rss"] = max(peak["rss"], sum(r for r, _ in memory))
+            peak["pss"] = max(peak["pss"], sum(p for _, p in memory))
+            rss, pid = max(
+                ((r, pid) for (r, _), pid in zip(memory, pids, strict=True)), default=(0, 0)
+            )
+            if rss > peak["largest"]:
+                peak["largest"], largest[0] = rss, _command(pid)
             time.sleep(0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -103,11 +126,26 @@ def timed(command: list[str], env: dict | None = None, timeout: float = 3600) ->
     output, _ = process.communicate(timeout=timeout)
     seconds = time.perf_counter() - started
     sampler.join()
-    return Run(seconds, process.returncode, peak[0] / 1024, output)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    mb = {k: v / 1024 for k, v in peak.items()}
+    return Run(
+        seconds, process.returncode, mb["rss"], output, mb["largest"], mb["pss"], cpu, largest[0]
+    )
+
+
+def _command(pid: int) -> str:
+    try:
+        raw = pathlib.Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "?"
+    return raw.replace(b"\0", b" ").decode(errors="replace").strip()[:120]
 
 
 def luigi_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "luigi", *args, "--local-scheduler"]
+    # --no-lock: another run of the same command line (another benchmark on a shared
+    # machine) must not make this one exit at once.
+    return [sys.executable, "-m", "luigi", *args, "--local-scheduler", "--no-lock"]
 
 
 def backfill_env(lake: pathlib.Path, url: str | None, rate: float = 0) -> dict:

@@ -2,7 +2,7 @@
 
     make bench        # or: python bench/run_all.py   (about 30 minutes on 2 cores)
 
-Runs bench_season (1, 2, 3, 6), bench_utilization (4), bench_seasons (5) and
+Runs bench_season (1, 2, 3, 6), bench_utilization (4), bench_seasons (5), bench_daily and
 bench_s3_resume (3 on S3) one after the other, so that they do not slow each other down,
 then prints the table for the README's Performance section.
 """
@@ -20,6 +20,7 @@ SCRIPTS = [
     "bench.bench_season",
     "bench.bench_utilization",
     "bench.bench_seasons",
+    "bench.bench_daily",
     "bench.bench_s3_resume",
     "bench.bench_query",
 ]

@@ -158,3 +158,57 @@ def test_a_new_game_and_a_removed_table_follow(lake):
     shutil.rmtree(pathlib.Path(lake.layout.table_prefix("summary_arena", SEASON)))  # a rebuild
     assert compact.compact_season(lake, SEASON).written == ["summary_arena"]
     assert not pathlib.Path(lake.layout.compact_file("summary_arena", SEASON)).exists()
+
+
+def in_memory(lake: Lake, table: str) -> pa.Table:
+    """The straightforward compaction: every file read at once, concatenated, sorted."""
+    files = sorted(per_game_files(lake, table), key=lambda p: (len(p.stem), p.stem))
+    data, _ = compact.combine(table, [(str(p), pq.read_table(p)) for p in files])
+    return data
+
+
+def assert_same_as_in_memory(lake: Lake, table: str) -> None:
+    path = compact.compacted_path(lake, table, SEASON)
+    streamed, expected = pq.read_table(path), in_memory(lake, table)
+    assert streamed.schema.remove_metadata() == expected.schema, table
+    assert streamed.to_pylist() == expected.to_pylist(), table
+    groups = [
+        g.num_rows
+        for g in (
+            pq.ParquetFile(path).metadata.row_group(i)
+            for i in range(pq.ParquetFile(path).metadata.num_row_groups)
+        )
+    ]
+    full, last = divmod(expected.num_rows, compact.ROW_GROUP_ROWS)
+    assert groups == [compact.ROW_GROUP_ROWS] * full + ([last] if last or not full else [])
+
+
+def test_streamed_compaction_is_the_in_memory_one_row_groups_and_all(lake, monkeypatch):
+    """Small row groups and read chunks, so that every table spans several of each: a
+    first compaction, then an update that merges changed games into the previous copy."""
+    monkeypatch.setattr(compact, "ROW_GROUP_ROWS", 40)
+    monkeypatch.setattr(compact, "READ_CHUNK", 3)
+    monkeypatch.setattr(compact, "READ_BATCH_ROWS", 7)  # games cut across batches
+    for path in pathlib.Path(lake.root, "compact").rglob("*.parquet"):
+        path.unlink()
+    compact.compact_season(lake, SEASON)
+    for table in landed_tables(lake):
+        assert_same_as_in_memory(lake, table)
+    for index in (0, 7):  # the first game of the season and a later one, rewritten
+        path = per_game_files(lake, "play_by_play")[index]
+        lake.write_table(str(path), pq.read_table(path), {})
+    result = compact.compact_season(lake, SEASON)
+    assert result.written == ["play_by_play"] and result.tables["play_by_play"].files_read == 2
+    assert_same_as_in_memory(lake, "play_by_play")
+
+
+def test_a_file_whose_rows_disagree_with_the_index_still_comes_out_sorted(lake):
+    path = per_game_files(lake, "summary_arena")[2]
+    table = pq.read_table(path)
+    dates = pa.array(["2024-10-01"] * table.num_rows)  # earlier than the index says
+    table = table.set_column(table.schema.get_field_index("game_date"), "game_date", dates)
+    lake.write_table(str(path), table, {})
+    assert compact.compact_season(lake, SEASON).written == ["summary_arena"]
+    compacted = pq.read_table(lake.layout.compact_file("summary_arena", SEASON))
+    assert compacted.to_pylist() == expected_rows(lake, "summary_arena")
+    assert compacted.column("game_date")[0].as_py() == "2024-10-01"

@@ -10,6 +10,11 @@ request each on S3. So at the end of a season run each table's files are copied 
 - in the table's one schema (pipeline/lake/schema.py), plus any columns the API added;
 - sorted by game date, then game id (rows of one game keep their order);
 - in row groups of DuckDB's own size, so a scan splits across threads;
+- streamed: inputs read a chunk of files (or one row group of the previous copy) at a time
+  and row groups written as they fill, so memory is a few row groups, not the table (a
+  season of play-by-play is about 600,000 rows). Per-game files are read in the order of
+  the game index's (date, game id), each checked to hold that one game, and merged with the
+  previous copy, which is sorted already; rows that disagree are sorted in memory instead;
 - written atomically through the lake's store (a nameless file linked into place locally,
   one PutObject on S3): a reader sees the old file or the new one, never part of one.
 
@@ -25,18 +30,23 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
+import io
+import itertools
 import json
+import operator
 import posixpath
 import time
 import zlib
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.lake import schema
-from pipeline.lake.parquet import read_footer, read_parquet_bytes, to_parquet_bytes
+from pipeline.lake.parquet import file_metadata, read_footer, read_parquet_bytes
 
 INPUTS_DIGEST_KEY = "inputs_digest"
 INPUTS_KEY = "inputs"
@@ -183,6 +193,9 @@ def compact_season(lake, season: str, tables: list[str] | None = None) -> Compac
     compacted = compacted_files(lake)
     for table in tables if tables is not None else schema.tables():
         result.tables[table] = compact_table(lake, table, season, compacted)
+        # Arrow's allocator keeps freed pages for reuse: give them back, so that what runs
+        # after compaction in the same process does not start from its peak.
+        pa.default_memory_pool().release_unused()
     result.seconds = time.monotonic() - started
     return result
 
@@ -205,27 +218,21 @@ def compact_table(lake, table: str, season: str, compacted: dict | None = None) 
     versions = {path[len(folder) :]: list(v) for path, v in inputs.items()}
     changes = _changes(table, made, versions)
     if changes is None:  # no usable previous copy: every file
-        to_read, kept = sorted(inputs, key=_natural), []
+        to_read, drop = sorted(inputs, key=_natural), None
     else:  # the previous copy, less the games that changed, plus their files
         changed, gone = changes
         to_read = [folder + name for name in sorted(changed, key=_natural)]
-        kept = [("the previous compacted file", _previous_rows(lake, target, changed + gone))]
-    fresh = _read_all(lake, to_read)
-    parts = kept + [(lake.layout.relative(p), t) for p, t in zip(to_read, fresh, strict=True)]
-    data, added = combine(table, parts)
+        drop = {posixpath.basename(n).split(".")[0] for n in changed + gone}
     metadata = {
         "table": table,
         "season": season or "",
         INPUTS_KEY: len(inputs),
         INPUTS_DIGEST_KEY: inputs_digest(lake, inputs),
         INPUT_VERSIONS_KEY: _pack(versions),
-        **schema.schema_metadata(schema.table_schema(table), added),
     }
-    size = lake.write_bytes(
-        target,
-        to_parquet_bytes(data, metadata, compression="zstd", row_group_size=ROW_GROUP_ROWS),
-    )
-    return TableCompaction(table, "written", len(inputs), data.num_rows, size, len(to_read))
+    data, rows = _write(lake, table, season, target, to_read, drop, metadata)
+    size = lake.write_bytes(target, data)
+    return TableCompaction(table, "written", len(inputs), rows, size, len(to_read))
 
 
 def _changes(table: str, made: dict, versions: dict) -> tuple[list, list] | None:
@@ -246,13 +253,6 @@ def _changes(table: str, made: dict, versions: dict) -> tuple[list, list] | None
     return changed, gone
 
 
-def _previous_rows(lake, target: str, names: list[str]) -> pa.Table:
-    """The previous compacted file's rows, less those of the named games' files."""
-    previous = read_parquet_bytes(lake.store.read_bytes(target))
-    games = pa.array(sorted({posixpath.basename(n).split(".")[0] for n in names}), pa.string())
-    return previous.filter(pc.invert(pc.is_in(previous.column("game_id"), value_set=games)))
-
-
 def _pack(versions: dict) -> str:
     text = json.dumps(versions, separators=(",", ":"), sort_keys=True)
     return base64.b64encode(zlib.compress(text.encode(), 9)).decode()
@@ -267,41 +267,234 @@ def _unpack(packed: str | None) -> dict | None:
         return None
 
 
-def _read_all(lake, paths: list[str]) -> list[pa.Table]:
-    return lake.map_paths(lambda path: _read(lake, path), paths)
+# Per-game files are read this many at a time: what a stream holds besides its row groups.
+READ_CHUNK = 64
+READ_BATCH_ROWS = 16_384  # rows of the previous copy decoded at a time
+SORT_KEYS = ("game_date", "game_id")
 
 
-def combine(table: str, parts: list[tuple[str, pa.Table]]) -> tuple[pa.Table, dict]:
-    """The parts' rows in one table of the table's schema (plus columns the API added, in
-    the order they first appear), sorted by game date and game id where it has them.
-    Each part is (what it is, for errors; its rows)."""
-    declared = schema.table_schema(table)
-    known = set(declared.names)
+class _Replan(Exception):
+    """The stream met what its plan did not foresee (see _write)."""
+
+
+class _Wider(_Replan):
+    """A file has columns beyond the plan's schema: a column the API added since."""
+
+
+class _Misordered(_Replan):
+    """A file's rows are not of the one game and date the plan ordered it by."""
+
+
+def _write(lake, table, season, target, to_read, drop, metadata) -> tuple[bytes, int]:
+    """The compacted file (its bytes, its rows), streamed: files read READ_CHUNK at a time,
+    the previous copy (when drop names the games to leave out of it) one row group at a
+    time, row groups written as they fill. Sorted tables come out in order because their
+    inputs are merged in order: per-game files ordered by the game index's (date, game id),
+    each checked to hold that one game; the previous copy is sorted already."""
+    previous = lake.store.read_bytes(target) if drop is not None else None
+    prior = [pq.read_schema(pa.BufferReader(previous))] if previous is not None else []
+    keys = _index_keys(lake, season) if _sorted(table) else None
+    added = _added_columns(table, prior)
+    for _ in range(2):
+        try:
+            pieces = _pieces(lake, table, to_read, previous, drop, added, keys)
+            return _written(table, pieces, added, metadata)
+        except _Wider:  # every file's footer says which columns, in the order they came
+            footers = [read_footer(lake.store, p) for p in to_read]
+            schemas = [f.schema.to_arrow_schema().with_metadata(f.metadata) for f in footers]
+            added = _added_columns(table, prior + schemas)
+        except _Misordered:
+            break
+    # Rows that disagree with the index (a game's file of two dates): sort in memory.
+    data, added = _in_memory(lake, table, to_read, previous, drop)
+    return _written(table, [data], added, metadata)
+
+
+def _sorted(table: str) -> bool:
+    return set(SORT_KEYS) <= set(schema.table_schema(table).names)
+
+
+def _key(date, game_id) -> tuple:
+    """Sort order of (game date, game id), nulls last as Arrow sorts them."""
+    return (date is None, date or "", game_id is None, game_id or "")
+
+
+def _stem(path: str) -> str:
+    return posixpath.basename(path).split(".")[0]
+
+
+def _index_keys(lake, season: str | None) -> dict[str, tuple]:
+    """Game id -> its sort key, from the season's game index (one small file)."""
+    path = lake.layout.game_index(season) if season else None
+    if path is None or not lake.store.exists(path):
+        return {}
+    index = lake.read_table(path).select(["game_id", "game_date"]).to_pydict()
+    return {g: _key(d, g) for g, d in zip(index["game_id"], index["game_date"], strict=True)}
+
+
+def _added_columns(table: str, schemas: list[pa.Schema]) -> dict[str, pa.DataType]:
+    """Columns beyond the table's schema in these schemas, in the order they first appear,
+    typed as recorded when written, else by the rules."""
+    known = set(schema.table_schema(table).names)
     added: dict[str, pa.DataType] = {}
-    for _, part in parts:
-        if known.issuperset(part.column_names):
+    for found in schemas:
+        if known.issuperset(found.names):
             continue  # the usual case: nothing beyond the table's schema
-        recorded = schema.added_columns(part.schema.metadata)
-        for name in part.column_names:
+        recorded = schema.added_columns(found.metadata)
+        for name in found.names:
             if name not in known and name not in added:
                 added[name] = (
                     pa.type_for_alias(recorded[name])
                     if name in recorded
                     else schema.added_type(table, name)
                 )
-    target = pa.schema([*declared, *(pa.field(n, t) for n, t in added.items())])
-    conformed = [
-        part.replace_schema_metadata(None)
-        if part.schema.remove_metadata().equals(target)  # the usual case: no copy
-        else schema.conform(part, declared, added, where=f"compacting {label}")
-        for label, part in parts
-    ]
-    # No combine_chunks(): the sort below makes the one copy (a season's play-by-play is
-    # about 600,000 rows, and each copy of it counts in the run's peak memory).
-    data = pa.concat_tables(conformed)
-    if {"game_date", "game_id"} <= set(data.column_names):
-        data = data.sort_by([("game_date", "ascending"), ("game_id", "ascending")])  # stable
+    return added
+
+
+def _conformed(part: pa.Table, table: str, added: dict, where: str) -> pa.Table:
+    target = _schema_of(table, added)
+    if part.schema.remove_metadata().equals(target):  # the usual case: no copy
+        return part.replace_schema_metadata(None)
+    if not set(target.names).issuperset(part.column_names):
+        raise _Wider(where)
+    return schema.conform(part, schema.table_schema(table), added, where=f"compacting {where}")
+
+
+def _pieces(lake, table, to_read, previous, drop, added, keys):
+    """The compacted rows in order, as tables of a few thousand rows."""
+    fresh = _files(lake, table, to_read, added, keys)
+    if previous is None:
+        yield from (part for _, part in fresh)
+        return
+    kept = _previous_runs(table, previous, drop, added, keys is not None)
+    if keys is None:  # nothing to sort by: the previous rows, then the files'
+        merged = itertools.chain(kept, fresh)
+    else:  # both in order already; on a tie the previous rows first, as a stable sort
+        merged = heapq.merge(kept, fresh, key=operator.itemgetter(0))
+    yield from (part for _, part in merged)
+
+
+def _files(lake, table, paths, added, keys):
+    """(sort key, rows) of each file: in key order for a sorted table, else as given."""
+    expected = {}
+    if keys is not None:
+        unknown = [p for p in paths if _stem(p) not in keys]  # not in the index: ask the file
+        keys = {**keys, **dict(zip(map(_stem, unknown), _file_keys(lake, unknown), strict=True))}
+        expected = {p: keys[_stem(p)] for p in paths}
+        paths = sorted(paths, key=expected.__getitem__)
+    for start in range(0, len(paths), READ_CHUNK):
+        chunk = paths[start : start + READ_CHUNK]
+        for path, part in zip(chunk, lake.map_paths(lambda p: _read(lake, p), chunk), strict=True):
+            part = _conformed(part, table, added, lake.layout.relative(path))
+            if keys is not None and part.num_rows and _only_key(part) != expected[path]:
+                raise _Misordered(path)
+            yield expected.get(path), part
+
+
+def _file_keys(lake, paths: list[str]) -> list[tuple]:
+    def key(path: str) -> tuple:
+        parquet = pq.ParquetFile(pa.BufferReader(lake.store.read_bytes(path)))
+        found = _only_key(parquet.read(columns=list(SORT_KEYS), use_threads=False))
+        if found is None:
+            raise _Misordered(path)
+        return found
+
+    return lake.map_paths(key, paths)
+
+
+def _only_key(part: pa.Table) -> tuple | None:
+    """The one (date, game id) of all the rows, or None if they hold several."""
+    values = [pc.unique(part.column(name)) for name in SORT_KEYS]
+    if any(len(v) != 1 for v in values):
+        return None
+    return _key(*(v[0].as_py() for v in values))
+
+
+def _previous_runs(table, previous: bytes, drop: set[str], added, ordered: bool):
+    """(sort key, rows) of each game of the previous copy but the dropped ones, decoded
+    READ_BATCH_ROWS at a time (a game cut by a batch comes as two runs of one key)."""
+    parquet = pq.ParquetFile(pa.BufferReader(previous))
+    dropped = pa.array(sorted(drop), pa.string())
+    last = None
+    for batch in parquet.iter_batches(batch_size=READ_BATCH_ROWS, use_threads=False):
+        group = pa.Table.from_batches([batch])
+        group = group.filter(pc.invert(pc.is_in(group.column("game_id"), value_set=dropped)))
+        group = _conformed(group, table, added, "the previous compacted file")
+        if not ordered:
+            yield None, group
+            continue
+        for key, run in _runs(group):
+            if last is not None and key < last:
+                raise _Misordered("the previous compacted file")
+            last = key
+            yield key, run
+
+
+def _runs(group: pa.Table):
+    """(sort key, rows) of each run of rows of one game and date."""
+    if not group.num_rows:
+        return
+    dates, ids = (group.column(n).to_numpy(zero_copy_only=False) for n in SORT_KEYS)
+    starts = [0, *(np.flatnonzero((dates[1:] != dates[:-1]) | (ids[1:] != ids[:-1])) + 1)]
+    for start, end in zip(starts, [*starts[1:], group.num_rows], strict=True):
+        yield _key(dates[start], ids[start]), group.slice(start, end - start)
+
+
+def _written(table, pieces, added, metadata) -> tuple[bytes, int]:
+    """The pieces in one Parquet file, in row groups of ROW_GROUP_ROWS, each written as
+    soon as it fills: at most about two row groups are held."""
+    fields = _schema_of(table, added)
+    meta = file_metadata({**metadata, **schema.schema_metadata(schema.table_schema(table), added)})
+    sink = io.BytesIO()  # the compressed file: a few MB for a season of play-by-play
+    writer = pq.ParquetWriter(
+        sink, fields.with_metadata({k: str(v) for k, v in meta.items()}), compression="zstd"
+    )
+    held: list[pa.Table] = []
+    count = rows = 0
+    for piece in pieces:
+        held.append(piece)
+        count += piece.num_rows
+        while count >= ROW_GROUP_ROWS:
+            data = pa.concat_tables(held)
+            writer.write_table(data.slice(0, ROW_GROUP_ROWS), row_group_size=ROW_GROUP_ROWS)
+            rest = data.slice(ROW_GROUP_ROWS)
+            held, count, rows = [rest], rest.num_rows, rows + ROW_GROUP_ROWS
+    if count or not rows:  # an empty table still has its one (empty) row group
+        rest = pa.concat_tables(held) if held else fields.empty_table()
+        writer.write_table(rest, row_group_size=ROW_GROUP_ROWS)
+        rows += count
+    writer.add_key_value_metadata({"row_count": str(rows)})
+    writer.close()
+    return sink.getvalue(), rows
+
+
+def _in_memory(lake, table, to_read, previous, drop) -> tuple[pa.Table, dict]:
+    """The whole table at once, sorted in memory: the fallback when the stream cannot keep
+    the order by merging."""
+    parts = []
+    if previous is not None:
+        rows = read_parquet_bytes(previous)
+        dropped = pa.array(sorted(drop), pa.string())
+        rows = rows.filter(pc.invert(pc.is_in(rows.column("game_id"), value_set=dropped)))
+        parts.append(("the previous compacted file", rows))
+    parts += [(lake.layout.relative(p), _read(lake, p)) for p in to_read]
+    return combine(table, parts)
+
+
+def combine(table: str, parts: list[tuple[str, pa.Table]]) -> tuple[pa.Table, dict]:
+    """The parts' rows in one table of the table's schema (plus columns the API added, in
+    the order they first appear), sorted by game date and game id where it has them.
+    Each part is (what it is, for errors; its rows)."""
+    added = _added_columns(table, [part.schema for _, part in parts])
+    conformed = [_conformed(part, table, added, label) for label, part in parts]
+    data = pa.concat_tables(conformed) if conformed else _schema_of(table, added).empty_table()
+    if _sorted(table):
+        data = data.sort_by([(name, "ascending") for name in SORT_KEYS])  # stable
     return data, added
+
+
+def _schema_of(table: str, added: dict) -> pa.Schema:
+    return pa.schema([*schema.table_schema(table), *(pa.field(n, t) for n, t in added.items())])
 
 
 def _read(lake, path: str) -> pa.Table:

@@ -22,6 +22,16 @@ def with_lineage(table: pa.Table, columns: dict[str, object]) -> pa.Table:
     return table
 
 
+def file_metadata(metadata: dict[str, object]) -> dict[str, object]:
+    """The lineage every file of the lake carries, plus the file's own metadata."""
+    return {
+        "source": SOURCE,
+        "ingested_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "schema_version": SCHEMA_VERSION,
+        **metadata,
+    }
+
+
 def to_parquet_bytes(
     table: pa.Table,
     metadata: dict[str, object],
@@ -29,13 +39,7 @@ def to_parquet_bytes(
     compression: str = "snappy",
     row_group_size: int | None = None,
 ) -> bytes:
-    meta = {
-        "source": SOURCE,
-        "ingested_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "row_count": table.num_rows,
-        "schema_version": SCHEMA_VERSION,
-        **metadata,
-    }
+    meta = file_metadata({"row_count": table.num_rows, **metadata})
     existing = table.schema.metadata or {}
     table = table.replace_schema_metadata(
         {**existing, **{k.encode(): str(v).encode() for k, v in meta.items()}}

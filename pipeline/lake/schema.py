@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import pyarrow as pa
 
@@ -160,7 +160,8 @@ def source(table: str) -> tuple[Endpoint, str]:
 
 def dataset_schema(endpoint: Endpoint, dataset: str) -> pa.Schema:
     """The schema of the table an entry's dataset lands in (every column nullable)."""
-    key = (endpoint.key, dataset)  # made once per process: it is asked for on every write
+    # Made once per process (it is asked for on every write); bounded by the catalogue.
+    key = (endpoint.key, dataset)
     if key not in _dataset_schemas:
         _dataset_schemas[key] = pa.schema(
             [
@@ -180,7 +181,7 @@ def table_schema(table: str) -> pa.Schema:
     return dataset_schema(*source(table))
 
 
-@cache
+@lru_cache(maxsize=256)  # bounded: a long-lived process meets ever new added columns
 def version(schema: pa.Schema) -> str:
     """A short digest of a schema's column names and types: its version."""
     text = ",".join(f"{f.name}:{f.type}" for f in schema)

@@ -8,6 +8,8 @@ is fetched again.
 
 from __future__ import annotations
 
+import hashlib
+from collections import defaultdict
 from dataclasses import asdict, dataclass
 
 import pyarrow as pa
@@ -77,6 +79,25 @@ def compared_stats(unrecorded: frozenset[str] = frozenset()) -> dict[str, str]:
     return {s: c for s, c in STATS.items() if s not in unrecorded and c not in unrecorded}
 
 
+def _ids(side: str) -> tuple[str, str]:
+    """(the log's entity column, the box score's) for a side."""
+    return ("PLAYER_ID", "personId") if side == "player" else ("TEAM_ID", "teamId")
+
+
+def log_digests(log: pa.Table, side: str) -> dict[str, str]:
+    """Game id -> a digest of its log rows' compared stats: a game whose digest and box
+    score are both unchanged since a check compares as it did then."""
+    entity = _ids(side)[0]
+    columns = [c for c in ("GAME_ID", entity, *STATS) if c in log.column_names]
+    rows: dict[str, list[str]] = defaultdict(list)
+    for row in log.select(columns).to_pylist():
+        rows[str(row["GAME_ID"])].append(repr([row.get(c) for c in (entity, *STATS)]))
+    return {
+        game: hashlib.sha1("\n".join(sorted(lines)).encode()).hexdigest()[:16]
+        for game, lines in rows.items()
+    }
+
+
 def compare(
     log: pa.Table, box: pa.Table, side: str, unrecorded: frozenset[str] = frozenset()
 ) -> list[Difference]:
@@ -86,7 +107,7 @@ def compare(
     Only games present in `box` are compared (the rest are not stored yet), and only the
     stats both sides record in the season (`unrecorded`: the columns its eras lack)."""
     stats = compared_stats(unrecorded)
-    log_id, box_id = ("PLAYER_ID", "personId") if side == "player" else ("TEAM_ID", "teamId")
+    log_id, box_id = _ids(side)
     stored = _rows_by_key(box, box_id)
     games = {game_id for game_id, _ in stored}
     differences = []

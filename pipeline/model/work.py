@@ -413,19 +413,53 @@ class SeasonWork:
         return self.lake.layout.state_file("player-ids", self.season, f"{digest}.parquet")
 
     def collect_player_ids(self, game_ids: list[str]) -> None:
-        """Read personId from the games' box scores once, and keep the answer."""
+        """Read personId from the games' box scores once, and keep the answer. Each game's
+        players are kept too, with its box score file's version (by-game.parquet), so the
+        next set of games (tomorrow's: a few more) reads only its new or changed games."""
         games = self.all_games()
-        ids: set[int] = set()
+        name = PLAYER_SOURCE.tables["PlayerStats"]
+        versions = self.lake.store.list_versions(self.lake.layout.table_prefix(name, self.season))
+        boxes = {}
         for game_id in game_ids:
             item = game_item(games[game_id], PLAYER_SOURCE)
-            path = self.lake.layout.table_file(
-                "box_traditional_players", self.season, item.month, item.key
-            )
-            ids.update(self.lake.read_table(path).column("personId").to_pylist())
-        table = pa.table({"personId": sorted(i for i in ids if i is not None)})
-        self.lake.write_bytes(
-            self.players_path(game_ids), to_parquet_bytes(table, {"season": self.season})
+            boxes[game_id] = self.lake.layout.table_file(name, self.season, item.month, item.key)
+        kept_path = self.lake.layout.state_file("player-ids", self.season, "by-game.parquet")
+        kept = self._players_by_game(kept_path)
+        by_game = {}
+        for game_id, box in boxes.items():
+            version = "/".join(map(str, versions.get(box, ())))
+            if game_id in kept and kept[game_id][0] == version:
+                by_game[game_id] = kept[game_id]
+        todo = [g for g in boxes if g not in by_game]
+        read = self.lake.map_paths(lambda g: self.lake.read_table(boxes[g]), todo)
+        for game_id, table in zip(todo, read, strict=True):
+            people = [p for p in table.column("personId").to_pylist() if p is not None]
+            by_game[game_id] = ("/".join(map(str, versions.get(boxes[game_id], ()))), people)
+        rows = [(g, v, p) for g, (v, people) in {**kept, **by_game}.items() for p in people]
+        kept_table = pa.table(
+            {
+                "game_id": pa.array([g for g, _, _ in rows], pa.string()),
+                "version": pa.array([v for _, v, _ in rows], pa.string()),
+                "personId": pa.array([p for _, _, p in rows], pa.int64()),
+            }
         )
+        meta = {"season": self.season}
+        self.lake.write_bytes(kept_path, to_parquet_bytes(kept_table, meta))
+        ids = sorted({p for _, people in by_game.values() for p in people})
+        table = pa.table({"personId": pa.array(ids, pa.int64())})
+        self.lake.write_bytes(self.players_path(game_ids), to_parquet_bytes(table, meta))
+
+    def _players_by_game(self, path: str) -> dict[str, tuple[str, list[int]]]:
+        """Game id -> (its box score's version, its players), as last collected."""
+        if not self.lake.exists(path):
+            return {}
+        kept: dict[str, tuple[str, list[int]]] = {}
+        columns = self.lake.read_table(path).to_pydict()
+        for game_id, version, person in zip(
+            columns["game_id"], columns["version"], columns["personId"], strict=True
+        ):
+            kept.setdefault(game_id, (version, []))[1].append(person)
+        return kept
 
     def player_ids(self) -> list[int] | None:
         """The players of the run's games, or None while they are not known yet."""
@@ -515,14 +549,23 @@ class SeasonWork:
             return check["corrected_games"]
         return None
 
+    def _checked_path(self) -> str:
+        return self.lake.layout.state_file("game-log-check", self.season, "games.json")
+
     def compare_with_logs(self, only: set[str] | None = None) -> list[gamelog.Difference]:
         """Every game of the run (or of `only`) whose stored box score differs from the
-        game logs. Reads each log once and each game's box score once per side."""
-        checked = [
-            item
+        game logs. Reads each log once, and the box scores only of the games whose box
+        score file or log rows changed since they last agreed (the check's own state keeps,
+        per game and side, the box file's version and a digest of its log rows); the
+        games read are in `self.compared_games`."""
+        checked = {
+            item.key: item
             for e, item in self.game_work()
             if e is CHECKED and (only is None or item.key in only) and is_done(self.lake, e, item)
-        ]
+        }
+        path = self._checked_path()
+        agreed = self.lake.read_json(path) if self.lake.exists(path) else {}
+        self.compared_games: set[str] = set()
         differences = []
         for side, log_endpoint in GAME_LOGS.items():
             # An empty log (a season type with no games yet) adds nothing to compare.
@@ -535,21 +578,39 @@ class SeasonWork:
             ]
             if not logs or not checked:
                 continue
-            name = CHECKED.tables["PlayerStats" if side == "player" else "TeamStats"]
-            boxes = [
-                self.lake.read_table(
-                    self.lake.layout.table_file(name, self.season, item.month, item.key)
-                )
-                for item in checked
-            ]
             log = pa.concat_tables(logs, promote_options="permissive")
+            digests = gamelog.log_digests(log, side)
+            name = CHECKED.tables["PlayerStats" if side == "player" else "TeamStats"]
+            versions = self.lake.store.list_versions(
+                self.lake.layout.table_prefix(name, self.season)
+            )
+            seen = agreed.setdefault(side, {})
+            todo = {}
+            for game_id, item in checked.items():
+                box = self.lake.layout.table_file(name, self.season, item.month, item.key)
+                now = [list(versions.get(box, ())), digests.get(game_id)]
+                if seen.get(game_id) != now:
+                    todo[game_id] = (box, now)
+            if not todo:
+                continue
+            boxes = self.lake.map_paths(self.lake.read_table, [box for box, _ in todo.values()])
             box = pa.concat_tables(boxes, promote_options="permissive")
             # Only games in `box` are compared, and only the stats both sides record.
             year = self.scope.year
             unrecorded = log_endpoint.era.unrecorded_columns(year) | CHECKED.era.unrecorded_columns(
                 year, name
             )
-            differences += gamelog.compare(log, box, side, unrecorded)
+            found = gamelog.compare(log, box, side, unrecorded)
+            differing = {d.game_id for d in found}
+            for game_id, (_, now) in todo.items():
+                if game_id in differing:  # compared again next time, until it agrees
+                    seen.pop(game_id, None)
+                else:
+                    seen[game_id] = now
+            self.compared_games.update(todo)
+            differences += found
+        if self.compared_games:
+            self.lake.write_json(path, agreed)
         return differences
 
     def correction_work(self, game_ids: set[str]) -> Work:

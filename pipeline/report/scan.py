@@ -3,10 +3,19 @@
 Cheap on purpose: one listing per table prefix answers completeness; every present file is
 opened once, and only the tables with data checks read (a handful of) columns. Files are
 opened in a small thread pool because Arrow decodes outside the GIL.
+
+And only once: what was read of each file (its schema, its added columns, its data
+columns) is kept per (season, table) in the report's own state, with the file's size and
+version (modification time locally, ETag on S3) from one listing. The next report opens
+only the files that are new or changed since, and takes the rest from there; the first
+report of a season reads everything once.
 """
 
 from __future__ import annotations
 
+import base64
+import json
+import os
 import posixpath
 import sys
 from dataclasses import dataclass, field
@@ -17,7 +26,11 @@ import pyarrow.parquet as pq
 
 from pipeline.lake import schema as lake_schema
 from pipeline.lake.lake import Lake
+from pipeline.lake.parquet import read_parquet_bytes, to_parquet_bytes
 from pipeline.lake.store import LocalStore
+
+SCAN_STATE = "validation-scan"  # state_file kind: what validation read of each file
+OPEN_CHUNK = 512  # files opened, then packed into one table, at a time
 
 
 @dataclass
@@ -30,6 +43,7 @@ class FileInfo:
     # itself is not kept: 18k of them would take about a gigabyte.
     added: str
     data: pa.Table | None = None  # only the DATA_COLUMNS the file has
+    reused: bool = False  # taken from the previous report's scan, not opened this time
 
 
 def stem(path: str) -> str:
@@ -37,7 +51,9 @@ def stem(path: str) -> str:
     return posixpath.basename(path).split(".", 1)[0]
 
 
-def open_file(lake: Lake, path: str, columns: tuple[str, ...] | None) -> FileInfo:
+def open_file(
+    lake: Lake, path: str, columns: tuple[str, ...] | None, shared: dict | None = None
+) -> FileInfo:
     # Local files are opened in place (footer + chosen columns only); on S3 a file is a
     # few kB, so one GET of the whole object is cheaper than ranged reads.
     local = isinstance(lake.store, LocalStore)
@@ -48,18 +64,116 @@ def open_file(lake: Lake, path: str, columns: tuple[str, ...] | None) -> FileInf
     if columns:
         data = parquet.read(columns=[c for c in columns if c in schema.names], use_threads=False)
     added = (schema.metadata or {}).get(lake_schema.ADDED_COLUMNS_KEY.encode(), b"").decode()
-    return FileInfo(stem(path), path, _shared(schema.remove_metadata()), sys.intern(added), data)
-
-
-_schemas: dict[pa.Schema, pa.Schema] = {}
-
-
-def _shared(schema: pa.Schema) -> pa.Schema:
-    return _schemas.setdefault(schema, schema)
+    bare = schema.remove_metadata()
+    if shared is not None:  # files with equal schemas share one object (per call)
+        bare = shared.setdefault(bare, bare)
+    return FileInfo(stem(path), path, bare, sys.intern(added), data)
 
 
 def open_files(lake: Lake, paths: list[str], columns: tuple[str, ...] | None) -> list[FileInfo]:
-    return lake.map_paths(lambda p: open_file(lake, p, columns), paths)
+    shared: dict[pa.Schema, pa.Schema] = {}
+    return lake.map_paths(lambda p: open_file(lake, p, columns, shared), paths)
+
+
+def open_table(
+    lake: Lake, season: str, table: str, paths: list[str], columns: tuple[str, ...] | None
+) -> list[FileInfo]:
+    """open_files, opening only the files new or changed since the previous report of the
+    season read them (one listing), and keeping what it read for the next one."""
+    if not paths:
+        return []
+    state = lake.layout.state_file(SCAN_STATE, season, f"{table}.parquet")
+    folder = posixpath.dirname(os.path.commonprefix(paths))  # keeps s3:// whole
+    versions = lake.store.list_versions(folder)
+    kept = _load(lake, state, columns)
+    infos: dict[str, FileInfo] = {}
+    todo = []
+    for path in paths:
+        version = versions.get(path)
+        previous = kept.get(lake.layout.relative(path))
+        if version is not None and previous is not None and previous[0] == list(version):
+            infos[path] = previous[1]
+        else:
+            todo.append(path)
+    shared = {info.schema: info.schema for info in infos.values()}
+    for start in range(0, len(todo), OPEN_CHUNK):
+        opened = lake.map_paths(
+            lambda p: open_file(lake, p, columns, shared), todo[start : start + OPEN_CHUNK]
+        )
+        for info in _packed(opened):
+            infos[info.path] = info
+    # Files of the table this report did not ask for (another scope's games) stay kept.
+    others = [
+        (info, version)
+        for relative, (version, info) in kept.items()
+        if info.path not in infos and list(versions.get(info.path, ())) == version
+    ]
+    if todo or len(kept) != len(paths) + len(others):
+        entries = [(infos[p], versions.get(p)) for p in paths] + others
+        _save(lake, state, columns, entries)
+    return [infos[p] for p in paths]
+
+
+def _packed(infos: list[FileInfo]) -> list[FileInfo]:
+    """The files' data as slices of one contiguous table: thousands of tables of a few
+    rows each cost several kB apiece in buffers and objects, more than their rows."""
+    usual = next((i.data.schema for i in infos if i.data is not None), None)
+    same = [i for i in infos if i.data is not None and i.data.schema.equals(usual)]
+    if len(same) < 2:
+        return infos
+    packed = pa.concat_tables([i.data for i in same]).combine_chunks()
+    offset = 0
+    for info in same:
+        rows = info.data.num_rows
+        info.data, offset = packed.slice(offset, rows), offset + rows
+    return infos
+
+
+def _load(lake: Lake, state: str, columns) -> dict[str, tuple[list, FileInfo]]:
+    """Relative path -> ([size, version], FileInfo) from a previous scan of these columns."""
+    if not lake.exists(state):
+        return {}
+    try:
+        data = read_parquet_bytes(lake.store.read_bytes(state))
+        meta = json.loads(data.schema.metadata[b"scan"])
+    except (OSError, ValueError, KeyError, pa.ArrowException):
+        return {}  # unreadable: read every file again
+    if meta.get("columns") != (list(columns) if columns else None):
+        return {}
+    data = data.replace_schema_metadata(None)
+    schemas = [pa.ipc.read_schema(pa.py_buffer(base64.b64decode(s))) for s in meta["schemas"]]
+    kept, offset = {}, 0
+    for relative, version, schema_index, added, rows in meta["files"]:
+        part = None if rows < 0 else data.slice(offset, rows)
+        offset += max(rows, 0)
+        path = lake.layout.root + "/" + relative
+        info = FileInfo(stem(path), path, schemas[schema_index], sys.intern(added), part, True)
+        kept[relative] = (version, info)
+    return kept
+
+
+def _save(lake: Lake, state: str, columns, infos: list[tuple[FileInfo, tuple | None]]) -> None:
+    """Keep the files whose data has the usual columns and types (all of them, as a rule):
+    one table of their rows, and per file its version, schema and row count."""
+    datas = [i.data for i, _ in infos if i.data is not None]
+    usual = datas[0].schema if datas else None
+    schemas: dict[pa.Schema, int] = {}
+    files, parts = [], []
+    for info, version in infos:
+        if version is None or (info.data is not None and not info.data.schema.equals(usual)):
+            continue  # read again next time: rare, and cheaper than keeping its own schema
+        index = schemas.setdefault(info.schema, len(schemas))
+        rows = -1 if info.data is None else info.data.num_rows
+        files.append([lake.layout.relative(info.path), list(version), index, info.added, rows])
+        if info.data is not None:
+            parts.append(info.data)
+    meta = {
+        "columns": list(columns) if columns else None,
+        "schemas": [base64.b64encode(s.serialize().to_pybytes()).decode() for s in schemas],
+        "files": files,
+    }
+    data = pa.concat_tables(parts) if parts else pa.table({"_": pa.array([], pa.int8())})
+    lake.write_bytes(state, to_parquet_bytes(data, {"scan": json.dumps(meta)}))
 
 
 @dataclass

@@ -21,7 +21,7 @@ from pipeline.nba.games import Game, games_from_index
 from pipeline.report import checks, rules
 from pipeline.report.checks import Findings
 from pipeline.report.html import render
-from pipeline.report.scan import DeadLetters, FileInfo, keys_in, open_files, stack
+from pipeline.report.scan import DeadLetters, FileInfo, keys_in, open_table, stack
 from pipeline.report.score import game_scores, summarize
 
 REPORT_SCHEMA_VERSION = 1
@@ -72,7 +72,9 @@ def validate_season(
     )
     identity = {t: c for e in eps for t, c in rules.identity_columns(e).items()}
     files = {
-        table: open_files(lake, paths, rules.read_columns(table, identity.get(table)))
+        table: open_table(
+            lake, season, table, paths, rules.read_columns(table, identity.get(table))
+        )
         for table, paths in present.items()
     }
     for table, infos in files.items():
@@ -193,6 +195,8 @@ def _check_tables(
         if not columns or not infos:
             continue
         df = stack(infos, columns, lake_schema.table_schema(table)).to_pandas()
+        for info in infos:  # in the frame now: the rest of the report needs only schemas
+            info.data = None
         evaluated = {f.game_id for f in infos}
         frames[table] = (df, evaluated)
         checks.check_lineage(findings, table, df, evaluated)
@@ -322,7 +326,7 @@ def _check_entity_schemas(lake: Lake, season: str):
             prefix = lake.layout.table_prefix(table, lake_schema.partition_season(table, season))
             paths = sorted(p for p in lake.listing(prefix, fresh=True) if p.endswith(".parquet"))
             if paths:
-                files[table] = open_files(lake, paths, None)
+                files[table] = open_table(lake, season, table, paths, None)
                 checks.check_schema(findings, table, files[table])
     return files, findings
 

@@ -1,0 +1,98 @@
+"""Passes that read what changed: after one game's box score changes, the game-log check and
+validation read that game alone, and answer as a full pass would."""
+
+import datetime as dt
+import pathlib
+import shutil
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.lake.lake import Lake
+from pipeline.model.work import Scope, SeasonWork
+from pipeline.nba import endpoints
+from pipeline.report import rules, scan
+from pipeline.report.season import validate_season
+from tests.sim_lake import FIRST_DAY, LAST_DAY, SEASON, sim_lake  # noqa: F401  (fixture)
+
+TABLE = "box_traditional_players"
+
+
+@pytest.fixture
+def lake(sim_lake, tmp_path) -> Lake:  # noqa: F811
+    shutil.copytree(sim_lake, tmp_path / "lake")
+    return Lake(str(tmp_path / "lake"))
+
+
+def work_of(lake: Lake) -> SeasonWork:
+    day = dt.date.fromisoformat
+    return SeasonWork(lake, Scope(SEASON, start=day(FIRST_DAY), end=day(LAST_DAY)))
+
+
+def box_files(lake: Lake) -> list[pathlib.Path]:
+    return sorted(pathlib.Path(lake.layout.table_prefix(TABLE, SEASON)).rglob("*.parquet"))
+
+
+def correct_points(lake: Lake, path: pathlib.Path) -> None:
+    """A stat correction: three more points for the game's first player, same file name."""
+    table = pq.read_table(path)
+    points = table.column("points").to_pylist()
+    points[0] += 3
+    index = table.schema.get_field_index("points")
+    lake.write_table(str(path), table.set_column(index, "points", pa.array(points)), {})
+
+
+def test_the_game_log_check_compares_only_the_game_whose_box_score_changed(lake):
+    work = work_of(lake)
+    assert work.compare_with_logs() == [] and work.compared_games == set()  # as the run left it
+    path = box_files(lake)[3]
+    correct_points(lake, path)
+    found = work_of(lake)
+    differences = found.compare_with_logs()
+    assert found.compared_games == {path.stem}
+    assert {(d.game_id, d.side, d.stat) for d in differences} == {(path.stem, "player", "PTS")}
+
+    lake.delete(work._checked_path())  # no state: a full pass
+    full = work_of(lake)
+    assert sorted(map(repr, full.compare_with_logs())) == sorted(map(repr, differences))
+    assert full.compared_games == {p.stem for p in box_files(lake)}
+    again = work_of(lake)  # a game that differs is compared again, until it agrees
+    assert again.compare_with_logs() == differences and again.compared_games == {path.stem}
+
+
+def without_times(report: dict) -> dict:
+    return {k: v for k, v in report.items() if k not in ("generated_at", "elapsed_seconds")}
+
+
+def test_validation_reopens_only_the_changed_file_and_reports_as_a_full_pass(lake):
+    games = [p.stem for p in box_files(lake)]
+    paths = [str(p) for p in box_files(lake)]
+    identity = rules.identity_columns(endpoints.BOX_TRADITIONAL).get(TABLE)
+    columns = rules.read_columns(TABLE, identity)
+    before = validate_season(lake, SEASON, games=games)
+    assert all(f.reused for f in scan.open_table(lake, SEASON, TABLE, paths, columns))
+
+    correct_points(lake, box_files(lake)[3])
+    infos = scan.open_table(lake, SEASON, TABLE, paths, columns)
+    assert [f.path for f in infos if not f.reused] == [paths[3]]
+    assert [f.path for f in infos] == paths
+    incremental = validate_season(lake, SEASON, games=games)
+    assert incremental["problems"] != before["problems"]  # the changed value was read
+
+    shutil.rmtree(pathlib.Path(lake.layout.state_file(scan.SCAN_STATE, SEASON, "x")).parent)
+    full = validate_season(lake, SEASON, games=games)
+    assert without_times(full) == without_times(incremental)
+
+
+def test_player_ids_kept_by_game_give_what_a_full_read_gives(lake):
+    work = work_of(lake)
+    games = work.player_source_games()
+    expected = sorted(
+        {p for f in box_files(lake) for p in pq.read_table(f)["personId"].to_pylist() if p}
+    )
+    assert work.player_ids() == expected  # as the runs (day one, then both days) left it
+    correct_points(lake, box_files(lake)[3])  # rewritten: its players are read again
+    lake.delete(work.players_path(games))
+    work.collect_player_ids(games)
+    assert work.player_ids() == expected
