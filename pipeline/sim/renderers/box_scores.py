@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..eras import PLUS_MINUS_FIRST, modern_box, season_year, whole_minutes
 from ..game import DETAIL_FIELDS, GameResult, TeamSide, counts, format_minutes, totals
-from .common import Reply, blank, meta, pct, player_meta, share, team_meta
+from .common import Reply, blank, game_reply, pct, player_meta, share, team_meta
 from .registry import Source, renders
 
 
@@ -29,16 +29,7 @@ def _render(sim: Source, params: dict, key: str, path: str, team_body) -> Reply:
         side = result.side(is_home)
         own, opp = team_counts(result, is_home), team_counts(result, not is_home)
         teams[name] = {**team_meta(side.team.team_id), **team_body(result, side, own, opp)}
-    body = {
-        "meta": meta(f"games/{record.game_id}/{path}", record.date),
-        key: {
-            "gameId": record.game_id,
-            "awayTeamId": record.away_team_id,
-            "homeTeamId": record.home_team_id,
-            **teams,
-        },
-    }
-    return Reply(200, body, record.game_id)
+    return game_reply(record, path, key, teams)
 
 
 def _players(result: GameResult, side: TeamSide, stats, jersey: bool = True) -> list[dict]:

@@ -131,6 +131,20 @@ def meta(path: str, date: dt.date) -> dict:
     return {"version": 1, "request": f"http://nba.cloud/{path}?Format=json", "time": stamp}
 
 
+def game_reply(record: GameRecord, path: str, key: str, teams: dict) -> Reply:
+    """A V3 box-score family body: meta, then under `key` the game's ids and both teams."""
+    body = {
+        "meta": meta(f"games/{record.game_id}/{path}", record.date),
+        key: {
+            "gameId": record.game_id,
+            "awayTeamId": record.away_team_id,
+            "homeTeamId": record.home_team_id,
+            **teams,
+        },
+    }
+    return Reply(200, body, record.game_id)
+
+
 def team_meta(team_id: int) -> dict:
     team = TEAMS_BY_ID[team_id]
     return {

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 
 from ..game import GameResult, PlayerLine, TeamSide, format_minutes
-from .common import Reply, meta, pct, player_meta, team_meta
+from .common import Reply, game_reply, pct, player_meta, team_meta
 from .registry import Source, renders
 
 # First seasons with data (tests/fixtures/hoopr/SOURCES.md; hustle: season-level evidence).
@@ -35,16 +35,7 @@ def _frame(sim: Source, params: dict, key: str, path: str, first: int, team_body
             teams[name] = empty(team_id)
         else:
             teams[name] = {**team_meta(team_id), **team_body(result, result.side(is_home))}
-    body = {
-        "meta": meta(f"games/{record.game_id}/{path}", record.date),
-        key: {
-            "gameId": record.game_id,
-            "awayTeamId": record.away_team_id,
-            "homeTeamId": record.home_team_id,
-            **teams,
-        },
-    }
-    return Reply(200, body, record.game_id)
+    return game_reply(record, path, key, teams)
 
 
 def _no_team(team_id: int) -> dict:
