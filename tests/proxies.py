@@ -88,11 +88,11 @@ class _Handler(BaseHTTPRequestHandler):
                 if served:
                     entry["served_game"] = served
                     query = urlencode({**params, "GameID": served})
-                entry["status"] = self._forward(target, query)
+                self._forward(target, query, entry)
         except OSError:
             entry["status"] = "client gone"
 
-    def _forward(self, target, query: str) -> int:
+    def _forward(self, target, query: str, entry: dict) -> None:
         origin = http.client.HTTPConnection(target.hostname, target.port or 80, timeout=60)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
         headers["Host"] = target.netloc
@@ -113,11 +113,13 @@ class _Handler(BaseHTTPRequestHandler):
                 for k, v in response.getheaders()
                 if k.lower() not in HOP_BY_HOP and k.lower() != "content-length"
             }
+            # The log is complete before the answer goes back: a test that reads it as soon
+            # as its call returns sees this request's status.
+            entry["status"] = response.status
             self._reply(response.status, body, passed)
-            return response.status
         except OSError:
+            entry["status"] = 502
             self._reply(502, b"Bad Gateway")
-            return 502
         finally:
             origin.close()
 

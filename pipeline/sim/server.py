@@ -88,12 +88,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self.sim._in_flight -= 1
 
     def _handle_get(self):
-        started = time.monotonic()
+        self._started = time.monotonic()
         split = urlsplit(self.path)
         params = dict(parse_qsl(split.query, keep_blank_values=True))
         parts = [p for p in split.path.split("/") if p]
         endpoint = parts[1].lower() if len(parts) == 2 and parts[0] == "stats" else split.path
-        entry = {
+        self._entry = {
             "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
             "endpoint": endpoint,
             "params": params,
@@ -101,24 +101,34 @@ class _Handler(BaseHTTPRequestHandler):
             "latency_ms": None,
             "fault": None,
         }
+        self._fault = None
         try:
             status, fault = self._serve(
-                endpoint, params, started, is_stats=len(parts) == 2 and parts[0] == "stats"
+                endpoint, params, is_stats=len(parts) == 2 and parts[0] == "stats"
             )
         except (BrokenPipeError, ConnectionResetError) as error:  # the client gave up first
             status, fault = None, None  # it got no answer
-            entry["error"] = repr(error)
+            self._note_error(error)
             self.close_connection = True
         except Exception as error:  # never let one request take the server down
             status, fault = 500, None
-            entry["error"] = repr(error)
+            self._note_error(error)
             with contextlib.suppress(OSError):
                 self._send(500, "Internal Server Error", TEXT_TYPE)
+        if self._entry is not None:  # no answer went out (a hang, a reset, a client gone)
+            self._log(status, fault)
+
+    def _note_error(self, error: Exception) -> None:
+        if self._entry is not None:  # else its line went out with the answer's headers
+            self._entry["error"] = repr(error)
+
+    def _log(self, status, fault) -> None:
+        entry, self._entry = self._entry, None
         entry["status"], entry["fault"] = status, fault
-        entry["latency_ms"] = round((time.monotonic() - started) * 1000, 2)
+        entry["latency_ms"] = round((time.monotonic() - self._started) * 1000, 2)
         self.sim.request_log.write(entry)
 
-    def _serve(self, endpoint, params, started, is_stats):
+    def _serve(self, endpoint, params, is_stats):
         sim = self.sim
         if sim.throttle.over_limit():
             self._hang()
@@ -129,7 +139,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not is_stats:
             self._send(404, "The requested resource does not exist.", TEXT_TYPE)
             return 404, None
-        fault = sim.faults.transient(endpoint) if sim.faults.spec else None
+        fault = self._fault = sim.faults.transient(endpoint) if sim.faults.spec else None
         if fault in ("hang", "reset"):
             self._hang() if fault == "hang" else self._reset()
             return None, fault
@@ -147,6 +157,7 @@ class _Handler(BaseHTTPRequestHandler):
             return 500, fault
         reply = sim.responder.answer(endpoint, params)
         sticky = sim.faults.sticky(endpoint, reply.entity) if reply.status == 200 else None
+        self._fault = sticky or fault
         if sticky == "notfound":
             self._send(404, f"No data found for {reply.entity}.", TEXT_TYPE)
             return 404, sticky
@@ -177,6 +188,10 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
+        if self._entry is not None:
+            # Logged before the body goes out: whoever reads the log once its answer has
+            # arrived finds this request in it, whatever the machine's load.
+            self._log(status, self._fault)
         self.wfile.write(data)
 
     def _hang(self):
