@@ -241,9 +241,11 @@ def test_preflight_no_credentials(s3_bucket, monkeypatch, tmp_path):
     assert "no AWS credentials" in one_line(excinfo)
 
 
+LIST_ACTIONS = ["s3:ListBucket", "s3:HeadBucket", "s3:ListObjectsV2"]
 LIST_AND_READ = [
-    # moto checks HeadBucket as "s3:HeadBucket"; AWS checks it as s3:ListBucket.
-    {"Effect": "Allow", "Action": ["s3:ListBucket", "s3:HeadBucket"], "Resource": "*"},
+    # AWS checks HeadBucket and ListObjectsV2 as s3:ListBucket; moto checks them under
+    # their own names (ListObjectsV2 since moto 5.2), so the policies name all three.
+    {"Effect": "Allow", "Action": LIST_ACTIONS, "Resource": "*"},
     {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"},
 ]
 
@@ -265,7 +267,7 @@ def test_preflight_access_denied_on_list(s3_bucket, s3_endpoint, monkeypatch):
         s3_endpoint[0],
         [
             {"Effect": "Allow", "Action": ["s3:*"], "Resource": "*"},
-            {"Effect": "Deny", "Action": ["s3:ListBucket"], "Resource": "*"},
+            {"Effect": "Deny", "Action": ["s3:ListBucket", "s3:ListObjectsV2"], "Resource": "*"},
         ],
     )
     for name, value in keys.items():
