@@ -10,10 +10,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.lake.lake import Lake
+from pipeline.lake.schema import partition_season
 from pipeline.model.work import Scope, SeasonWork
 from pipeline.nba import endpoints
 from pipeline.report import rules, scan
-from pipeline.report.season import validate_season
+from pipeline.report.season import compaction_feed, scan_columns, validate_season
 from tests.sim_lake import FIRST_DAY, LAST_DAY, SEASON, sim_lake  # noqa: F401  (fixture)
 
 TABLE = "box_traditional_players"
@@ -83,6 +84,29 @@ def test_validation_reopens_only_the_changed_file_and_reports_as_a_full_pass(lak
     shutil.rmtree(pathlib.Path(lake.layout.state_file(scan.SCAN_STATE, SEASON, "x")).parent)
     full = validate_season(lake, SEASON, games=games)
     assert without_times(full) == without_times(incremental)
+
+
+def test_validation_takes_what_compaction_read_and_reports_as_a_full_pass(lake):
+    """A first run: compaction reads every file of the season, and the report after it
+    opens none of them again (one read, not two), yet reports what a full scan reports
+    (the lake's day two has a column the API added, recorded in its files' metadata)."""
+    games = [p.stem for p in box_files(lake)]
+    state = pathlib.Path(lake.layout.state_file(scan.SCAN_STATE, SEASON, "x")).parent
+    shutil.rmtree(state)
+    shutil.rmtree(pathlib.Path(lake.layout.compact_file(TABLE, SEASON)).parents[2])
+    work_of(lake).compact(reader=compaction_feed(lake))
+    tables = sorted(p.name for p in state.iterdir())
+    assert f"{TABLE}.parquet" in tables and len(tables) > 10
+    for table in (name.removesuffix(".parquet") for name in tables):
+        prefix = pathlib.Path(lake.layout.table_prefix(table, partition_season(table, SEASON)))
+        paths = sorted(str(p) for p in prefix.rglob("*.parquet"))
+        infos = scan.open_table(lake, SEASON, table, paths, scan_columns(table))
+        assert infos and all(f.reused for f in infos), table
+    fed = validate_season(lake, SEASON, games=games)
+
+    shutil.rmtree(state)
+    full = validate_season(lake, SEASON, games=games)
+    assert without_times(full) == without_times(fed)
 
 
 def test_player_ids_kept_by_game_give_what_a_full_read_gives(lake):

@@ -39,6 +39,7 @@ import posixpath
 import time
 import zlib
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -55,6 +56,16 @@ INPUTS_KEY = "inputs"
 INPUT_VERSIONS_KEY = "input_versions"
 # DuckDB's row group size (122,880 rows): its scans give each thread a row group.
 ROW_GROUP_ROWS = 122_880
+
+
+class Reader(Protocol):
+    """Another pass that wants the per-game files compaction reads, as read (validation:
+    one read of the season's files serves both)."""
+
+    def read(self, table: str, path: str, version: tuple, data: pa.Table) -> None: ...
+
+    def done(self, table: str, season: str, every_file: bool) -> None:
+        """The table's files are read; every_file: all of them, not just the changed."""
 
 
 @dataclass
@@ -185,14 +196,17 @@ def behind(lake, season: str, tables: list[str] | None = None) -> list[Freshness
     return [s for s in states if s.state in ("absent", "behind")]
 
 
-def compact_season(lake, season: str, tables: list[str] | None = None) -> CompactionResult:
+def compact_season(
+    lake, season: str, tables: list[str] | None = None, reader: Reader | None = None
+) -> CompactionResult:
     """Compact every table of the season whose files changed since its compacted file was
-    made. No API request; nothing written for a table whose inputs are unchanged."""
+    made. No API request; nothing written for a table whose inputs are unchanged. reader
+    is handed every file read."""
     started = time.monotonic()
     result = CompactionResult(season)
     compacted = compacted_files(lake)
     for table in tables if tables is not None else schema.tables():
-        result.tables[table] = compact_table(lake, table, season, compacted)
+        result.tables[table] = compact_table(lake, table, season, compacted, reader)
         # Arrow's allocator keeps freed pages for reuse: give them back, so that what runs
         # after compaction in the same process does not start from its peak.
         pa.default_memory_pool().release_unused()
@@ -200,9 +214,11 @@ def compact_season(lake, season: str, tables: list[str] | None = None) -> Compac
     return result
 
 
-def compact_table(lake, table: str, season: str, compacted: dict | None = None) -> TableCompaction:
+def compact_table(
+    lake, table: str, season: str, compacted: dict | None = None, reader: Reader | None = None
+) -> TableCompaction:
     """Compact one table's files of the season (of the whole lake, for a lake-wide table)."""
-    season = schema.partition_season(table, season)
+    asked, season = season, schema.partition_season(table, season)
     target = lake.layout.compact_file(table, season)
     present = target in (compacted if compacted is not None else compacted_files(lake))
     inputs = input_files(lake, table, season)
@@ -230,7 +246,15 @@ def compact_table(lake, table: str, season: str, compacted: dict | None = None) 
         INPUTS_DIGEST_KEY: inputs_digest(lake, inputs),
         INPUT_VERSIONS_KEY: _pack(versions),
     }
-    data, rows = _write(lake, table, season, target, to_read, drop, metadata)
+
+    def seen(path: str, part: pa.Table) -> None:
+        reader.read(table, path, tuple(inputs[path]), part)
+
+    data, rows = _write(
+        lake, table, season, target, to_read, drop, metadata, seen if reader else None
+    )
+    if reader is not None:
+        reader.done(table, asked, every_file=drop is None)
     size = lake.write_bytes(target, data)
     return TableCompaction(table, "written", len(inputs), rows, size, len(to_read))
 
@@ -285,7 +309,7 @@ class _Misordered(_Replan):
     """A file's rows are not of the one game and date the plan ordered it by."""
 
 
-def _write(lake, table, season, target, to_read, drop, metadata) -> tuple[bytes, int]:
+def _write(lake, table, season, target, to_read, drop, metadata, seen=None) -> tuple[bytes, int]:
     """The compacted file (its bytes, its rows), streamed: files read READ_CHUNK at a time,
     the previous copy (when drop names the games to leave out of it) one row group at a
     time, row groups written as they fill. Sorted tables come out in order because their
@@ -297,7 +321,7 @@ def _write(lake, table, season, target, to_read, drop, metadata) -> tuple[bytes,
     added = _added_columns(table, prior)
     for _ in range(2):
         try:
-            pieces = _pieces(lake, table, to_read, previous, drop, added, keys)
+            pieces = _pieces(lake, table, to_read, previous, drop, added, keys, seen)
             return _written(table, pieces, added, metadata)
         except _Wider:  # every file's footer says which columns, in the order they came
             footers = [read_footer(lake.store, p) for p in to_read]
@@ -306,7 +330,7 @@ def _write(lake, table, season, target, to_read, drop, metadata) -> tuple[bytes,
         except _Misordered:
             break
     # Rows that disagree with the index (a game's file of two dates): sort in memory.
-    data, added = _in_memory(lake, table, to_read, previous, drop)
+    data, added = _in_memory(lake, table, to_read, previous, drop, seen)
     return _written(table, [data], added, metadata)
 
 
@@ -360,9 +384,9 @@ def _conformed(part: pa.Table, table: str, added: dict, where: str) -> pa.Table:
     return schema.conform(part, schema.table_schema(table), added, where=f"compacting {where}")
 
 
-def _pieces(lake, table, to_read, previous, drop, added, keys):
+def _pieces(lake, table, to_read, previous, drop, added, keys, seen):
     """The compacted rows in order, as tables of a few thousand rows."""
-    fresh = _files(lake, table, to_read, added, keys)
+    fresh = _files(lake, table, to_read, added, keys, seen)
     if previous is None:
         yield from (part for _, part in fresh)
         return
@@ -374,8 +398,9 @@ def _pieces(lake, table, to_read, previous, drop, added, keys):
     yield from (part for _, part in merged)
 
 
-def _files(lake, table, paths, added, keys):
-    """(sort key, rows) of each file: in key order for a sorted table, else as given."""
+def _files(lake, table, paths, added, keys, seen):
+    """(sort key, rows) of each file: in key order for a sorted table, else as given;
+    seen(path, rows as read), if given, for each."""
     expected = {}
     if keys is not None:
         unknown = [p for p in paths if _stem(p) not in keys]  # not in the index: ask the file
@@ -385,6 +410,8 @@ def _files(lake, table, paths, added, keys):
     for start in range(0, len(paths), READ_CHUNK):
         chunk = paths[start : start + READ_CHUNK]
         for path, part in zip(chunk, lake.map_paths(lambda p: _read(lake, p), chunk), strict=True):
+            if seen is not None:
+                seen(path, part)
             part = _conformed(part, table, added, lake.layout.relative(path))
             if keys is not None and part.num_rows and _only_key(part) != expected[path]:
                 raise _Misordered(path)
@@ -468,7 +495,7 @@ def _written(table, pieces, added, metadata) -> tuple[bytes, int]:
     return sink.getvalue(), rows
 
 
-def _in_memory(lake, table, to_read, previous, drop) -> tuple[pa.Table, dict]:
+def _in_memory(lake, table, to_read, previous, drop, seen=None) -> tuple[pa.Table, dict]:
     """The whole table at once, sorted in memory: the fallback when the stream cannot keep
     the order by merging."""
     parts = []
@@ -477,7 +504,10 @@ def _in_memory(lake, table, to_read, previous, drop) -> tuple[pa.Table, dict]:
         dropped = pa.array(sorted(drop), pa.string())
         rows = rows.filter(pc.invert(pc.is_in(rows.column("game_id"), value_set=dropped)))
         parts.append(("the previous compacted file", rows))
-    parts += [(lake.layout.relative(p), _read(lake, p)) for p in to_read]
+    for path in to_read:
+        parts.append((lake.layout.relative(path), _read(lake, path)))
+        if seen is not None:
+            seen(path, parts[-1][1])
     return combine(table, parts)
 
 

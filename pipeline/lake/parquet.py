@@ -74,7 +74,7 @@ def read_parquet_bytes(data: bytes) -> pa.Table:
 
 def gzip_text(body: str) -> bytes:
     # mtime=0 keeps the bytes deterministic for the same body.
-    return gzip.compress(body.encode("utf-8"), mtime=0)
+    return gzip.compress(body.encode("utf-8"), compresslevel=6, mtime=0)
 
 
 def gunzip_text(data: bytes) -> str:

@@ -650,9 +650,10 @@ class SeasonWork:
     def compacted(self) -> bool:
         return self.lake.exists(self._compaction_marker())
 
-    def compact(self):
-        """One Parquet file per table of the season, remade where its inputs changed."""
-        result = compact.compact_season(self.lake, self.season)
+    def compact(self, reader: compact.Reader | None = None):
+        """One Parquet file per table of the season, remade where its inputs changed;
+        reader is handed every file read (see compact.Reader)."""
+        result = compact.compact_season(self.lake, self.season, reader=reader)
         self.lake.write_json(
             self._compaction_marker(), {"as_of": self.as_of, "written": result.written}
         )

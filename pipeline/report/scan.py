@@ -63,11 +63,46 @@ def open_file(
     data = None
     if columns:
         data = parquet.read(columns=[c for c in columns if c in schema.names], use_threads=False)
+    return _info(path, schema, data, shared)
+
+
+def _info(path: str, schema: pa.Schema, data: pa.Table | None, shared: dict | None) -> FileInfo:
     added = (schema.metadata or {}).get(lake_schema.ADDED_COLUMNS_KEY.encode(), b"").decode()
     bare = schema.remove_metadata()
     if shared is not None:  # files with equal schemas share one object (per call)
         bare = shared.setdefault(bare, bare)
     return FileInfo(stem(path), path, bare, sys.intern(added), data)
+
+
+class CompactionFeed:
+    """What compaction read of each file, kept as this scan's state (see open_table): the
+    first report of a season then opens none of the files compaction has just read, and
+    the season's files are read once, not twice. columns_of(table): the columns the report
+    reads from that table's files (None: the footer only)."""
+
+    def __init__(self, lake: Lake, columns_of):
+        self.lake = lake
+        self.columns_of = columns_of
+        self._read: list[tuple[FileInfo, tuple]] = []
+        self._shared: dict[pa.Schema, pa.Schema] = {}
+
+    def read(self, table: str, path: str, version: tuple, data: pa.Table) -> None:
+        columns = self.columns_of(table)
+        chosen = None
+        if columns:  # what open_file would read: these columns, without the file's metadata
+            chosen = data.select([c for c in columns if c in data.schema.names])
+            chosen = chosen.replace_schema_metadata(None)
+        self._read.append((_info(path, data.schema, chosen, self._shared), version))
+        if len(self._read) % OPEN_CHUNK == 0:  # thousands of tiny tables cost more than rows
+            _packed([info for info, _ in self._read[-OPEN_CHUNK:]])
+
+    def done(self, table: str, season: str, every_file: bool) -> None:
+        read, self._read = {info.path: (info, v) for info, v in self._read}, []
+        self._shared = {}
+        if not (every_file and read):
+            return  # only the changed files: the report's own scan reads what it lacks
+        state = self.lake.layout.state_file(SCAN_STATE, season, f"{table}.parquet")
+        _save(self.lake, state, self.columns_of(table), list(read.values()))
 
 
 def open_files(lake: Lake, paths: list[str], columns: tuple[str, ...] | None) -> list[FileInfo]:

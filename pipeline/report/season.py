@@ -21,7 +21,14 @@ from pipeline.nba.games import Game, games_from_index
 from pipeline.report import checks, rules
 from pipeline.report.checks import Findings
 from pipeline.report.html import render
-from pipeline.report.scan import DeadLetters, FileInfo, keys_in, open_table, stack
+from pipeline.report.scan import (
+    CompactionFeed,
+    DeadLetters,
+    FileInfo,
+    keys_in,
+    open_table,
+    stack,
+)
 from pipeline.report.score import game_scores, summarize
 
 REPORT_SCHEMA_VERSION = 1
@@ -44,6 +51,25 @@ def _chosen(index: list[Game], games: Iterable[Game | str] | None) -> list[Game]
     by_id = {g.game_id: g for g in index}
     chosen = [g if isinstance(g, Game) else by_id[g] for g in games]
     return sorted(chosen, key=lambda g: (g.game_date, g.game_id))
+
+
+# Per-game table -> the column naming each row's game (each table has one endpoint).
+IDENTITY = {t: c for e in catalogue.GAME_ENDPOINTS for t, c in rules.identity_columns(e).items()}
+ENTITY_TABLES = {
+    t for e in (*catalogue.ENTITY_ENDPOINTS, *catalogue.SEASON_ENDPOINTS) for t in e.tables.values()
+}
+
+
+def scan_columns(table: str) -> tuple[str, ...] | None:
+    """The columns validation reads from a table's files (None: the footer only)."""
+    if table in ENTITY_TABLES:
+        return None
+    return rules.read_columns(table, IDENTITY.get(table))
+
+
+def compaction_feed(lake: Lake) -> CompactionFeed:
+    """For compaction to hand over what it reads (pipeline.report.scan.CompactionFeed)."""
+    return CompactionFeed(lake, scan_columns)
 
 
 def validate_season(
@@ -70,16 +96,13 @@ def validate_season(
     present, by_month, completeness, dead_lettered = _completeness(
         lake, season, eps, played, findings
     )
-    identity = {t: c for e in eps for t, c in rules.identity_columns(e).items()}
     files = {
-        table: open_table(
-            lake, season, table, paths, rules.read_columns(table, identity.get(table))
-        )
+        table: open_table(lake, season, table, paths, scan_columns(table))
         for table, paths in present.items()
     }
     for table, infos in files.items():
-        if table in identity:
-            checks.check_identity(findings, table, infos, identity[table])
+        if table in IDENTITY:
+            checks.check_identity(findings, table, infos, IDENTITY[table])
     frames = _check_tables(findings, eps, files, played, year)
     _check_across(findings, frames, played)
     checks.check_more_of_each_game(findings, files, frames, played)  # issue 24
@@ -326,7 +349,7 @@ def _check_entity_schemas(lake: Lake, season: str):
             prefix = lake.layout.table_prefix(table, lake_schema.partition_season(table, season))
             paths = sorted(p for p in lake.listing(prefix, fresh=True) if p.endswith(".parquet"))
             if paths:
-                files[table] = open_table(lake, season, table, paths, None)
+                files[table] = open_table(lake, season, table, paths, scan_columns(table))
                 checks.check_schema(findings, table, files[table])
     return files, findings
 

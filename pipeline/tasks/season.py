@@ -23,7 +23,7 @@ from pipeline.model.work import (
     switches_of,
 )
 from pipeline.nba import endpoints
-from pipeline.report.season import write_scope_report
+from pipeline.report.season import compaction_feed, write_scope_report
 from pipeline.tasks import hosts
 from pipeline.tasks.common import PipelineTask
 from pipeline.tasks.discover import DiscoverGames
@@ -175,7 +175,8 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
         if work.checks_game_logs() and not work.check_done():
             yield from self.check_game_logs()
             covered += work.season_work(logs=True)
-        print(work.compact().summary(), flush=True)
+        # Validation takes what compaction reads: the season's files are read once.
+        print(work.compact(reader=compaction_feed(work.lake)).summary(), flush=True)
         register_season(work)  # in the Glue Data Catalog, if [glue] database is set
         report, html_path = write_scope_report(work)
         summary = report.get("summary", {})
