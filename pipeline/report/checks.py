@@ -137,9 +137,10 @@ def check_identity(findings: Findings, table: str, files: list[FileInfo], column
     holding another game's rows (a body answered for the wrong request) is flagged."""
     failures = {}
     for f in files:
-        if f.data is None or column not in f.data.column_names:
+        data = f.data
+        if data is None or column not in data.column_names:
             continue  # an absent column is schema.columns' finding
-        ids = {str(v) for v in pc.unique(f.data.column(column)).to_pylist() if v is not None}
+        ids = {str(v) for v in pc.unique(data.column(column)).to_pylist() if v is not None}
         other = sorted(ids - {f.game_id})
         if other:
             failures[f.game_id] = f"rows of game {', '.join(other)} ({column})"
@@ -466,7 +467,7 @@ def check_more_of_each_game(
     """The issue-24 datasets against the traditional box score, game by game."""
 
     def frame(table: str) -> tuple[pd.DataFrame, set[str]] | None:
-        infos = [f for f in files.get(table, []) if f.data is not None]
+        infos = [f for f in files.get(table, []) if f.has_data]
         if not infos:
             return None
         columns = rules.CROSS_COLUMNS[table]

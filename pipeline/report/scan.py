@@ -33,17 +33,50 @@ SCAN_STATE = "validation-scan"  # state_file kind: what validation read of each 
 OPEN_CHUNK = 512  # files opened, then packed into one table, at a time
 
 
-@dataclass
 class FileInfo:
-    game_id: str
-    path: str
-    schema: pa.Schema  # without metadata; files with equal schemas share one object
-    # Columns the API added that the catalogue lacks, as recorded when the file was written:
-    # the raw JSON of the file's `added_columns` metadata ("" if none recorded). The footer
-    # itself is not kept: 18k of them would take about a gigabyte.
-    added: str
-    data: pa.Table | None = None  # only the DATA_COLUMNS the file has
-    reused: bool = False  # taken from the previous report's scan, not opened this time
+    """What validation knows of one file.
+
+    schema: without metadata; files with equal schemas share one object.
+    added: the columns the API added that the catalogue lacks, as recorded when the file
+    was written: the raw JSON of its `added_columns` metadata ("" if none). The footer
+    itself is not kept: 18k of them would take about a gigabyte.
+    data: only the DATA_COLUMNS the file has (None: footer only). Kept as rows of a table
+    shared by many files and sliced on use: a slice kept per file costs a few kB of Arrow
+    objects, more than its rows (about 100 MB for a season).
+    reused: taken from the previous report's scan, not opened this time."""
+
+    __slots__ = ("game_id", "path", "schema", "added", "reused", "_rows")
+
+    def __init__(self, game_id, path, schema, added, data=None, reused=False):
+        self.game_id, self.path, self.schema, self.added = game_id, path, schema, added
+        self.reused = reused
+        self.data = data
+
+    @property
+    def data(self) -> pa.Table | None:
+        rows = self._rows
+        return rows[0].slice(rows[1], rows[2]) if isinstance(rows, tuple) else rows
+
+    @data.setter
+    def data(self, data: pa.Table | None) -> None:
+        self._rows = data
+
+    @property
+    def has_data(self) -> bool:
+        return self._rows is not None
+
+    @property
+    def num_rows(self) -> int:
+        rows = self._rows
+        return rows[2] if isinstance(rows, tuple) else rows.num_rows
+
+    def rows_of(self, table: pa.Table, offset: int, rows: int) -> None:
+        """Its data is rows offset.. of table (shared with other files)."""
+        self._rows = (table, offset, rows)
+
+    def run_of(self) -> tuple | None:
+        """(shared table, offset, rows), or None if its data is its own."""
+        return self._rows if isinstance(self._rows, tuple) else None
 
 
 def stem(path: str) -> str:
@@ -152,15 +185,16 @@ def open_table(
 def _packed(infos: list[FileInfo]) -> list[FileInfo]:
     """The files' data as slices of one contiguous table: thousands of tables of a few
     rows each cost several kB apiece in buffers and objects, more than their rows."""
-    usual = next((i.data.schema for i in infos if i.data is not None), None)
-    same = [i for i in infos if i.data is not None and i.data.schema.equals(usual)]
+    datas = [(i, i.data) for i in infos if i.has_data]
+    usual = datas[0][1].schema if datas else None
+    same = [(i, d) for i, d in datas if d.schema.equals(usual)]
     if len(same) < 2:
         return infos
-    packed = pa.concat_tables([i.data for i in same]).combine_chunks()
+    packed = pa.concat_tables([d for _, d in same]).combine_chunks()
     offset = 0
-    for info in same:
-        rows = info.data.num_rows
-        info.data, offset = packed.slice(offset, rows), offset + rows
+    for info, data in same:
+        info.rows_of(packed, offset, data.num_rows)
+        offset += data.num_rows
     return infos
 
 
@@ -179,10 +213,11 @@ def _load(lake: Lake, state: str, columns) -> dict[str, tuple[list, FileInfo]]:
     schemas = [pa.ipc.read_schema(pa.py_buffer(base64.b64decode(s))) for s in meta["schemas"]]
     kept, offset = {}, 0
     for relative, version, schema_index, added, rows in meta["files"]:
-        part = None if rows < 0 else data.slice(offset, rows)
-        offset += max(rows, 0)
         path = lake.layout.root + "/" + relative
-        info = FileInfo(stem(path), path, schemas[schema_index], sys.intern(added), part, True)
+        info = FileInfo(stem(path), path, schemas[schema_index], sys.intern(added), None, True)
+        if rows >= 0:
+            info.rows_of(data, offset, rows)
+        offset += max(rows, 0)
         kept[relative] = (version, info)
     return kept
 
@@ -190,18 +225,18 @@ def _load(lake: Lake, state: str, columns) -> dict[str, tuple[list, FileInfo]]:
 def _save(lake: Lake, state: str, columns, infos: list[tuple[FileInfo, tuple | None]]) -> None:
     """Keep the files whose data has the usual columns and types (all of them, as a rule):
     one table of their rows, and per file its version, schema and row count."""
-    datas = [i.data for i, _ in infos if i.data is not None]
-    usual = datas[0].schema if datas else None
+    usual = next((i.data.schema for i, _ in infos if i.has_data), None)
     schemas: dict[pa.Schema, int] = {}
     files, parts = [], []
     for info, version in infos:
-        if version is None or (info.data is not None and not info.data.schema.equals(usual)):
+        data = info.data
+        if version is None or (data is not None and not data.schema.equals(usual)):
             continue  # read again next time: rare, and cheaper than keeping its own schema
         index = schemas.setdefault(info.schema, len(schemas))
-        rows = -1 if info.data is None else info.data.num_rows
+        rows = -1 if data is None else data.num_rows
         files.append([lake.layout.relative(info.path), list(version), index, info.added, rows])
-        if info.data is not None:
-            parts.append(info.data)
+        if data is not None:
+            parts.append(data)
     meta = {
         "columns": list(columns) if columns else None,
         "schemas": [base64.b64encode(s.serialize().to_pybytes()).decode() for s in schemas],
@@ -254,6 +289,27 @@ def keys_in(lake: Lake, table: str, season: str | None) -> set[str]:
     }
 
 
+def _runs(files: list[FileInfo]):
+    """The files' data in order, files whose rows follow each other in one shared table as
+    one slice."""
+    run = None  # [table, offset, rows]
+    for f in files:
+        shared = f.run_of()
+        follows = run is not None and shared is not None and shared[0] is run[0]
+        if follows and shared[1] == run[1] + run[2]:
+            run[2] += shared[2]
+            continue
+        if run is not None:
+            yield run[0].slice(run[1], run[2])
+            run = None
+        if shared is not None:
+            run = list(shared)
+        else:
+            yield f.data
+    if run is not None:
+        yield run[0].slice(run[1], run[2])
+
+
 def stack(files: list[FileInfo], columns: tuple[str, ...], schema: pa.Schema) -> pa.Table:
     """One table of the files' data columns, plus `file_game` (the game id from the file
     name, which the checks trust over the file's content).
@@ -266,8 +322,7 @@ def stack(files: list[FileInfo], columns: tuple[str, ...], schema: pa.Schema) ->
     )
     names = list(target.names)
     parts = []
-    for f in files:
-        data = f.data
+    for data in _runs(files):
         if data.schema.names == names and data.schema.equals(target):
             parts.append(data)  # the usual case: no copy
         elif set(names) <= set(data.column_names) and data.select(names).schema.equals(target):
@@ -277,7 +332,7 @@ def stack(files: list[FileInfo], columns: tuple[str, ...], schema: pa.Schema) ->
             parts.append(pa.Table.from_arrays(arrays, schema=target))
     table = pa.concat_tables(parts) if parts else target.empty_table()
     games = np.repeat(
-        np.array([f.game_id for f in files], dtype=object), [f.data.num_rows for f in files]
+        np.array([f.game_id for f in files], dtype=object), [f.num_rows for f in files]
     )
     return table.append_column("file_game", pa.array(games, pa.string()))
 
