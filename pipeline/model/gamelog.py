@@ -60,6 +60,11 @@ def minutes(value) -> float | None:
     return float(value)
 
 
+def _only(table: pa.Table, columns: list[str]) -> pa.Table:
+    """The table's columns among these (a missing one reads as None, as before)."""
+    return table.select([c for c in dict.fromkeys(columns) if c in table.column_names])
+
+
 def _rows_by_key(table: pa.Table, id_column: str) -> dict[tuple[str, int], dict]:
     return {(str(r["gameId"]), int(r[id_column])): r for r in table.to_pylist()}
 
@@ -108,7 +113,10 @@ def compare(
     stats both sides record in the season (`unrecorded`: the columns its eras lack)."""
     stats = compared_stats(unrecorded)
     log_id, box_id = _ids(side)
-    stored = _rows_by_key(box, box_id)
+    # Only the compared columns become Python rows: a season's logs and box scores whole
+    # would take a few hundred MB of dicts, kept by the process long after.
+    log = _only(log, ["GAME_ID", log_id, *stats])
+    stored = _rows_by_key(_only(box, ["gameId", box_id, *stats.values()]), box_id)
     games = {game_id for game_id, _ in stored}
     differences = []
     for row in log.to_pylist():
