@@ -8,7 +8,8 @@ Each pass's state is deleted first, so each reads every file, as after a first f
 baseline, in the same run: the same passes as they were, validation opening every file
 again after compaction read them, with pyarrow's default allocator (mimalloc); the day's
 other two changes (the game-log check's Python rows of the compared columns only,
-validation's rows kept as slices of shared tables) are in both. Each runs in its own process: wall time, CPU time and peak RSS (a bare `import pipeline` is ~140 MB).
+validation's rows kept as slices of shared tables) are in both. Each runs in its own
+process: wall time, CPU time and peak RSS (a bare `import pipeline` is ~140 MB).
 """
 
 from __future__ import annotations
