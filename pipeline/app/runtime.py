@@ -36,8 +36,8 @@ from pipeline.core import config
 
 # Arrow's buffers from glibc's allocator, not pyarrow's bundled mimalloc, which keeps the
 # pages of freed buffers: a season's end passes (game-log check, compaction, validation)
-# in one process peaked at 498 MB with mimalloc and 369 MB with this, 7% faster
-# (issue 23; the README's Performance section has the command).
+# in one process peaked at 498 MB with mimalloc and 369 MB with this, and ran no slower
+# (issue 23; `python bench/bench_passes.py`, in the README's Performance section).
 pa.set_memory_pool(pa.system_memory_pool())
 
 if TYPE_CHECKING:
