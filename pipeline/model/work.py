@@ -779,7 +779,9 @@ class SeasonWork:
         work = self.game_work() + self.team_work() + self.season_work(logs=False)
         if not self.state(work).complete:
             return False
-        if self.checks_game_logs() and not self.check_done():
+        if self.checks_game_logs() and not (
+            self.check_done() and self.state(self.season_work(logs=True)).complete
+        ):
             return False
         if not self.compacted():
             return False

@@ -134,6 +134,27 @@ def _complete(task: luigi.Task) -> bool:
         return False
 
 
+# --- batches ---------------------------------------------------------------------------
+
+
+def batches_are_safe() -> bool:
+    """Whether this process's Luigi worker may take batches: not from luigid. Luigi 3.8.1's
+    scheduler marks a batch's tasks BATCH_RUNNING, which [resources] does not count, until
+    the worker reports the batch running: in between, another host gets a slot that is not
+    free (two API requests at once under nba_api = 1). And it puts other hosts' pending
+    tasks in a batch, then fails them at its next prune (the worker running them is not
+    theirs): their host waits [scheduler] retry_delay, 15 minutes by default. One task per
+    item under luigid; the local scheduler batches."""
+    worker = _this_worker()
+    return worker is None or not isinstance(worker._scheduler, luigi.rpc.RemoteScheduler)
+
+
+def _this_worker() -> luigi.worker.Worker | None:
+    # Luigi's worker installs its SIGUSR1 handler (a bound method) when it is made.
+    worker = getattr(signal.getsignal(signal.SIGUSR1), "__self__", None)
+    return worker if isinstance(worker, luigi.worker.Worker) else None
+
+
 # --- API slots ------------------------------------------------------------------------
 
 
@@ -142,8 +163,8 @@ _watching: set[str] = set()
 
 def watch_slots(resource: str = "nba_api") -> None:
     """Start the slot watch for this process's Luigi worker, if it works for luigid."""
-    worker = getattr(signal.getsignal(signal.SIGUSR1), "__self__", None)
-    if not isinstance(worker, luigi.worker.Worker):
+    worker = _this_worker()
+    if worker is None:
         return
     if dict(worker._worker_info).get("pid") != os.getpid():
         return  # a forked task process: its parent watches

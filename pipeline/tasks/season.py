@@ -172,8 +172,12 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
             players = work.player_work(work.player_ids() or [])
             yield from self.fetch_missing(players)
             covered += players
-        if work.checks_game_logs() and not work.check_done():
-            yield from self.check_game_logs()
+        if work.checks_game_logs():
+            if work.check_done():
+                # Checked for good, but its logs deleted (a rebuild): derived again from raw.
+                yield from self.fetch_missing(work.season_work(logs=True))
+            else:
+                yield from self.check_game_logs()
             covered += work.season_work(logs=True)
         # Validation takes what compaction reads: the season's files are read once.
         print(work.compact(reader=compaction_feed(work.lake)).summary(), flush=True)
