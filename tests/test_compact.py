@@ -212,3 +212,17 @@ def test_a_file_whose_rows_disagree_with_the_index_still_comes_out_sorted(lake):
     compacted = pq.read_table(lake.layout.compact_file("summary_arena", SEASON))
     assert compacted.to_pylist() == expected_rows(lake, "summary_arena")
     assert compacted.column("game_date")[0].as_py() == "2024-10-01"
+
+
+def test_the_report_after_compaction_takes_it_as_the_listing_would(lake):
+    """A season run hands its compaction to its report, which then lists no table again:
+    the section must say what freshness, from the listings, says."""
+    path = per_game_files(lake, "box_traditional_players")[3]
+    pathlib.Path(path).unlink()  # a game to compact again, so one table is written
+    made = compact.compact_season(lake, SEASON)
+    assert made.written == ["box_traditional_players"]
+    games = [p.stem for p in per_game_files(lake, "box_traditional_teams")]
+    listed = validate_season(lake, SEASON, games=games)["compaction"]
+    taken = validate_season(lake, SEASON, games=games, compacted=made)["compaction"]
+    assert taken == listed and listed["box_traditional_players"]["state"] == "current"
+    assert len(taken) > 10

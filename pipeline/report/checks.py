@@ -249,8 +249,13 @@ def check_team_rows(
 ) -> None:
     """Exactly one row for each of the game's two teams (home and away from the index)."""
     unique_fail, teams_fail = {}, {}
-    for game_id, rows in df.groupby("file_game", sort=False):
-        ids = [int(t) for t in rows["teamId"].dropna()]
+    # One list per game, not a pandas group per game: a season has 1,300 games.
+    teams: dict[str, list[int]] = defaultdict(list)
+    named = df["teamId"].notna()
+    for game_id, team in zip(df["file_game"][named], df["teamId"][named], strict=True):
+        teams[game_id].append(int(team))
+    for game_id in pd.unique(df["file_game"]):
+        ids = teams.get(game_id, [])
         if len(ids) != 2 or len(set(ids)) != 2:
             unique_fail[game_id] = f"{len(ids)} team rows: {sorted(ids)}"
         game = games[game_id]

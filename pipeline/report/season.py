@@ -78,8 +78,10 @@ def validate_season(
     *,
     endpoints: Iterable[Endpoint] | None = None,
     games: Iterable[Game | str] | None = None,
+    compacted: compact.CompactionResult | None = None,
 ) -> dict:
-    """Validate a season (or the selected games of it) and return the report document."""
+    """Validate a season (or the selected games of it) and return the report document.
+    compacted: the season's compaction just made, which the report takes as it is."""
     started = time.monotonic()
     chosen = _chosen(load_games(lake, season), games)
     played = {g.game_id: g for g in chosen if g.status == "final"}
@@ -109,7 +111,7 @@ def validate_season(
     entity_checks = _check_entities(findings, lake, season, frames, played)
     entity_files, entity_findings = _check_entity_schemas(lake, season)
     tables = _schema_section({**files, **entity_files}, findings, entity_findings)
-    compaction = _compaction_section(lake, season)
+    compaction = _compaction_section(lake, season, compacted)
 
     scores = game_scores(findings, completeness)
     return {
@@ -382,10 +384,19 @@ def _schema_section(files: dict[str, list[FileInfo]], *findings: Findings) -> di
     return section
 
 
-def _compaction_section(lake: Lake, season: str) -> dict:
+def _compaction_section(
+    lake: Lake, season: str, made: compact.CompactionResult | None = None
+) -> dict:
     """Per table the season holds: is its compacted file made from the files it holds now?
     "behind" means a reader of compact/ misses new or corrected games until the next
-    season run compacts it again."""
+    season run compacts it again. Right after this run's compaction (made), every table it
+    wrote or found current is current: no table listed again."""
+    if made is not None and made.season == season:
+        return {
+            table: {"state": "current", "inputs": c.inputs, "detail": ""}
+            for table, c in made.tables.items()
+            if c.status in ("written", "current")
+        }
     compacted = compact.compacted_files(lake)
     section = {}
     for table in lake_schema.tables():
@@ -409,10 +420,14 @@ def write_report(
     return lake.layout.report(season, scope=scope), lake.layout.report(season, "html", scope=scope)
 
 
-def validate_scope(work: SeasonWork) -> dict:
+def validate_scope(work: SeasonWork, compacted: compact.CompactionResult | None = None) -> dict:
     """Validate what a scope covers (its games, its datasets); the report says which."""
     report = validate_season(
-        work.lake, work.season, games=work.games(), endpoints=work.game_endpoints()
+        work.lake,
+        work.season,
+        games=work.games(),
+        endpoints=work.game_endpoints(),
+        compacted=compacted,
     )
     report["scope"].update(
         digest=work.scope.digest(),
@@ -422,8 +437,10 @@ def validate_scope(work: SeasonWork) -> dict:
     return report
 
 
-def write_scope_report(work: SeasonWork) -> tuple[dict, str]:
+def write_scope_report(
+    work: SeasonWork, compacted: compact.CompactionResult | None = None
+) -> tuple[dict, str]:
     """Validate what a run's scope covers; write its report.json and report.html."""
-    report = validate_scope(work)
+    report = validate_scope(work, compacted)
     _, html_path = write_report(work.lake, work.season, report, scope=work.scope.digest())
     return report, html_path

@@ -180,9 +180,11 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
                 yield from self.check_game_logs()
             covered += work.season_work(logs=True)
         # Validation takes what compaction reads: the season's files are read once.
-        print(work.compact(reader=compaction_feed(work.lake)).summary(), flush=True)
+        compacted = work.compact(reader=compaction_feed(work.lake))
+        print(compacted.summary(), flush=True)
         register_season(work)  # in the Glue Data Catalog, if [glue] database is set
-        report, html_path = write_scope_report(work)
+        observe.report_progress(self, work)  # all fetched: the visualiser shows it
+        report, html_path = write_scope_report(work, compacted)
         summary = report.get("summary", {})
         print(
             f"validation: quality {summary.get('quality_score')} for "
@@ -233,8 +235,9 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
     def fetch_missing(self, work: Work):
         """Yield (as dynamic dependencies) fetch tasks for the work not yet in the lake."""
         state = self.work.state(work)
-        observe.report_progress(self, self.work)
         if state.missing:
+            # Once per round that fetches: the outlook reads the whole season's state.
+            observe.report_progress(self, self.work)
             yield self.fetch_tasks(state.missing)
             self.work.lake.forget_listings()
 
