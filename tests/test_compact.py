@@ -189,6 +189,7 @@ def test_streamed_compaction_is_the_in_memory_one_row_groups_and_all(lake, monke
     monkeypatch.setattr(compact, "ROW_GROUP_ROWS", 40)
     monkeypatch.setattr(compact, "READ_CHUNK", 3)
     monkeypatch.setattr(compact, "READ_BATCH_ROWS", 7)  # games cut across batches
+    monkeypatch.setattr(compact, "HELD_PIECES", 2)  # pieces copied into one as they come
     for path in pathlib.Path(lake.root, "compact").rglob("*.parquet"):
         path.unlink()
     compact.compact_season(lake, SEASON)

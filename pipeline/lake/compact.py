@@ -294,6 +294,7 @@ def _unpack(packed: str | None) -> dict | None:
 # Per-game files are read this many at a time: what a stream holds besides its row groups.
 READ_CHUNK = 64
 READ_BATCH_ROWS = 16_384  # rows of the previous copy decoded at a time
+HELD_PIECES = 256  # pieces held before they are copied into one table
 SORT_KEYS = ("game_date", "game_id")
 
 
@@ -481,6 +482,10 @@ def _written(table, pieces, added, metadata) -> tuple[bytes, int]:
     for piece in pieces:
         held.append(piece)
         count += piece.num_rows
+        if len(held) >= HELD_PIECES:
+            # Thousands of one-player files (the lake-wide bios): each table read keeps
+            # buffers of its own, tens of kB, until copied into one.
+            held = [pa.concat_tables(held).combine_chunks()]
         while count >= ROW_GROUP_ROWS:
             data = pa.concat_tables(held)
             writer.write_table(data.slice(0, ROW_GROUP_ROWS), row_group_size=ROW_GROUP_ROWS)
