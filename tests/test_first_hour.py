@@ -290,7 +290,15 @@ def test_ctrl_c_is_an_interrupted_run_that_says_how_to_resume(tmp_path):
         env = environment(tmp_path, slow, LOG_FORMAT="text")
         with open(tmp_path / "err", "w") as err:
             process = subprocess.Popen(
-                command, cwd=tmp_path, env=env, stdout=err, stderr=err, start_new_session=True
+                command,
+                cwd=tmp_path,
+                env=env,
+                stdout=err,
+                stderr=err,
+                start_new_session=True,
+                # As from a terminal: a suite started in the background (`make test &`)
+                # hands its children SIGINT ignored, and the tool then leaves it so.
+                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
             )
             deadline = time.monotonic() + 120
             while not (log.exists() and "commonplayerinfo" in log.read_text()):
