@@ -28,6 +28,7 @@ import argparse
 import multiprocessing
 import os
 import pathlib
+import posixpath
 import subprocess
 import sys
 import tempfile
@@ -149,9 +150,8 @@ def main() -> list[dict]:
     # --- local ---------------------------------------------------------------------------
     per_game = f"{lake.layout.table_prefix(TABLE, SEASON)}/*/*.parquet"
     glob = f"read_parquet('{per_game}', hive_partitioning = true)"
-    compacted = (
-        f"read_parquet('{lake.layout.compact_file(TABLE, SEASON)}', hive_partitioning = true)"
-    )
+    months = posixpath.dirname(lake.layout.compact_file(TABLE, SEASON)) + "/*.parquet"
+    compacted = f"read_parquet('{months}', hive_partitioning = true)"
     local_per_game, rows_a = duckdb_seconds(glob)
     local_compacted, rows_b = duckdb_seconds(compacted)
     assert rows_a == rows_b > 0, (rows_a, rows_b)

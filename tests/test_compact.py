@@ -44,6 +44,16 @@ def expected_rows(lake: Lake, table: str) -> list[dict]:
     return rows
 
 
+def compacted_files(lake: Lake, table: str) -> list[str]:
+    """The table's compacted files of the season: one per month (here, October's)."""
+    return compact.compacted_of(lake, table, SEASON, compact.compacted_files(lake))
+
+
+def compacted_path(lake: Lake, table: str) -> str:
+    (path,) = compacted_files(lake, table)  # the landed games are of one month
+    return path
+
+
 def validate(lake: Lake) -> dict:
     """The validation report for the games the lake holds (the index also lists the
     simulator's "today", whose games are not final yet)."""
@@ -71,7 +81,7 @@ def test_every_landed_file_has_its_tables_schema(lake):
 
 def test_every_table_has_its_compacted_file_with_the_same_rows(lake):
     for table in landed_tables(lake):
-        path = compact.compacted_path(lake, table, SEASON)
+        path = compacted_path(lake, table)
         compacted = pq.read_table(path)
         assert compacted.to_pylist() == [
             {name: row.get(name) for name in compacted.column_names}
@@ -81,20 +91,20 @@ def test_every_table_has_its_compacted_file_with_the_same_rows(lake):
         assert metadata[compact.INPUTS_KEY] == str(len(per_game_files(lake, table)))
         assert metadata[schema.TABLE_SCHEMA_KEY] == schema.table_version(table)
         assert pq.ParquetFile(path).metadata.row_group(0).num_rows <= compact.ROW_GROUP_ROWS
-    pbp = pq.read_table(lake.layout.compact_file("play_by_play", SEASON))
+    pbp = pq.read_table(compacted_path(lake, "play_by_play"))
     keys = list(zip(pbp["game_date"].to_pylist(), pbp["game_id"].to_pylist(), strict=True))
     assert keys == sorted(keys) and len(set(pbp["game_id"].to_pylist())) > 5
 
 
 def test_a_column_the_api_added_is_one_nullable_column_of_the_compacted_table(lake):
-    players = pq.read_table(compact.compacted_path(lake, "players", SEASON))
+    players = pq.read_table(compacted_path(lake, "players"))
     declared = schema.table_schema("players")
     assert players.schema.names == [*declared.names, ADDED[0]]
     assert players.schema.field(ADDED[0]).type == pa.float64()
     values = players.column(ADDED[0]).to_pylist()
     # Players first seen on the first day were landed before the API sent it.
     assert 0 < values.count(None) < len(values) and set(values) == {None, ADDED[1]}
-    recorded = compact.compacted_metadata(lake, compact.compacted_path(lake, "players", SEASON))
+    recorded = compact.compacted_metadata(lake, compacted_path(lake, "players"))
     assert schema.added_columns({k.encode(): v.encode() for k, v in recorded.items()}) == {
         ADDED[0]: "double"
     }
@@ -134,7 +144,7 @@ def test_a_replaced_game_file_triggers_recompaction(lake):
     result = compact.compact_season(lake, SEASON)
     assert result.written == ["box_traditional_players"]
     assert result.tables["box_traditional_players"].files_read == 1  # only the changed game
-    compacted = pq.read_table(lake.layout.compact_file("box_traditional_players", SEASON))
+    compacted = pq.read_table(compacted_path(lake, "box_traditional_players"))
     rows = [r for r in compacted.to_pylist() if r["game_id"] == game_id]
     assert rows[0]["points"] == points[0]
     assert compacted.to_pylist() == expected_rows(lake, "box_traditional_players")
@@ -146,18 +156,65 @@ def test_a_new_game_and_a_removed_table_follow(lake):
     moved = path.with_suffix(".bak")
     path.rename(moved)  # as if this game had not landed yet
     assert compact.compact_season(lake, SEASON).written == ["summary_arena"]
-    assert pq.read_metadata(lake.layout.compact_file("summary_arena", SEASON)).num_rows == len(
+    assert pq.read_metadata(compacted_path(lake, "summary_arena")).num_rows == len(
         per_game_files(lake, "summary_arena")
     )
     moved.rename(path)  # it lands
     result = compact.compact_season(lake, SEASON)
     assert result.written == ["summary_arena"] and result.tables["summary_arena"].files_read == 1
-    compacted = pq.read_table(lake.layout.compact_file("summary_arena", SEASON))
+    compacted = pq.read_table(compacted_path(lake, "summary_arena"))
     assert compacted.to_pylist() == expected_rows(lake, "summary_arena")
     assert compact.freshness(lake, "summary_arena", SEASON).state == "current"
     shutil.rmtree(pathlib.Path(lake.layout.table_prefix("summary_arena", SEASON)))  # a rebuild
     assert compact.compact_season(lake, SEASON).written == ["summary_arena"]
-    assert not pathlib.Path(lake.layout.compact_file("summary_arena", SEASON)).exists()
+    assert compacted_files(lake, "summary_arena") == []
+
+
+def test_a_day_rewrites_its_months_file_and_no_other(lake):
+    """A file per month: a season in progress touches the current month's file only. The
+    last five games are moved to a month of their own (the daily run's new month)."""
+    table = "play_by_play"
+    games = per_game_files(lake, table)
+    later = sorted(games, key=lambda p: (len(p.stem), p.stem))[-5:]
+    for path in later:
+        (path.parent.parent / "month=11").mkdir(exist_ok=True)
+        path.rename(path.parent.parent / "month=11" / path.name)
+    assert compact.compact_season(lake, SEASON).written == [table]
+    october, november = compacted_files(lake, table)
+    assert [pathlib.Path(p).name for p in (october, november)] == [
+        f"{table}-10.parquet",
+        f"{table}-11.parquet",
+    ]
+    assert set(pq.read_table(november)["game_id"].to_pylist()) == {p.stem for p in later}
+    both = pa.concat_tables([pq.read_table(october), pq.read_table(november)])
+    assert sorted(both.to_pylist(), key=lambda r: (r["game_date"], r["game_id"])) == (
+        expected_rows(lake, table)
+    )
+    assert compact.freshness(lake, table, SEASON).state == "current"
+    # A correction in November: its file is made again from the one file, October's kept.
+    october_made = pathlib.Path(october).stat().st_mtime_ns
+    rewritten = per_game_files(lake, table)[-1]
+    assert rewritten.parent.name == "month=11"
+    lake.write_table(str(rewritten), pq.read_table(rewritten), {})
+    assert compact.freshness(lake, table, SEASON).state == "behind"
+    result = compact.compact_season(lake, SEASON)
+    assert result.written == [table] and result.tables[table].files_read == 1
+    assert pathlib.Path(october).stat().st_mtime_ns == october_made
+    assert compact.freshness(lake, table, SEASON).state == "current"
+
+
+def test_a_season_compacted_whole_is_replaced_by_its_months(lake):
+    """A lake compacted before files were made per month: its one file per season would
+    double every row for a reader of the folder, so it goes once the months are written."""
+    table = "box_traditional_players"
+    month = compacted_path(lake, table)
+    whole = lake.layout.compact_file(table, SEASON)
+    pathlib.Path(month).rename(whole)
+    state = compact.freshness(lake, table, SEASON)
+    assert state.state == "behind" and "no files now" in state.detail, state
+    assert compact.compact_season(lake, SEASON).written == [table]
+    assert compacted_files(lake, table) == [month] and not pathlib.Path(whole).exists()
+    assert pq.read_table(month).to_pylist() == expected_rows(lake, table)
 
 
 def in_memory(lake: Lake, table: str) -> pa.Table:
@@ -168,7 +225,7 @@ def in_memory(lake: Lake, table: str) -> pa.Table:
 
 
 def assert_same_as_in_memory(lake: Lake, table: str) -> None:
-    path = compact.compacted_path(lake, table, SEASON)
+    path = compacted_path(lake, table)
     streamed, expected = pq.read_table(path), in_memory(lake, table)
     assert streamed.schema.remove_metadata() == expected.schema, table
     assert streamed.to_pylist() == expected.to_pylist(), table
@@ -210,7 +267,7 @@ def test_a_file_whose_rows_disagree_with_the_index_still_comes_out_sorted(lake):
     table = table.set_column(table.schema.get_field_index("game_date"), "game_date", dates)
     lake.write_table(str(path), table, {})
     assert compact.compact_season(lake, SEASON).written == ["summary_arena"]
-    compacted = pq.read_table(lake.layout.compact_file("summary_arena", SEASON))
+    compacted = pq.read_table(compacted_path(lake, "summary_arena"))
     assert compacted.to_pylist() == expected_rows(lake, "summary_arena")
     assert compacted.column("game_date")[0].as_py() == "2024-10-01"
 

@@ -86,6 +86,29 @@ def test_validation_reopens_only_the_changed_file_and_reports_as_a_full_pass(lak
     assert without_times(full) == without_times(incremental)
 
 
+def test_a_changed_game_rewrites_the_scan_state_of_its_month_only(lake):
+    """What validation read is kept per month, as compaction's files: a day of a season in
+    progress rewrites the current month's state, not the season's."""
+    for path in box_files(lake)[-3:]:  # as if the last games were played in November
+        (path.parent.parent / "month=11").mkdir(exist_ok=True)
+        path.rename(path.parent.parent / "month=11" / path.name)
+    paths = [str(p) for p in box_files(lake)]
+    columns = scan_columns(TABLE)
+    state = pathlib.Path(lake.layout.state_file(scan.SCAN_STATE, SEASON, "x")).parent
+    shutil.rmtree(state)
+    assert not any(f.reused for f in scan.open_table(lake, SEASON, TABLE, paths, columns))
+    october, november = state / f"{TABLE}-10.parquet", state / f"{TABLE}-11.parquet"
+    made = {p: p.stat().st_mtime_ns for p in (october, november)}
+    correct_points(lake, box_files(lake)[-1])  # a November game
+    infos = scan.open_table(lake, SEASON, TABLE, paths, columns)
+    assert [f.path for f in infos if not f.reused] == [paths[-1]]
+    assert october.stat().st_mtime_ns == made[october]
+    assert november.stat().st_mtime_ns != made[november]
+    again = scan.open_table(lake, SEASON, TABLE, paths, columns)
+    assert all(f.reused for f in again)
+    assert [f.data.to_pylist() for f in again] == [f.data.to_pylist() for f in infos]
+
+
 def test_validation_takes_what_compaction_read_and_reports_as_a_full_pass(lake):
     """A first run: compaction reads every file of the season, and the report after it
     opens none of them again (one read, not two), yet reports what a full scan reports
@@ -95,9 +118,10 @@ def test_validation_takes_what_compaction_read_and_reports_as_a_full_pass(lake):
     shutil.rmtree(state)
     shutil.rmtree(pathlib.Path(lake.layout.compact_file(TABLE, SEASON)).parents[2])
     work_of(lake).compact(reader=compaction_feed(lake))
-    tables = sorted(p.name for p in state.iterdir())
-    assert f"{TABLE}.parquet" in tables and len(tables) > 10
-    for table in (name.removesuffix(".parquet") for name in tables):
+    kept = sorted(p.name for p in state.iterdir())
+    assert f"{TABLE}-10.parquet" in kept and len(kept) > 10  # a month's state file each
+    tables = {name.removesuffix(".parquet").split("-")[0] for name in kept}
+    for table in sorted(tables):
         prefix = pathlib.Path(lake.layout.table_prefix(table, partition_season(table, SEASON)))
         paths = sorted(str(p) for p in prefix.rglob("*.parquet"))
         infos = scan.open_table(lake, SEASON, table, paths, scan_columns(table))

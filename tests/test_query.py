@@ -87,7 +87,7 @@ def test_a_compacted_file_behind_its_inputs_is_not_read(lake):
     root.write_table(str(path), table.slice(0, table.num_rows - 1), {})  # a corrected game
     result = sql("--lake-root", str(lake), "--csv", COUNT)
     assert csv_rows(result) == [{"n": str(per_game_rows(lake, "box_traditional_players").num_rows)}]
-    assert "box_traditional_players 2024-25: the compacted file is behind" in result.stderr
+    assert "box_traditional_players 2024-25: the compacted files are behind" in result.stderr
 
 
 def test_a_readable_table_by_default_and_bad_sql_is_bad_input(lake):
@@ -152,7 +152,9 @@ def test_sql_on_s3_reads_through_httpfs_with_the_lakes_settings(s3_endpoint, tmp
 
     # The run compacted the season at its end: compacting again writes nothing.
     lake = Lake(root)
-    assert lake.exists(lake.layout.compact_file("box_traditional_players", SEASON))
+    assert compact.compacted_of(
+        lake, "box_traditional_players", SEASON, compact.compacted_files(lake)
+    )
     assert compact.compact_season(lake, SEASON).written == []
     # Every request the command makes (its listing, the footer it checks, DuckDB's reads)
     # goes through a counting proxy in front of moto.

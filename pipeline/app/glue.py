@@ -6,7 +6,8 @@
 and after each season run when `[glue] database` (env NBA_GLUE_DATABASE) is set.
 
 One Glue table per lake table over its compacted files (compact/<table>/, pipeline/lake/
-compact.py), partitioned by season (the lake-wide bios are one file, unpartitioned), plus
+compact.py), partitioned by season (a season's folder holds its months' files; the
+lake-wide bios are one file, unpartitioned), plus
 `games`, the game index. Columns and types come from the compacted files' own Parquet
 schemas (each file's footer: one ranged GET), so a column the API added is there with the
 type it was written with. Names are lower-case, as Athena and Hive make them (they match
@@ -143,17 +144,18 @@ class GlueTable:
         }
 
 
-def lake_files(lake: Lake, season: str | None = None) -> dict[str, dict[str | None, str]]:
-    """Table -> season (None: lake-wide) -> its compacted file (the game index for
-    `games`), from two listings. With `season`, that season's files and the lake-wide ones."""
+def lake_files(lake: Lake, season: str | None = None) -> dict[str, dict[str | None, list[str]]]:
+    """Table -> season (None: lake-wide) -> its compacted files (a file per month for a
+    per-game table; the game index for `games`), from two listings. With `season`, that
+    season's files and the lake-wide ones."""
     games = posixpath.dirname(posixpath.dirname(lake.layout.game_index("*")))
-    found: dict[str, dict[str | None, str]] = {}
+    found: dict[str, dict[str | None, list[str]]] = {}
     known = {*schema.tables(), GAMES}
     for path in [*compact.compacted_files(lake), *lake.store.list(games)]:
         parts = lake.layout.relative(path).split("/")
-        parts = parts[1:] if parts[0] == COMPACT else parts  # <table>/[season=<s>/]<table>.parquet
+        parts = parts[1:] if parts[0] == COMPACT else parts  # <table>/[season=<s>/]<file>
         table = parts[0]
-        if table not in known or parts[-1] != f"{table}.parquet":
+        if table not in known or not _compacted_name(table, parts[-1]):
             continue
         if len(parts) == 2 and not is_partitioned(table):
             at = None  # the lake-wide file
@@ -162,8 +164,14 @@ def lake_files(lake: Lake, season: str | None = None) -> dict[str, dict[str | No
         else:
             continue
         if season is None or at in (None, season):
-            found.setdefault(table, {})[at] = path
-    return dict(sorted(found.items()))
+            found.setdefault(table, {}).setdefault(at, []).append(path)
+    return {t: {s: sorted(paths) for s, paths in found[t].items()} for t in sorted(found)}
+
+
+def _compacted_name(table: str, name: str) -> bool:
+    """<table>.parquet, or a month's <table>-<MM>.parquet (pipeline/lake/layout.py)."""
+    month = name.removeprefix(f"{table}-").removesuffix(".parquet")
+    return name == f"{table}.parquet" or (name.endswith(".parquet") and month.isdigit())
 
 
 def is_partitioned(table: str) -> bool:
@@ -177,22 +185,23 @@ def plan_tables(lake: Lake, season: str | None = None) -> list[GlueTable]:
     if not lake.root.startswith("s3://"):
         raise BadInput(f"the Glue catalog needs a lake on S3 (s3://bucket/prefix), not {lake.root}")
     files = lake_files(lake, season)
-    paths = [p for by_season in files.values() for p in by_season.values()]
+    paths = [p for by_season in files.values() for ps in by_season.values() for p in ps]
     footers = dict(zip(paths, lake.map_paths(lambda p: _schema(lake, p), paths), strict=True))
     tables = []
     for name, by_season in files.items():
         partitioned = is_partitioned(name)
-        folder = posixpath.dirname(posixpath.dirname(next(iter(by_season.values()))))
+        some = next(iter(by_season.values()))[0]
+        folder = posixpath.dirname(posixpath.dirname(some))
         table = GlueTable(
             name,
-            location=(folder if partitioned else posixpath.dirname(by_season[None])) + "/",
+            location=(folder if partitioned else posixpath.dirname(some)) + "/",
             columns=[],
             partitioned=partitioned,
         )
         ordered = sorted(by_season.items(), key=lambda item: item[0] or "")
-        _add_columns(table, [footers[p] for _, p in ordered])
-        if partitioned:
-            table.partitions = {s: posixpath.dirname(p) + "/" for s, p in ordered}
+        _add_columns(table, [footers[p] for _, ps in ordered for p in ps])
+        if partitioned:  # a season's files, its months too, are one partition: its folder
+            table.partitions = {s: posixpath.dirname(ps[0]) + "/" for s, ps in ordered}
         tables.append(table)
     return tables
 

@@ -97,16 +97,17 @@ def _table_view(lake: Lake, table: str, compacted: dict, warn) -> View | None:
         if path.startswith(lake.layout.compact_prefix(table) + "/season="):
             seasons.setdefault(lake.layout.relative(path).split("/")[2][len("season=") :], {})
     for season, inputs in sorted(seasons.items(), key=lambda item: item[0] or ""):
-        target = compact.compacted_path(lake, table, season)
-        if target in compacted and (not inputs or compact.is_current(lake, target, inputs)):
-            view.compacted.append(target)
+        files = compact.compacted_of(lake, table, season, compacted)
+        state = compact.freshness(lake, table, season, compacted, inputs)
+        if files and (state.state == "current" or not inputs):
+            view.compacted.extend(files)
             continue
         if not inputs:
             continue
-        if target in compacted and warn:
+        if files and warn:
             warn(
-                f"{table} {season or ''}: the compacted file is behind its per-game files; "
-                f"reading those instead (the next season run compacts it again)"
+                f"{table} {season or ''}: the compacted files are behind its per-game files; "
+                f"reading those instead (the next season run compacts them again)"
             )
         folder = lake.layout.table_prefix(table, season)
         view.per_game.append(f"{folder}/*/*.parquet" if view.monthly else f"{folder}/*.parquet")

@@ -1,11 +1,17 @@
-"""Compaction: one Parquet file per (table, season) under compact/, for readers.
+"""Compaction: a few Parquet files per (table, season) under compact/, for readers.
 
 The per-game files (per player, per team for the season-level tables) stay what they are:
 the resume mechanism, where "the file exists" means "done". Readers want the opposite,
 few large files: a season of a table is about 1,320 files of a few kB, which costs a
-request each on S3. So at the end of a season run each table's files are copied into one:
+request each on S3. So at the end of a season run each month's files of a table are
+copied into one, beside the season's other months (one partition for engines):
 
-    compact/<table>/season=<season>/<table>.parquet
+    compact/<table>/season=<season>/<table>-<MM>.parquet   (per-game tables, by month)
+    compact/<table>/season=<season>/<table>.parquet        (per-season tables)
+    compact/<table>/<table>.parquet                        (the lake-wide bios)
+
+A month's file is made again only when that month's files changed: the daily run of a
+season in progress rewrites the current month, not the season.
 
 - in the table's one schema (pipeline/lake/schema.py), plus any columns the API added;
 - sorted by game date, then game id (rows of one game keep their order);
@@ -119,8 +125,33 @@ def input_files(lake, table: str, season: str | None) -> dict[str, tuple[int, st
     return {path: v for path, v in listing.items() if path.endswith(".parquet")}
 
 
-def compacted_path(lake, table: str, season: str | None) -> str:
-    return lake.layout.compact_file(table, schema.partition_season(table, season))
+def parts(lake, table: str, season: str | None, inputs: dict) -> dict[str, dict]:
+    """Compacted file -> the inputs it is made from: one file per month folder of a table
+    kept by month (per-game tables), else one for all of them. A day of a season in
+    progress touches only its month's file, not the season's."""
+    folder = lake.layout.table_prefix(table, season) + "/"
+    found: dict[str, dict] = {}
+    for path, version in inputs.items():
+        below = path[len(folder) :].split("/")
+        month = int(below[0][len("month=") :]) if below[0].startswith("month=") else None
+        found.setdefault(lake.layout.compact_file(table, season, month), {})[path] = version
+    return found
+
+
+def compacted_of(lake, table: str, season: str | None, compacted: dict) -> list[str]:
+    """The table's compacted files of the season (of the lake, for a lake-wide table) in a
+    listing of compact/: a month's each, or the season's one (a lake compacted before
+    files were made per month)."""
+    season = schema.partition_season(table, season)
+    folder = posixpath.dirname(lake.layout.compact_file(table, season))
+    ours = (f"{table}.parquet", f"{table}-")
+    return sorted(
+        path
+        for path in compacted
+        if posixpath.dirname(path) == folder
+        and posixpath.basename(path).startswith(ours)
+        and path.endswith(".parquet")
+    )
 
 
 def table_inputs(lake, table: str) -> dict[str | None, dict[str, tuple[int, str]]]:
@@ -161,27 +192,38 @@ def compacted_metadata(lake, path: str) -> dict[str, str]:
 def freshness(
     lake, table: str, season: str, compacted: dict | None = None, inputs: dict | None = None
 ) -> Freshness:
-    """Is the compacted file made from exactly the files the table holds now?"""
+    """Are the table's compacted files of the season made from exactly the files it holds
+    now, one per month (per part), and no other?"""
+    season = schema.partition_season(table, season)
     inputs = input_files(lake, table, season) if inputs is None else inputs
-    target = compacted_path(lake, table, season)
-    present = target in (compacted if compacted is not None else compacted_files(lake))
+    listing = compacted if compacted is not None else compacted_files(lake)
+    present = compacted_of(lake, table, season, listing)
+    expected = parts(lake, table, season, inputs)
     if not inputs:
         if present:
             return Freshness(table, season, "behind", 0, "its per-game files are gone")
         return Freshness(table, season, "empty", 0)
     if not present:
         return Freshness(table, season, "absent", len(inputs), "no compacted file")
-    made = compacted_metadata(lake, target)
-    if made.get(INPUTS_DIGEST_KEY) == inputs_digest(lake, inputs):
+    stale = [lake.layout.relative(p) for p in present if p not in expected]
+    missing = [lake.layout.relative(p) for p in expected if p not in present]
+    changed = [
+        lake.layout.relative(target)
+        for target, part in expected.items()
+        if target in present and not is_current(lake, target, part)
+    ]
+    if not (stale or missing or changed):
         return Freshness(table, season, "current", len(inputs))
-    return Freshness(
-        table,
-        season,
-        "behind",
-        len(inputs),
-        f"made from {made.get(INPUTS_KEY, '?')} files; the table now has {len(inputs)}, "
-        f"and new or rewritten ones since",
-    )
+    said = [
+        f"{what}: {', '.join(paths)}"
+        for what, paths in (
+            ("made before new or rewritten files", changed),
+            ("not compacted yet", missing),
+            ("no files now", stale),
+        )
+        if paths
+    ]
+    return Freshness(table, season, "behind", len(inputs), "; ".join(said))
 
 
 def behind(lake, season: str, tables: list[str] | None = None) -> list[Freshness]:
@@ -217,16 +259,43 @@ def compact_season(
 def compact_table(
     lake, table: str, season: str, compacted: dict | None = None, reader: Reader | None = None
 ) -> TableCompaction:
-    """Compact one table's files of the season (of the whole lake, for a lake-wide table)."""
+    """Compact one table's files of the season (of the whole lake, for a lake-wide table):
+    each month's file whose inputs changed, and no other; a compacted file whose inputs
+    are all gone (a rebuild deletes them, or a lake compacted whole seasons) is deleted."""
     asked, season = season, schema.partition_season(table, season)
-    target = lake.layout.compact_file(table, season)
-    present = target in (compacted if compacted is not None else compacted_files(lake))
+    listing = compacted if compacted is not None else compacted_files(lake)
+    present = compacted_of(lake, table, season, listing)
     inputs = input_files(lake, table, season)
+    expected = parts(lake, table, season, inputs)
+    gone = [p for p in present if p not in expected]
     if not inputs:
-        if present:  # the table's files are gone (a rebuild deletes them): so is its copy
-            lake.delete(target)
-            return TableCompaction(table, "removed")
-        return TableCompaction(table, "empty")
+        for path in gone:
+            lake.delete(path)
+        return TableCompaction(table, "removed" if present else "empty")
+    keys = _index_keys(lake, season) if _sorted(table) else None
+    done = [
+        _compact_part(lake, table, season, target, part, target in present, keys, reader)
+        for target, part in sorted(expected.items())
+    ]
+    for path in gone:  # after the months that replace it are written
+        lake.delete(path)
+    every_file = all(d.status == "written" and d.files_read == d.inputs for d in done)
+    if reader is not None:
+        reader.done(table, asked, every_file=every_file)
+    written = [d for d in done if d.status == "written"]
+    return TableCompaction(
+        table,
+        "written" if written or gone else "current",
+        len(inputs),
+        sum(d.rows for d in written),
+        sum(d.bytes_written for d in written),
+        sum(d.files_read for d in done),
+    )
+
+
+def _compact_part(lake, table, season, target, inputs, present, keys, reader) -> TableCompaction:
+    """One compacted file (a month's, or the table's) from its inputs: nothing read when
+    they are unchanged; else from the previous copy and the files that changed."""
     made = compacted_metadata(lake, target) if present else {}
     if made.get(INPUTS_DIGEST_KEY) == inputs_digest(lake, inputs):
         return TableCompaction(table, "current", inputs=len(inputs))
@@ -250,11 +319,8 @@ def compact_table(
     def seen(path: str, part: pa.Table) -> None:
         reader.read(table, path, tuple(inputs[path]), part)
 
-    data, rows = _write(
-        lake, table, season, target, to_read, drop, metadata, seen if reader else None
-    )
-    if reader is not None:
-        reader.done(table, asked, every_file=drop is None)
+    seen = seen if reader is not None else None
+    data, rows = _write(lake, table, target, to_read, drop, metadata, keys, seen)
     size = lake.write_bytes(target, data)
     return TableCompaction(table, "written", len(inputs), rows, size, len(to_read))
 
@@ -310,15 +376,15 @@ class _Misordered(_Replan):
     """A file's rows are not of the one game and date the plan ordered it by."""
 
 
-def _write(lake, table, season, target, to_read, drop, metadata, seen=None) -> tuple[bytes, int]:
+def _write(lake, table, target, to_read, drop, metadata, keys, seen=None) -> tuple[bytes, int]:
     """The compacted file (its bytes, its rows), streamed: files read READ_CHUNK at a time,
     the previous copy (when drop names the games to leave out of it) one row group at a
     time, row groups written as they fill. Sorted tables come out in order because their
     inputs are merged in order: per-game files ordered by the game index's (date, game id),
-    each checked to hold that one game; the previous copy is sorted already."""
+    each checked to hold that one game; the previous copy is sorted already. keys: each
+    game's sort key from the game index (None: a table not sorted)."""
     previous = lake.store.read_bytes(target) if drop is not None else None
     prior = [pq.read_schema(pa.BufferReader(previous))] if previous is not None else []
-    keys = _index_keys(lake, season) if _sorted(table) else None
     added = _added_columns(table, prior)
     for _ in range(2):
         try:

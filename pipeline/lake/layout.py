@@ -42,9 +42,12 @@ class Layout:
     def compact_prefix(self, table: str) -> str:
         return self._join(COMPACT, table)
 
-    def compact_file(self, table: str, season: str) -> str:
-        """The table's one file for a season, made from its per-game (or per-item) files."""
-        return self._join(COMPACT, table, self.partition(season), f"{table}.parquet")
+    def compact_file(self, table: str, season: str, month: int | None = None) -> str:
+        """The table's file for a season, made from its per-game (or per-item) files: one
+        per month for a table kept by month (<table>-<MM>.parquet, beside each other in the
+        season's folder, so that a season is one partition), else one."""
+        name = f"{table}.parquet" if month is None else f"{table}-{month:02d}.parquet"
+        return self._join(COMPACT, table, self.partition(season), name)
 
     def raw_prefix(self, endpoint_key: str, season: str) -> str:
         return self._join(RAW, endpoint_key, self.partition(season))

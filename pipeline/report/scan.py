@@ -134,8 +134,22 @@ class CompactionFeed:
         self._shared = {}
         if not (every_file and read):
             return  # only the changed files: the report's own scan reads what it lacks
-        state = self.lake.layout.state_file(SCAN_STATE, season, f"{table}.parquet")
-        _save(self.lake, state, self.columns_of(table), list(read.values()))
+        for state, paths in _by_state(self.lake, season, table, list(read)).items():
+            _save(self.lake, state, self.columns_of(table), [read[p] for p in paths])
+
+
+def _by_state(lake: Lake, season: str, table: str, paths: list[str]) -> dict[str, list[str]]:
+    """The files by the state file that keeps what was read of them: one per month folder
+    (as compaction's files), so that a day of a season in progress rewrites its month's."""
+    found: dict[str, list[str]] = {}
+    for path in paths:
+        folder = posixpath.basename(posixpath.dirname(path))
+        month = folder.removeprefix("month=")
+        name = f"{table}-{int(month):02d}" if folder.startswith("month=") else table
+        found.setdefault(lake.layout.state_file(SCAN_STATE, season, f"{name}.parquet"), []).append(
+            path
+        )
+    return found
 
 
 def open_files(lake: Lake, paths: list[str], columns: tuple[str, ...] | None) -> list[FileInfo]:
@@ -147,12 +161,22 @@ def open_table(
     lake: Lake, season: str, table: str, paths: list[str], columns: tuple[str, ...] | None
 ) -> list[FileInfo]:
     """open_files, opening only the files new or changed since the previous report of the
-    season read them (one listing), and keeping what it read for the next one."""
+    season read them (one listing), and keeping what it read for the next one: a state
+    file per month, written only when something in that month changed."""
     if not paths:
         return []
-    state = lake.layout.state_file(SCAN_STATE, season, f"{table}.parquet")
     folder = posixpath.dirname(os.path.commonprefix(paths))  # keeps s3:// whole
     versions = lake.store.list_versions(folder)
+    shared: dict[pa.Schema, pa.Schema] = {}
+    infos: dict[str, FileInfo] = {}
+    for state, group in _by_state(lake, season, table, paths).items():
+        infos.update(_open_kept(lake, state, group, versions, columns, shared))
+    return [infos[p] for p in paths]
+
+
+def _open_kept(lake, state, paths, versions, columns, shared) -> dict[str, FileInfo]:
+    """The files of one state file: kept ones from it, the others opened; the state file
+    written again if anything changed."""
     kept = _load(lake, state, columns)
     infos: dict[str, FileInfo] = {}
     todo = []
@@ -161,9 +185,9 @@ def open_table(
         previous = kept.get(lake.layout.relative(path))
         if version is not None and previous is not None and previous[0] == list(version):
             infos[path] = previous[1]
+            shared.setdefault(previous[1].schema, previous[1].schema)
         else:
             todo.append(path)
-    shared = {info.schema: info.schema for info in infos.values()}
     for start in range(0, len(todo), OPEN_CHUNK):
         opened = lake.map_paths(
             lambda p: open_file(lake, p, columns, shared), todo[start : start + OPEN_CHUNK]
@@ -179,7 +203,7 @@ def open_table(
     if todo or len(kept) != len(paths) + len(others):
         entries = [(infos[p], versions.get(p)) for p in paths] + others
         _save(lake, state, columns, entries)
-    return [infos[p] for p in paths]
+    return infos
 
 
 def _packed(infos: list[FileInfo]) -> list[FileInfo]:
