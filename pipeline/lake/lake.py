@@ -13,7 +13,13 @@ from typing import TypeVar
 import pyarrow as pa
 
 from pipeline.lake.layout import Layout
-from pipeline.lake.parquet import gunzip_text, gzip_text, read_parquet_bytes, to_parquet_bytes
+from pipeline.lake.parquet import (
+    gunzip_text,
+    gzip_text,
+    read_footer,
+    read_parquet_bytes,
+    to_parquet_bytes,
+)
 from pipeline.lake.store import store_for
 
 # How long a listing is trusted to say "missing". Files never vanish during a run, so
@@ -79,9 +85,9 @@ class Lake:
         return read_parquet_bytes(self.store.read_bytes(path))
 
     def read_metadata(self, path: str) -> dict[str, str]:
-        """A Parquet file's key-value metadata (ingested_at, final, ...)."""
-        schema = self.read_table(path).schema
-        return {k.decode(): v.decode() for k, v in (schema.metadata or {}).items()}
+        """A Parquet file's key-value metadata (ingested_at, final, ...), from its footer."""
+        metadata = read_footer(self.store, path).metadata or {}
+        return {k.decode(): v.decode() for k, v in metadata.items()}
 
     def write_raw(self, path: str, body: str) -> int:
         return self.write_bytes(path, gzip_text(body))

@@ -8,6 +8,7 @@ API, so a kill at any moment costs at most the one request in flight.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -98,13 +99,18 @@ class Outcome:
 
 def table_paths(lake: Lake, endpoint: Endpoint, item: Item) -> list[tuple[str, str]]:
     """(file, listing prefix) for every table this endpoint writes for this item."""
-    return [
-        (
-            lake.layout.table_file(table, item.season, item.month, item.key),
-            lake.layout.table_prefix(table, item.season),
-        )
-        for table in endpoint.tables.values()
-    ]
+    tables = tuple(endpoint.tables.values())
+    return list(_table_paths(lake.layout, tables, item.season, item.month, item.key))
+
+
+# A season's state is asked several times a run (each round's progress, the report):
+# the paths of its ~20,000 targets are made once.
+@functools.lru_cache(maxsize=1 << 16)
+def _table_paths(layout, tables: tuple, season, month, key) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (layout.table_file(table, season, month, key), layout.table_prefix(table, season))
+        for table in tables
+    )
 
 
 def raw_path(lake: Lake, endpoint: Endpoint, item: Item) -> str:

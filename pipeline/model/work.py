@@ -227,6 +227,7 @@ class SeasonWork:
         # What runs learned of the season's uncertain eras (pipeline/model/eras.py).
         self.learned = eras.Learned(lake, scope.season)
         self.assume_recorded = False  # count uncertain eras as recorded (outlook)
+        self._game_work: tuple | None = None  # (index, key, work): see game_work
 
     @property
     def season(self) -> str:
@@ -369,14 +370,23 @@ class SeasonWork:
         # Game by game: Luigi hands out work in this order, so a game's endpoints are fetched
         # close together (and the simulator simulates each game once, not once per endpoint).
         eps = self.game_endpoints()
+        index = self.all_games()
+        # Asked several times a round (progress, state, players): made once per game index
+        # read and era verdicts, which are all it depends on besides the (fixed) scope.
+        key = tuple((e.key, self.undecided(e)) for e in eps)
+        made = self._game_work
+        if made is not None and made[0] is index and made[1] == key:
+            return list(made[2])
         games = self.games()
         probes = {g.game_id for g in eras.probe_slice(games)}
-        return [
+        work = [
             (e, game_item(g, e))
             for g in games
             for e in eps
             if g.game_id in probes or not self.undecided(e)
         ]
+        self._game_work = (index, key, work)
+        return list(work)
 
     def team_ids(self) -> list[int]:
         """Every team in the season's game index (all 30 for a modern season)."""
