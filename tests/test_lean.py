@@ -96,7 +96,10 @@ def test_a_changed_game_rewrites_the_scan_state_of_its_month_only(lake):
     columns = scan_columns(TABLE)
     state = pathlib.Path(lake.layout.state_file(scan.SCAN_STATE, SEASON, "x")).parent
     shutil.rmtree(state)
+    state.mkdir(parents=True)
+    (state / f"{TABLE}.parquet").write_bytes(b"a season's one state, as kept before")
     assert not any(f.reused for f in scan.open_table(lake, SEASON, TABLE, paths, columns))
+    assert not (state / f"{TABLE}.parquet").exists()  # read by nothing now: gone
     october, november = state / f"{TABLE}-10.parquet", state / f"{TABLE}-11.parquet"
     made = {p: p.stat().st_mtime_ns for p in (october, november)}
     correct_points(lake, box_files(lake)[-1])  # a November game

@@ -169,8 +169,14 @@ def open_table(
     versions = lake.store.list_versions(folder)
     shared: dict[pa.Schema, pa.Schema] = {}
     infos: dict[str, FileInfo] = {}
-    for state, group in _by_state(lake, season, table, paths).items():
+    groups = _by_state(lake, season, table, paths)
+    for state, group in groups.items():
         infos.update(_open_kept(lake, state, group, versions, columns, shared))
+    # A lake scanned before states were kept by month: the season's one state of a table
+    # now kept by month is never read again.
+    whole = lake.layout.state_file(SCAN_STATE, season, f"{table}.parquet")
+    if whole not in groups and whole in lake.listing(posixpath.dirname(whole)):
+        lake.delete(whole)
     return [infos[p] for p in paths]
 
 
