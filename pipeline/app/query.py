@@ -1,8 +1,9 @@
 """`nba-backfill sql "SELECT ..."`: DuckDB over the lake, local or on S3, one view per table.
 
-Each table's view reads, season by season, its compacted file (compact/<table>/season=<s>/)
-where that file is current, and the per-game files otherwise (a season still being filled,
-or a compacted file behind its inputs: then a warning says so). `season` is a column.
+Each table's view reads, season by season, its compacted files (compact/<table>/season=<s>/,
+one per month) where they are current, and the per-game files otherwise (a season still
+being filled, or a compacted file behind its inputs: then a warning says so). `season` is a
+column.
 
     nba-backfill sql "SELECT count(*) FROM box_traditional_players"
     nba-backfill sql --csv "SELECT * FROM players WHERE season = '2024-25'" > players.csv
@@ -65,8 +66,8 @@ def lake_tables() -> list[str]:
 
 
 def plan_views(lake: Lake, tables: list[str] | None = None, warn=None) -> list[View]:
-    """A view for each table the lake holds: a season's compacted file where it is current,
-    its per-game files otherwise. Costs one listing per table and one for compact/, plus
+    """A view for each table the lake holds: a season's compacted files where they are
+    current, its per-game files otherwise. Costs one listing per table and one for compact/, plus
     one footer read per compacted file."""
     compacted = compact.compacted_files(lake)
     views = []
