@@ -7,6 +7,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -73,10 +74,13 @@ def check_schema(findings: Findings, table: str, files: list[FileInfo]) -> None:
     (schema, recorded additions)."""
     missing, retyped, drift = {}, {}, {}
     declared = lake_schema.table_schema(table)
-    groups: dict[tuple[pa.Schema, str], list[FileInfo]] = defaultdict(list)
+    # By the schema object: files with equal schemas share one (scan.py), and hashing a
+    # schema costs more than comparing ids, 20,000 times a season.
+    groups: dict[tuple[int, str], list[FileInfo]] = defaultdict(list)
     for f in files:
-        groups[(f.schema, f.added)].append(f)
-    for (schema, added), group in groups.items():
+        groups[(id(f.schema), f.added)].append(f)
+    for (_, added), group in groups.items():
+        schema = group[0].schema
         expected = lake_schema.expected_schema(table, json.loads(added) if added else {})
         if schema.equals(expected):
             continue
@@ -136,14 +140,22 @@ def check_identity(findings: Findings, table: str, files: list[FileInfo], column
     """Every row of a game's file must name that game in the body's own id column: a file
     holding another game's rows (a body answered for the wrong request) is flagged."""
     failures = {}
-    for f in files:
-        data = f.data
-        if data is None or column not in data.column_names:
-            continue  # an absent column is schema.columns' finding
+    read = [(f, f.data) for f in files]
+    # An absent column is schema.columns' finding.
+    read = [(f, data) for f, data in read if data is not None and column in data.column_names]
+    columns = [data.column(column) for _, data in read]
+    if columns and all(c.type == pa.string() for c in columns):
+        # The usual case, at once: only the rows naming another game become Python values.
+        named = pa.chunked_array([chunk for c in columns for chunk in c.chunks], pa.string())
+        games = np.repeat([f.game_id for f, _ in read], [len(c) for c in columns])
+        other = pc.fill_null(pc.not_equal(named, pa.array(games, pa.string())), False)
+        suspects = {games[i] for i in np.flatnonzero(other.to_numpy(zero_copy_only=False))}
+        read = [(f, data) for f, data in read if f.game_id in suspects]
+    for f, data in read:
         ids = {str(v) for v in pc.unique(data.column(column)).to_pylist() if v is not None}
-        other = sorted(ids - {f.game_id})
-        if other:
-            failures[f.game_id] = f"rows of game {', '.join(other)} ({column})"
+        other_games = sorted(ids - {f.game_id})
+        if other_games:
+            failures[f.game_id] = f"rows of game {', '.join(other_games)} ({column})"
     findings.record("identity.other_game", table, [f.game_id for f in files], failures)
 
 
@@ -347,7 +359,15 @@ def check_pbp_score(
 ) -> None:
     points = team_points(teams)
     scored = pbp[pbp["scoreHome"].notna() & (pbp["scoreHome"] != "")]
-    last = scored.groupby("file_game", sort=False).tail(1).set_index("file_game")
+    last = scored.groupby("file_game", sort=False).tail(1)
+    # Game -> its last scored action (home, away, action id): a dict, not a lookup per game.
+    last = dict(
+        zip(
+            last["file_game"],
+            zip(last["scoreHome"], last["scoreAway"], last["actionId"], strict=True),
+            strict=True,
+        )
+    )
     failures = {}
     for game_id in evaluated:
         game = games[game_id]
@@ -357,14 +377,14 @@ def check_pbp_score(
         )
         if home is None or away is None:
             continue
-        if game_id not in last.index:
+        if game_id not in last:
             failures[game_id] = "no score in the play-by-play"
             continue
-        row = last.loc[game_id]
-        final = f"{row['scoreHome']}-{row['scoreAway']}"
+        score_home, score_away, action = last[game_id]
+        final = f"{score_home}-{score_away}"
         if final != f"{home:.0f}-{away:.0f}":
             failures[game_id] = (
-                f"last score {final} (action {row['actionId']}), box score {home:.0f}-{away:.0f}"
+                f"last score {final} (action {action}), box score {home:.0f}-{away:.0f}"
             )
     findings.record("reconcile.pbp_score", "play_by_play", evaluated, failures)
 
