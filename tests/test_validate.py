@@ -521,3 +521,22 @@ def test_validates_a_lake_on_s3(week_lake, s3_bucket):  # noqa: F811
     json_path, _ = write_report(s3_lake, SEASON, report)
     assert json_path.startswith(f"s3://{s3_bucket}/lake/data-quality/")
     assert s3_lake.read_json(json_path)["games"] == report["games"]
+
+
+def test_clock_values_are_read_as_box_scores_write_them():
+    """Minutes as modern box scores give them ('34:12'), as old ones do (whole minutes,
+    '39'), and what is neither: NaN, so a range check skips it rather than misreads it."""
+    import math
+
+    import pandas as pd
+
+    from pipeline.report.checks import minutes_of, seconds_of
+
+    values = pd.Series(["34:12", "39", "", None, "12:60", "7:3", "PT34M12.00S", "0:05"])
+    minutes = minutes_of(values).tolist()
+    assert minutes[:2] == [34.2, 39.0] and minutes[7] == 5 / 60
+    assert all(math.isnan(m) for m in minutes[2:7])
+    seconds = seconds_of(values).tolist()
+    assert seconds[0] == 34 * 60 + 12 and seconds[7] == 5
+    assert seconds[2:4] == [0.0, 0.0]  # did not play
+    assert all(math.isnan(s) for s in (seconds[1], *seconds[4:7]))

@@ -140,18 +140,16 @@ def check_identity(findings: Findings, table: str, files: list[FileInfo], column
     """Every row of a game's file must name that game in the body's own id column: a file
     holding another game's rows (a body answered for the wrong request) is flagged."""
     failures = {}
-    read = [(f, f.data) for f in files]
-    # An absent column is schema.columns' finding.
-    read = [(f, data) for f, data in read if data is not None and column in data.column_names]
-    columns = [data.column(column) for _, data in read]
-    if columns and all(c.type == pa.string() for c in columns):
-        # The usual case, at once: only the rows naming another game become Python values.
-        named = pa.chunked_array([chunk for c in columns for chunk in c.chunks], pa.string())
-        games = np.repeat([f.game_id for f, _ in read], [len(c) for c in columns])
-        other = pc.fill_null(pc.not_equal(named, pa.array(games, pa.string())), False)
-        suspects = {games[i] for i in np.flatnonzero(other.to_numpy(zero_copy_only=False))}
-        read = [(f, data) for f, data in read if f.game_id in suspects]
-    for f, data in read:
+    # Every row at once (the files' rows are slices of a few shared tables): only the
+    # files with a row naming another game are looked at one by one.
+    rows = stack([f for f in files if f.has_data], (column,), lake_schema.table_schema(table))
+    named = rows.column(column).cast(pa.string())
+    other = pc.fill_null(pc.not_equal(named, rows.column("file_game")), False)
+    suspects = set(pc.unique(pc.filter(rows.column("file_game"), other)).to_pylist())
+    for f in files:
+        data = f.data if f.game_id in suspects else None
+        if data is None or column not in data.column_names:
+            continue  # an absent column is schema.columns' finding
         ids = {str(v) for v in pc.unique(data.column(column)).to_pylist() if v is not None}
         other_games = sorted(ids - {f.game_id})
         if other_games:
@@ -161,8 +159,21 @@ def check_identity(findings: Findings, table: str, files: list[FileInfo], column
 
 def minutes_of(values: pd.Series) -> pd.Series:
     """'34:12' -> 34.2; '39' -> 39.0 (whole minutes, as box scores before 1996-97 have them)."""
-    parts = values.str.extract(r"^(\d+)(?::([0-5]\d))?$")
-    return parts[0].astype(float) + parts[1].astype(float).fillna(0.0) / 60
+    whole, seconds = _clock(values, r"^(?P<a>\d+)(?::(?P<b>[0-5]\d))?$")
+    return pd.Series(whole + np.nan_to_num(seconds) / 60, index=values.index)
+
+
+def _clock(values: pd.Series, pattern: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's groups a and b of pattern as floats, NaN where the value does not match
+    (or a group is empty). In Arrow: a season's column is tens of thousands of strings."""
+    strings = pa.array(values.to_numpy(dtype=object), pa.string(), from_pandas=True)
+    parts = pc.extract_regex(strings, pattern)
+    numbers = []
+    for group in ("a", "b"):
+        text = pc.struct_field(parts, group)
+        text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+        numbers.append(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False))
+    return numbers[0], numbers[1]
 
 
 def outside(value, low: float, high: float) -> bool:
@@ -442,8 +453,8 @@ def check_entities(
 
 def seconds_of(values: pd.Series) -> pd.Series:
     """'MM:SS' (or '' for a player who did not play) -> seconds; anything else NaN."""
-    parts = values.fillna("").str.extract(r"^(\d+):([0-5]\d)$")
-    seconds = parts[0].astype(float) * 60 + parts[1].astype(float)
+    minutes, seconds = _clock(values, r"^(?P<a>\d+):(?P<b>[0-5]\d)$")
+    seconds = pd.Series(minutes * 60 + seconds, index=values.index)
     return seconds.where(values.fillna("") != "", 0.0)
 
 
