@@ -227,7 +227,8 @@ class SeasonWork:
         # What runs learned of the season's uncertain eras (pipeline/model/eras.py).
         self.learned = eras.Learned(lake, scope.season)
         self.assume_recorded = False  # count uncertain eras as recorded (outlook)
-        self._game_work: tuple | None = None  # (index, key, work): see game_work
+        # game_work's lists by (index, era verdicts): shared with copies (outlook's).
+        self._game_work: dict[tuple, tuple] = {}
 
     @property
     def season(self) -> str:
@@ -373,10 +374,10 @@ class SeasonWork:
         index = self.all_games()
         # Asked several times a round (progress, state, players): made once per game index
         # read and era verdicts, which are all it depends on besides the (fixed) scope.
-        key = tuple((e.key, self.undecided(e)) for e in eps)
-        made = self._game_work
-        if made is not None and made[0] is index and made[1] == key:
-            return list(made[2])
+        key = (id(index), tuple((e.key, self.undecided(e)) for e in eps))
+        made = self._game_work.get(key)
+        if made is not None and made[0] is index:
+            return list(made[1])
         games = self.games()
         probes = {g.game_id for g in eras.probe_slice(games)}
         work = [
@@ -385,7 +386,9 @@ class SeasonWork:
             for e in eps
             if g.game_id in probes or not self.undecided(e)
         ]
-        self._game_work = (index, key, work)
+        if self._game_work and next(iter(self._game_work.values()))[0] is not index:
+            self._game_work.clear()  # made from an index read before: not asked again
+        self._game_work[key] = (index, work)
         return list(work)
 
     def team_ids(self) -> list[int]:
