@@ -155,7 +155,7 @@ def lake_files(lake: Lake, season: str | None = None) -> dict[str, dict[str | No
         parts = lake.layout.relative(path).split("/")
         parts = parts[1:] if parts[0] == COMPACT else parts  # <table>/[season=<s>/]<file>
         table = parts[0]
-        if table not in known or not _compacted_name(table, parts[-1]):
+        if table not in known or not lake.layout.is_part_file(table, parts[-1]):
             continue
         if len(parts) == 2 and not is_partitioned(table):
             at = None  # the lake-wide file
@@ -166,12 +166,6 @@ def lake_files(lake: Lake, season: str | None = None) -> dict[str, dict[str | No
         if season is None or at in (None, season):
             found.setdefault(table, {}).setdefault(at, []).append(path)
     return {t: {s: sorted(paths) for s, paths in found[t].items()} for t in sorted(found)}
-
-
-def _compacted_name(table: str, name: str) -> bool:
-    """<table>.parquet, or a month's <table>-<MM>.parquet (pipeline/lake/layout.py)."""
-    month = name.removeprefix(f"{table}-").removesuffix(".parquet")
-    return name == f"{table}.parquet" or (name.endswith(".parquet") and month.isdigit())
 
 
 def is_partitioned(table: str) -> bool:

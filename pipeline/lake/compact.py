@@ -35,6 +35,7 @@ compacted file and the files that changed since, not all 1,320 files again.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import heapq
 import io
@@ -129,12 +130,10 @@ def parts(lake, table: str, season: str | None, inputs: dict) -> dict[str, dict]
     """Compacted file -> the inputs it is made from: one file per month folder of a table
     kept by month (per-game tables), else one for all of them. A day of a season in
     progress touches only its month's file, not the season's."""
-    folder = lake.layout.table_prefix(table, season) + "/"
     found: dict[str, dict] = {}
     for path, version in inputs.items():
-        below = path[len(folder) :].split("/")
-        month = int(below[0][len("month=") :]) if below[0].startswith("month=") else None
-        found.setdefault(lake.layout.compact_file(table, season, month), {})[path] = version
+        target = lake.layout.compact_file(table, season, lake.layout.month_of(path))
+        found.setdefault(target, {})[path] = version
     return found
 
 
@@ -144,13 +143,11 @@ def compacted_of(lake, table: str, season: str | None, compacted: dict) -> list[
     files were made per month)."""
     season = schema.partition_season(table, season)
     folder = posixpath.dirname(lake.layout.compact_file(table, season))
-    ours = (f"{table}.parquet", f"{table}-")
     return sorted(
         path
         for path in compacted
         if posixpath.dirname(path) == folder
-        and posixpath.basename(path).startswith(ours)
-        and path.endswith(".parquet")
+        and lake.layout.is_part_file(table, posixpath.basename(path))
     )
 
 
@@ -185,8 +182,7 @@ def compacted_files(lake) -> dict[str, tuple[int, str]]:
 
 def compacted_metadata(lake, path: str) -> dict[str, str]:
     """A compacted file's key-value metadata, from its footer alone."""
-    raw = read_footer(lake.store, path).metadata or {}
-    return {k.decode(): v.decode() for k, v in raw.items()}
+    return lake.read_metadata(path)
 
 
 def freshness(
@@ -272,7 +268,8 @@ def compact_table(
         for path in gone:
             lake.delete(path)
         return TableCompaction(table, "removed" if present else "empty")
-    keys = _index_keys(lake, season) if _sorted(table) else None
+    # The game index is read only if a month is written (not by a run that changed nothing).
+    keys = functools.cache(lambda: _index_keys(lake, season) if _sorted(table) else None)
     done = [
         _compact_part(lake, table, season, target, part, target in present, keys, reader)
         for target, part in sorted(expected.items())
@@ -295,7 +292,8 @@ def compact_table(
 
 def _compact_part(lake, table, season, target, inputs, present, keys, reader) -> TableCompaction:
     """One compacted file (a month's, or the table's) from its inputs: nothing read when
-    they are unchanged; else from the previous copy and the files that changed."""
+    they are unchanged; else from the previous copy and the files that changed. keys():
+    the game index's sort keys (None: a table not sorted)."""
     made = compacted_metadata(lake, target) if present else {}
     if made.get(INPUTS_DIGEST_KEY) == inputs_digest(lake, inputs):
         return TableCompaction(table, "current", inputs=len(inputs))
@@ -320,7 +318,7 @@ def _compact_part(lake, table, season, target, inputs, present, keys, reader) ->
         reader.read(table, path, tuple(inputs[path]), part)
 
     seen = seen if reader is not None else None
-    data, rows = _write(lake, table, target, to_read, drop, metadata, keys, seen)
+    data, rows = _write(lake, table, target, to_read, drop, metadata, keys(), seen)
     size = lake.write_bytes(target, data)
     return TableCompaction(table, "written", len(inputs), rows, size, len(to_read))
 

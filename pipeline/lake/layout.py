@@ -6,6 +6,7 @@ what is done. Partitions are hive-style so engines read them as columns.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 
 RAW = "raw"
@@ -46,8 +47,27 @@ class Layout:
         """The table's file for a season, made from its per-game (or per-item) files: one
         per month for a table kept by month (<table>-<MM>.parquet, beside each other in the
         season's folder, so that a season is one partition), else one."""
-        name = f"{table}.parquet" if month is None else f"{table}-{month:02d}.parquet"
-        return self._join(COMPACT, table, self.partition(season), name)
+        return self._join(COMPACT, table, self.partition(season), self.part_file(table, month))
+
+    @staticmethod
+    def part_file(table: str, month: int | None) -> str:
+        """A table's file of one month (<table>-<MM>.parquet), or of all (<table>.parquet):
+        the name of compacted files and of what validation keeps of the files it read."""
+        return f"{table}.parquet" if month is None else f"{table}-{month:02d}.parquet"
+
+    @staticmethod
+    def is_part_file(table: str, name: str) -> bool:
+        """Is name one of part_file's names for the table?"""
+        month = name.removeprefix(f"{table}-").removesuffix(".parquet")
+        return name == f"{table}.parquet" or (
+            name.endswith(".parquet") and len(month) == 2 and month.isdigit()
+        )
+
+    @staticmethod
+    def month_of(path: str) -> int | None:
+        """The month of a file kept in a month=M folder (per-game files), else None."""
+        folder = posixpath.basename(posixpath.dirname(path))
+        return int(folder[len("month=") :]) if folder.startswith("month=") else None
 
     def raw_prefix(self, endpoint_key: str, season: str) -> str:
         return self._join(RAW, endpoint_key, self.partition(season))

@@ -143,12 +143,8 @@ def _by_state(lake: Lake, season: str, table: str, paths: list[str]) -> dict[str
     (as compaction's files), so that a day of a season in progress rewrites its month's."""
     found: dict[str, list[str]] = {}
     for path in paths:
-        folder = posixpath.basename(posixpath.dirname(path))
-        month = folder.removeprefix("month=")
-        name = f"{table}-{int(month):02d}" if folder.startswith("month=") else table
-        found.setdefault(lake.layout.state_file(SCAN_STATE, season, f"{name}.parquet"), []).append(
-            path
-        )
+        name = lake.layout.part_file(table, lake.layout.month_of(path))
+        found.setdefault(lake.layout.state_file(SCAN_STATE, season, name), []).append(path)
     return found
 
 
@@ -174,7 +170,7 @@ def open_table(
         infos.update(_open_kept(lake, state, group, versions, columns, shared))
     # A lake scanned before states were kept by month: the season's one state of a table
     # now kept by month is never read again.
-    whole = lake.layout.state_file(SCAN_STATE, season, f"{table}.parquet")
+    whole = lake.layout.state_file(SCAN_STATE, season, lake.layout.part_file(table, None))
     if whole not in groups and whole in lake.listing(posixpath.dirname(whole)):
         lake.delete(whole)
     return [infos[p] for p in paths]
