@@ -10,7 +10,7 @@ import pytest
 from pipeline.lake import compact, schema
 from pipeline.lake.lake import Lake
 from pipeline.nba import endpoints
-from pipeline.report.season import validate_season
+from pipeline.report.season import compaction_feed, validate_season
 from tests.runner import lake_files
 from tests.sim_lake import ADDED, SEASON, sim_lake  # noqa: F401  (pytest fixture)
 
@@ -284,3 +284,29 @@ def test_the_report_after_compaction_takes_it_as_the_listing_would(lake):
     taken = validate_season(lake, SEASON, games=games, compacted=made)["compaction"]
     assert taken == listed and listed["box_traditional_players"]["state"] == "current"
     assert len(taken) > 10
+
+
+def test_tables_compacted_in_processes_are_as_compacted_in_one(lake, monkeypatch):
+    """A local lake compacts a table per process: the same files, rows and validation scan
+    state (kept by the process that read the files) as one process makes, and a report
+    that takes them the same way."""
+    made = {}
+    for processes in (1, 2):
+        for folder in ("compact", "backfill-state/validation-scan"):
+            shutil.rmtree(pathlib.Path(lake.root, folder), ignore_errors=True)
+        monkeypatch.setattr(lake.store, "processes", processes)
+        result = compact.compact_season(lake, SEASON, reader=compaction_feed(lake))
+        files = {
+            str(p.relative_to(lake.root)): pq.read_table(p)
+            for p in sorted(pathlib.Path(lake.root).rglob("*.parquet"))
+            if p.relative_to(lake.root).parts[0] == "compact" or "validation-scan" in str(p)
+        }
+        report = validate(lake)
+        made[processes] = (result.tables, files, report["problems"], report["tables"])
+    (one_tables, one_files, *one_report), (many_tables, many_files, *many_report) = made.values()
+    assert many_tables == one_tables and len(one_tables) == len(schema.tables())
+    assert list(many_files) == list(one_files)
+    assert any("validation-scan" in f for f in one_files) and len(one_files) > 20
+    for name, table in one_files.items():
+        assert many_files[name].equals(table), name
+    assert many_report == one_report

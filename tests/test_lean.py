@@ -62,6 +62,27 @@ def test_the_game_log_check_compares_only_the_game_whose_box_score_changed(lake)
     assert again.compare_with_logs() == differences and again.compared_games == {path.stem}
 
 
+def test_a_corrected_game_log_row_compares_its_game_alone(lake):
+    """The log side: one row of the season's player log corrected, and the log's rows sent
+    in another order -> only that row's game is compared again."""
+    work_of(lake).compare_with_logs()
+    (path,) = [
+        p
+        for p in pathlib.Path(lake.layout.table_prefix("game_log_players", SEASON)).glob("*")
+        if pq.read_table(p).num_rows
+    ]
+    log = pq.read_table(path)
+    points = log.column("PTS").to_pylist()
+    points[7] += 2
+    game = log.column("GAME_ID")[7].as_py()
+    log = log.set_column(log.schema.get_field_index("PTS"), "PTS", pa.array(points))
+    lake.write_table(str(path), log.take(list(reversed(range(log.num_rows)))), {})
+    work = work_of(lake)
+    differences = work.compare_with_logs()
+    assert work.compared_games == {game}
+    assert {(d.game_id, d.side, d.stat) for d in differences} == {(game, "player", "PTS")}
+
+
 def without_times(report: dict) -> dict:
     return {k: v for k, v in report.items() if k not in ("generated_at", "elapsed_seconds")}
 

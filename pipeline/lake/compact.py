@@ -41,10 +41,13 @@ import heapq
 import io
 import itertools
 import json
+import multiprocessing
 import operator
 import posixpath
+import signal
 import time
 import zlib
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -72,7 +75,8 @@ class Reader(Protocol):
     def read(self, table: str, path: str, version: tuple, data: pa.Table) -> None: ...
 
     def done(self, table: str, season: str, every_file: bool) -> None:
-        """The table's files are read; every_file: all of them, not just the changed."""
+        """A compacted file's inputs are read; every_file: all of them, not just the
+        changed."""
 
 
 @dataclass
@@ -243,13 +247,51 @@ def compact_season(
     started = time.monotonic()
     result = CompactionResult(season)
     compacted = compacted_files(lake)
-    for table in tables if tables is not None else schema.tables():
-        result.tables[table] = compact_table(lake, table, season, compacted, reader)
-        # Arrow's allocator keeps freed pages for reuse: give them back, so that what runs
-        # after compaction in the same process does not start from its peak.
-        pa.default_memory_pool().release_unused()
+    names = list(tables if tables is not None else schema.tables())
+    processes = min(lake.store.processes, len(names))
+    if processes <= 1:
+        for table in names:
+            result.tables[table] = _compact_released(lake, table, season, compacted, reader)
+    else:
+        result.tables = _in_processes(processes, lake, names, season, compacted, reader)
     result.seconds = time.monotonic() - started
     return result
+
+
+def _compact_released(lake, table, season, compacted, reader) -> TableCompaction:
+    made = compact_table(lake, table, season, compacted, reader)
+    # Arrow's allocator keeps freed pages for reuse: give them back, so that what runs
+    # after compaction in the same process does not start from its peak.
+    pa.default_memory_pool().release_unused()
+    return made
+
+
+def _in_processes(processes, lake, names, season, compacted, reader) -> dict:
+    """The tables compacted a table per process at a time, largest first. Decoding
+    thousands of small files holds the GIL between Arrow's calls, so threads share one
+    core; processes use them all. Forked: nothing to import, and the reader (validation's
+    scan state) is kept by the process that read the table's files."""
+    prefix = {t: lake.layout.table_prefix(t, schema.partition_season(t, season)) for t in names}
+    sizes = {t: len(lake.store.list(prefix[t])) for t in names}  # files, not bytes: cheap
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(processes, context, initializer=_ignore_interrupts) as pool:
+        futures = {
+            table: pool.submit(_compact_released, lake, table, season, compacted, reader)
+            for table in sorted(names, key=lambda t: -sizes[t])
+        }
+        try:
+            made = {table: futures[table].result() for table in names}
+        except BaseException:  # Ctrl-C included: the tables not started are not started
+            pool.shutdown(cancel_futures=True)
+            raise
+    lake.forget_listings()  # the processes wrote and deleted files this one listed
+    return made
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches the whole process group: the parent stops handing out tables, and a
+    # process finishes the one it writes (atomically) rather than print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def compact_table(
@@ -270,15 +312,14 @@ def compact_table(
         return TableCompaction(table, "removed" if present else "empty")
     # The game index is read only if a month is written (not by a run that changed nothing).
     keys = functools.cache(lambda: _index_keys(lake, season) if _sorted(table) else None)
-    done = [
-        _compact_part(lake, table, season, target, part, target in present, keys, reader)
-        for target, part in sorted(expected.items())
-    ]
+    done = []
+    for target, part in sorted(expected.items()):
+        made = _compact_part(lake, table, season, target, part, target in present, keys, reader)
+        if reader is not None and made.status == "written":  # a month at a time: memory
+            reader.done(table, asked, every_file=made.files_read == made.inputs)
+        done.append(made)
     for path in gone:  # after the months that replace it are written
         lake.delete(path)
-    every_file = all(d.status == "written" and d.files_read == d.inputs for d in done)
-    if reader is not None:
-        reader.done(table, asked, every_file=every_file)
     written = [d for d in done if d.status == "written"]
     return TableCompaction(
         table,

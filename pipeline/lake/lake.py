@@ -37,6 +37,14 @@ class Lake:
         self._known: set[str] = set()
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict:
+        # For another process (compaction's): the root and store, not this one's caches.
+        return {"layout": self.layout, "store": self.store}
+
+    def __setstate__(self, state: dict) -> None:
+        self.layout, self.store = state["layout"], state["store"]
+        self._listings, self._known, self._lock = {}, set(), threading.Lock()
+
     @property
     def root(self) -> str:
         return self.layout.root

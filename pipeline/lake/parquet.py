@@ -45,7 +45,17 @@ def to_parquet_bytes(
         {**existing, **{k.encode(): str(v).encode() for k, v in meta.items()}}
     )
     sink = io.BytesIO()
-    pq.write_table(table, sink, compression=compression, row_group_size=row_group_size)
+    # The lake's own files are small and read whole (compaction's files, made for engines,
+    # are written elsewhere): a dictionary page and statistics per column cost a third of
+    # the writing, and the files come out smaller without them (bench/bench_season.py).
+    pq.write_table(
+        table,
+        sink,
+        compression=compression,
+        row_group_size=row_group_size,
+        use_dictionary=False,
+        write_statistics=False,
+    )
     return sink.getvalue()
 
 

@@ -28,6 +28,8 @@ STORAGE_ERRNOS = {
 class LocalStore:
     # Local reads are CPU-bound (Arrow decodes outside the GIL): one thread per core.
     read_threads = max(1, min(8, os.cpu_count() or 1))
+    # Compaction decodes thousands of small files: a process per core (see compact.py).
+    processes = max(1, min(4, os.cpu_count() or 1))
 
     def exists(self, path: str) -> bool:
         return os.path.exists(path)

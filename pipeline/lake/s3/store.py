@@ -27,6 +27,7 @@ class S3Store:
     """
 
     read_threads = 16  # S3 reads wait on the network
+    processes = 1  # ... so threads keep them busy (compaction needs no processes)
 
     def __init__(self, client: Callable[[], LakeClient]):
         self._client = client
