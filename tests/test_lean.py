@@ -2,6 +2,7 @@
 validation read that game alone, and answer as a full pass would."""
 
 import datetime as dt
+import json
 import pathlib
 import shutil
 
@@ -14,7 +15,12 @@ from pipeline.lake.schema import partition_season
 from pipeline.model.work import Scope, SeasonWork
 from pipeline.nba import endpoints
 from pipeline.report import rules, scan
-from pipeline.report.season import compaction_feed, scan_columns, validate_season
+from pipeline.report.season import (
+    MONTH_CHECKS,
+    compaction_feed,
+    scan_columns,
+    validate_season,
+)
 from tests.sim_lake import FIRST_DAY, LAST_DAY, SEASON, sim_lake  # noqa: F401  (fixture)
 
 TABLE = "box_traditional_players"
@@ -102,9 +108,37 @@ def test_validation_reopens_only_the_changed_file_and_reports_as_a_full_pass(lak
     incremental = validate_season(lake, SEASON, games=games)
     assert incremental["problems"] != before["problems"]  # the changed value was read
 
-    shutil.rmtree(pathlib.Path(lake.layout.state_file(scan.SCAN_STATE, SEASON, "x")).parent)
+    forget_validation(lake)
     full = validate_season(lake, SEASON, games=games)
     assert without_times(full) == without_times(incremental)
+
+
+def forget_validation(lake: Lake) -> None:
+    """No state of earlier reports: the next one reads and checks everything."""
+    for kind in (scan.SCAN_STATE, MONTH_CHECKS):
+        shutil.rmtree(pathlib.Path(lake.layout.state_file(kind, SEASON, "x")).parent)
+
+
+def test_a_report_takes_the_checks_of_a_month_whose_files_did_not_change(lake):
+    """The per-game checks are kept by month of games, with what they were made from: the
+    next report takes them as kept (here, with a problem planted in them) until a file of
+    the month changes, and then reports as a full pass does."""
+    games = [p.stem for p in box_files(lake)]
+    first = validate_season(lake, SEASON, games=games)
+    folder = pathlib.Path(lake.layout.state_file(MONTH_CHECKS, SEASON, "x")).parent
+    (kept,) = folder.glob("month-*.json")  # the landed games are of one month
+    state = json.loads(kept.read_text())
+    planted = {"game_id": games[0], "dataset": TABLE, "rule": "box.range", "detail": "planted"}
+    state["checks"]["problems"].append(planted)
+    kept.write_text(json.dumps(state))
+    taken = validate_season(lake, SEASON, games=games)
+    assert [p for p in taken["problems"] if p not in first["problems"]] == [planted]
+
+    correct_points(lake, box_files(lake)[3])
+    checked = validate_season(lake, SEASON, games=games)
+    assert planted not in checked["problems"] and checked["problems"] != first["problems"]
+    forget_validation(lake)
+    assert without_times(validate_season(lake, SEASON, games=games)) == without_times(checked)
 
 
 def test_a_changed_game_rewrites_the_scan_state_of_its_month_only(lake):

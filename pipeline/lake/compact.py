@@ -47,7 +47,6 @@ import posixpath
 import signal
 import time
 import zlib
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -267,30 +266,48 @@ def _compact_released(lake, table, season, compacted, reader) -> TableCompaction
 
 
 def _in_processes(processes, lake, names, season, compacted, reader) -> dict:
-    """The tables compacted a table per process at a time, largest first. Decoding
-    thousands of small files holds the GIL between Arrow's calls, so threads share one
-    core; processes use them all. Forked: nothing to import, and the reader (validation's
-    scan state) is kept by the process that read the table's files."""
-    prefix = {t: lake.layout.table_prefix(t, schema.partition_season(t, season)) for t in names}
-    sizes = {t: len(lake.store.list(prefix[t])) for t in names}  # files, not bytes: cheap
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(processes, context, initializer=_ignore_interrupts) as pool:
-        futures = {
-            table: pool.submit(_compact_released, lake, table, season, compacted, reader)
-            for table in sorted(names, key=lambda t: -sizes[t])
-        }
-        try:
-            made = {table: futures[table].result() for table in names}
-        except BaseException:  # Ctrl-C included: the tables not started are not started
-            pool.shutdown(cancel_futures=True)
-            raise
-    lake.forget_listings()  # the processes wrote and deleted files this one listed
-    return made
+    """The tables compacted by this process and processes-1 forked ones at once, the
+    tables shared out by their number of files, largest first. Decoding thousands of
+    small files holds the GIL between Arrow's calls, so threads share one core; processes
+    use them all. Forked: nothing to import, the parent's memory shared rather than
+    copied, and the reader (validation's scan state) kept by the process that read the
+    table's files."""
+    sizes = {
+        t: len(lake.store.list(lake.layout.table_prefix(t, schema.partition_season(t, season))))
+        for t in names
+    }
+    shares: list[list[str]] = [[] for _ in range(processes)]
+    files = [0] * processes
+    for table in sorted(names, key=lambda t: -sizes[t]):
+        least = files.index(min(files))
+        shares[least].append(table)
+        files[least] += sizes[table]
+    pool = multiprocessing.get_context("fork").Pool(processes - 1, _ignore_interrupts)
+    try:
+        forked = [
+            pool.apply_async(_compact_tables, (lake, share, season, compacted, reader))
+            for share in shares[1:]
+        ]
+        made = _compact_tables(lake, shares[0], season, compacted, reader)
+        for result in forked:
+            made.update(result.get())
+        pool.close()
+    except BaseException:  # Ctrl-C included: the others stop too (their writes are atomic)
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+    lake.forget_listings()  # the other processes wrote and deleted files this one listed
+    return {table: made[table] for table in names}
+
+
+def _compact_tables(lake, tables, season, compacted, reader) -> dict[str, TableCompaction]:
+    return {t: _compact_released(lake, t, season, compacted, reader) for t in tables}
 
 
 def _ignore_interrupts() -> None:
-    # Ctrl-C reaches the whole process group: the parent stops handing out tables, and a
-    # process finishes the one it writes (atomically) rather than print a traceback.
+    # Ctrl-C reaches the whole process group: the parent alone is interrupted, and ends
+    # the others, which would otherwise each print a traceback of their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 

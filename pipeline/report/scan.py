@@ -154,15 +154,21 @@ def open_files(lake: Lake, paths: list[str], columns: tuple[str, ...] | None) ->
 
 
 def open_table(
-    lake: Lake, season: str, table: str, paths: list[str], columns: tuple[str, ...] | None
+    lake: Lake,
+    season: str,
+    table: str,
+    paths: list[str],
+    columns: tuple[str, ...] | None,
+    versions: dict[str, tuple] | None = None,
 ) -> list[FileInfo]:
     """open_files, opening only the files new or changed since the previous report of the
-    season read them (one listing), and keeping what it read for the next one: a state
-    file per month, written only when something in that month changed."""
+    season read them (one listing, unless the paths' versions are given), and keeping what
+    it read for the next one: a state file per month, written only when something in that
+    month changed."""
     if not paths:
         return []
-    folder = posixpath.dirname(os.path.commonprefix(paths))  # keeps s3:// whole
-    versions = lake.store.list_versions(folder)
+    if versions is None:
+        versions = lake.store.list_versions(posixpath.dirname(os.path.commonprefix(paths)))
     shared: dict[pa.Schema, pa.Schema] = {}
     infos: dict[str, FileInfo] = {}
     groups = _by_state(lake, season, table, paths)

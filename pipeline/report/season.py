@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import json
+import pathlib
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import asdict, astuple, dataclass, field
 
 import pandas as pd
 
@@ -16,9 +21,10 @@ from pipeline.lake.lake import Lake
 from pipeline.model import eras as learned_eras
 from pipeline.model.work import SeasonWork
 from pipeline.nba import endpoints as catalogue
+from pipeline.nba import eras as nba_eras
 from pipeline.nba.endpoints import Endpoint
 from pipeline.nba.games import Game, games_from_index
-from pipeline.report import checks, rules
+from pipeline.report import checks, rules, scan
 from pipeline.report.checks import Findings
 from pipeline.report.html import render
 from pipeline.report.scan import (
@@ -98,19 +104,18 @@ def validate_season(
     present, by_month, completeness, dead_lettered = _completeness(
         lake, season, eps, played, findings
     )
-    files = {
-        table: open_table(lake, season, table, paths, scan_columns(table))
-        for table, paths in present.items()
-    }
-    for table, infos in files.items():
-        if table in IDENTITY:
-            checks.check_identity(findings, table, infos, IDENTITY[table])
-    frames = _check_tables(findings, eps, files, played, year)
-    _check_across(findings, frames, played)
-    checks.check_more_of_each_game(findings, files, frames, played)  # issue 24
-    entity_checks = _check_entities(findings, lake, season, frames, played)
+    months = _checked_months(lake, season, eps, played, present, year)
+    for month in months:
+        month.add_to(findings)
+    entity_checks = _check_entities(findings, lake, season, months, played)
     entity_files, entity_findings = _check_entity_schemas(lake, season)
-    tables = _schema_section({**files, **entity_files}, findings, entity_findings)
+    tables = _schema_section(
+        {t: len(p) for t, p in present.items()},
+        _merged(m.added for m in months),
+        entity_files,
+        findings,
+        entity_findings,
+    )
     compaction = _compaction_section(lake, season, compacted)
 
     scores = game_scores(findings, completeness)
@@ -134,7 +139,7 @@ def validate_season(
         "rules": {rule: {"weight": w, "description": d} for rule, (w, d) in rules.RULES.items()},
         "entity_checks": entity_checks,
         "game_log_check": _game_log_check(lake, season),
-        "era": _era_section(year, eps, learned, frames),
+        "era": _era_section(year, eps, learned, _merged(m.filled for m in months)),
         "tables": tables,
         "compaction": compaction,
         "completeness": {
@@ -147,6 +152,144 @@ def validate_season(
         "games": {g: round(s, 6) for g, s in scores.items()},
         "elapsed_seconds": round(time.monotonic() - started, 3),
     }
+
+
+@dataclass
+class MonthChecks:
+    """What the per-game checks found in one month of games, and what the season's
+    sections need of its files: kept with a fingerprint of everything it was made from
+    (the month's games, its files' versions, the checks' own code), so that the next
+    report of the season checks only the months whose files changed (a day of a season in
+    progress: its month) and takes the others as they were."""
+
+    problems: list[dict] = field(default_factory=list)
+    weight_run: dict[str, float] = field(default_factory=dict)
+    weight_failed: dict[str, float] = field(default_factory=dict)
+    added: dict[str, list] = field(default_factory=dict)  # table -> [[game, added JSON]]
+    filled: dict[str, list] = field(default_factory=dict)  # table -> era-lacking columns held
+    players: dict[str, list] | None = None  # game -> box-score players (None: no box scores)
+
+    def add_to(self, findings: Findings) -> None:
+        findings.problems += self.problems
+        for game_id, weight in self.weight_run.items():
+            findings.weight_run[game_id] += weight
+        for game_id, weight in self.weight_failed.items():
+            findings.weight_failed[game_id] += weight
+
+
+MONTH_CHECKS = "validation-checks"  # state_file kind: a month's checks, and its fingerprint
+
+
+def _checked_months(
+    lake: Lake,
+    season: str,
+    eps: list[Endpoint],
+    played: dict[str, Game],
+    present: dict[str, list[str]],
+    year: int,
+) -> list[MonthChecks]:
+    """The per-game checks, a month of games at a time: taken from the month's previous
+    checks where nothing they were made from changed, else made (and kept)."""
+    versions = {
+        table: lake.store.list_versions(lake.layout.table_prefix(table, season))
+        for table, paths in present.items()
+        if paths
+    }
+    by_month: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for table, paths in present.items():
+        for path in paths:
+            by_month[played[scan.stem(path)].month][table].append(path)
+    months = []
+    for month in sorted({g.month for g in played.values()}, key=_season_month_order):
+        files = by_month.get(month, {})
+        games = {g: game for g, game in played.items() if game.month == month}
+        fingerprint = _fingerprint(lake, year, eps, games, files, versions)
+        path = lake.layout.state_file(MONTH_CHECKS, season, f"month-{month:02d}.json")
+        kept = _kept_checks(lake, path, fingerprint)
+        if kept is not None:
+            months.append(kept)
+            continue
+        checked = _check_month(lake, season, eps, games, files, year, versions)
+        lake.write_json(path, {"fingerprint": fingerprint, "checks": asdict(checked)})
+        months.append(checked)
+    return months
+
+
+def _kept_checks(lake: Lake, path: str, fingerprint: str) -> MonthChecks | None:
+    """The month's previous checks if they were made from what it is now; None to check it."""
+    try:
+        kept = lake.read_json(path) if lake.exists(path) else {}
+        return MonthChecks(**kept["checks"]) if kept.get("fingerprint") == fingerprint else None
+    except (OSError, ValueError, TypeError, KeyError):
+        return None  # unreadable or of another shape: checked again
+
+
+def _fingerprint(lake, year, eps, games, files, versions) -> str:
+    """Everything a month's checks are made from: the checks' code, the season's eras and
+    endpoints, the month's games as the index has them, and its files' versions."""
+    made_from = [
+        _code_digest(),
+        year,
+        [e.key for e in eps],
+        sorted(astuple(g) for g in games.values()),
+        {
+            table: [[lake.layout.relative(p), versions[table].get(p)] for p in sorted(paths)]
+            for table, paths in sorted(files.items())
+        },
+    ]
+    return hashlib.sha256(json.dumps(made_from, default=list).encode()).hexdigest()
+
+
+@functools.cache
+def _code_digest() -> str:
+    """The source of what decides a month's checks: a new version checks every month again."""
+    modules = (checks, rules, scan, lake_schema, catalogue, nba_eras, sys.modules[__name__])
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update(pathlib.Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def _check_month(lake, season, eps, played, present, year, versions) -> MonthChecks:
+    """The per-game checks of one month's games and files."""
+    findings = Findings()
+    files = {
+        table: open_table(lake, season, table, paths, scan_columns(table), versions[table])
+        for table, paths in present.items()
+    }
+    for table, infos in files.items():
+        if table in IDENTITY:
+            checks.check_identity(findings, table, infos, IDENTITY[table])
+    frames = _check_tables(findings, eps, files, played, year)
+    _check_across(findings, frames, played)
+    checks.check_more_of_each_game(findings, files, frames, played)  # issue 24
+    players = None
+    if "box_traditional_players" in frames:
+        df, _ = frames["box_traditional_players"]
+        rows = df.dropna(subset=["personId"])
+        players = defaultdict(list)
+        for game_id, person in zip(rows["file_game"], rows["personId"], strict=True):
+            players[game_id].append(int(person))
+        players = {game_id: sorted(set(ids)) for game_id, ids in players.items()}
+    return MonthChecks(
+        problems=findings.problems,
+        weight_run=dict(findings.weight_run),
+        weight_failed=dict(findings.weight_failed),
+        added={
+            table: [[f.game_id, f.added] for f in infos if f.added]
+            for table, infos in files.items()
+        },
+        filled=_filled(year, eps, frames),
+        players=players,
+    )
+
+
+def _merged(parts: Iterable[dict[str, list]]) -> dict[str, list]:
+    merged: dict[str, list] = {}
+    for part in parts:
+        for key, values in part.items():
+            merged.setdefault(key, []).extend(values)
+    return merged
 
 
 def _completeness(
@@ -260,7 +403,7 @@ def _check_across(findings: Findings, frames: dict, played: dict[str, Game]) -> 
         checks.check_line_score(findings, lines, teams, with_teams & with_lines)
 
 
-def _era_section(year: int, eps: list[Endpoint], learned, frames: dict) -> dict:
+def _era_section(year: int, eps: list[Endpoint], learned, filled: dict) -> dict:
     """What the season's eras do not record, kept apart from missing and dead letters:
     endpoints the era (or a probe) says the season lacks, the verdicts runs learned, the
     columns left out of the checks, and any such column that holds values after all (the
@@ -279,28 +422,38 @@ def _era_section(year: int, eps: list[Endpoint], learned, frames: dict) -> dict:
         else:
             continue  # switched off for this run, not an era matter
         not_recorded.append({"endpoint": endpoint.key, "why": why})
-    columns, filled = {}, {}
+    columns = {}
     for endpoint in eps:
         for table in endpoint.tables.values():
             lacking = endpoint.era.unrecorded_columns(year, table)
-            if not lacking:
-                continue
-            columns[table] = sorted(lacking)
-            if table in frames:
-                df, _ = frames[table]
-                holding = [
-                    c
-                    for c in sorted(lacking & set(df.columns))
-                    if pd.api.types.is_numeric_dtype(df[c]) and (df[c].fillna(0) != 0).any()
-                ]
-                if holding:
-                    filled[table] = holding
+            if lacking:
+                columns[table] = sorted(lacking)
+    filled = {table: sorted(set(held)) for table, held in filled.items() if held}
     return {
         "not_recorded": not_recorded,
         "learned": learned.all(),
         "unrecorded_columns": columns,
         "filled": filled,
     }
+
+
+def _filled(year: int, eps: list[Endpoint], frames: dict) -> dict[str, list[str]]:
+    """Per table, the columns its era does not record that hold values after all."""
+    filled = {}
+    for endpoint in eps:
+        for table in endpoint.tables.values():
+            lacking = endpoint.era.unrecorded_columns(year, table)
+            if not lacking or table not in frames:
+                continue
+            df, _ = frames[table]
+            holding = [
+                c
+                for c in sorted(lacking & set(df.columns))
+                if pd.api.types.is_numeric_dtype(df[c]) and (df[c].fillna(0) != 0).any()
+            ]
+            if holding:
+                filled[table] = holding
+    return filled
 
 
 def _game_log_check(lake: Lake, season: str) -> dict | None:
@@ -311,7 +464,7 @@ def _game_log_check(lake: Lake, season: str) -> dict | None:
 
 
 def _check_entities(
-    findings: Findings, lake: Lake, season: str, frames: dict, played: dict[str, Game]
+    findings: Findings, lake: Lake, season: str, months: list[MonthChecks], played: dict[str, Game]
 ) -> dict:
     """Issue #8: box-score players have a bio, games' teams have team info. Each check runs
     only when its table was landed for the season (--no-player-info / --no-team-info)."""
@@ -320,14 +473,10 @@ def _check_entities(
     players = keys_in(lake, bios.tables["CommonPlayerInfo"], None if bios.lake_wide else season)
     if not players:
         report["players"] = {"status": "skipped", "reason": "no players/ files for the season"}
-    elif "box_traditional_players" not in frames:
+    elif all(m.players is None for m in months):
         report["players"] = {"status": "skipped", "reason": "no box scores to take players from"}
     else:
-        df, _ = frames["box_traditional_players"]
-        rows = df.dropna(subset=["personId"])
-        ids: dict[str, set] = defaultdict(set)
-        for game_id, person in zip(rows["file_game"], rows["personId"], strict=True):
-            ids[game_id].add(int(person))
+        ids = {g: set(p) for m in months for g, p in (m.players or {}).items()}
         checks.check_entities(findings, "players.bio_missing", "players", ids, players)
         report["players"] = {"status": "ran", "files": len(players)}
     teams = keys_in(lake, "teams", season)
@@ -356,30 +505,39 @@ def _check_entity_schemas(lake: Lake, season: str):
     return files, findings
 
 
-def _schema_section(files: dict[str, list[FileInfo]], *findings: Findings) -> dict:
+def _schema_section(
+    counts: dict[str, int],
+    added: dict[str, list],
+    entity_files: dict[str, list[FileInfo]],
+    *findings: Findings,
+) -> dict:
     """Per table: its schema version, its files whose schema is not the table's, and the
     columns the API added that the catalogue does not list yet (recorded in the files that
-    have them): new data worth a catalogue entry, not a failure."""
+    have them): new data worth a catalogue entry, not a failure. counts: the per-game
+    tables' files; added: their [game, added columns] where any."""
     differing: dict[str, dict[str, str]] = defaultdict(dict)
     for found in findings:
         for problem in found.problems:
             if problem["rule"] == "schema.drift":
                 differing[problem["dataset"]][problem["game_id"]] = problem["detail"]
+    for table, infos in entity_files.items():
+        counts[table] = len(infos)
+        added[table] = [[f.game_id, f.added] for f in infos if f.added]
     section = {}
-    for table, infos in files.items():
-        added: dict[str, dict] = {}
-        for info in sorted(infos, key=lambda f: f.game_id):
-            for column, arrow_type in (json.loads(info.added) if info.added else {}).items():
-                entry = added.setdefault(
-                    column, {"type": arrow_type, "files": 0, "first_file": info.game_id}
+    for table, files in counts.items():
+        columns: dict[str, dict] = {}
+        for game_id, recorded in sorted(added.get(table, []), key=lambda a: a[0]):
+            for column, arrow_type in json.loads(recorded).items():
+                entry = columns.setdefault(
+                    column, {"type": arrow_type, "files": 0, "first_file": game_id}
                 )
                 entry["files"] += 1
         section[table] = {
             "schema_version": lake_schema.table_version(table),
-            "files": len(infos),
+            "files": files,
             "files_not_in_schema": len(differing[table]),
             "examples": dict(sorted(differing[table].items())[: checks.MAX_EXAMPLES]),
-            "added_columns": added,
+            "added_columns": columns,
         }
     return section
 
