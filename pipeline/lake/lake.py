@@ -86,6 +86,13 @@ class Lake:
         self._wrote(path)
         return len(data)
 
+    def write_many(self, files: list[tuple[str, bytes]]) -> int:
+        """Several files written together (see the store's write_many); their bytes."""
+        self.store.write_many(files)
+        for path, _ in files:
+            self._wrote(path)
+        return sum(len(data) for _, data in files)
+
     def write_table(self, path: str, table: pa.Table, metadata: dict) -> int:
         return self.write_bytes(path, to_parquet_bytes(table, metadata))
 

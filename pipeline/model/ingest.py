@@ -7,6 +7,7 @@ API, so a kill at any moment costs at most the one request in flight.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import logging
@@ -18,7 +19,7 @@ from pipeline.core import seasons
 from pipeline.core.errors import BadPayloadError, PermanentError
 from pipeline.lake import schema
 from pipeline.lake.lake import Lake
-from pipeline.lake.parquet import with_lineage
+from pipeline.lake.parquet import gzip_text, to_parquet_bytes, with_lineage
 from pipeline.nba import parse
 from pipeline.nba.endpoints import Endpoint
 from pipeline.nba.games import Game
@@ -147,13 +148,15 @@ def land(
     body: str,
     response_ms=None,
     tables: dict | None = None,
+    raw: tuple[str, bytes] | None = None,
 ) -> Outcome:
-    """Parse a body (unless the client already did) and write its tables; the raw body is
-    already stored."""
+    """Parse a body (unless the client already did) and write its tables, after the raw
+    body (path, gzipped bytes) if it is not stored yet."""
     if tables is None:  # a stored body: check it is the one asked for, as the client does
         tables = parse.parse(endpoint, body)
         parse.check_identity(endpoint, item.api_kwargs, tables, body)
     outcome = Outcome(status="fetched", api_response_ms=response_ms)
+    files = [raw] if raw else []
     for table_name, table in tables.items():
         path = lake.layout.table_file(table_name, item.season, item.month, item.key)
         table = with_lineage(table, item.lineage)
@@ -169,8 +172,9 @@ def land(
             "api_response_ms": f"{response_ms:.1f}" if response_ms is not None else "",
             **({"game_id": item.lineage["game_id"]} if "game_id" in item.lineage else {}),
         }
-        outcome.bytes_stored += lake.write_table(path, table, metadata)
+        files.append((path, to_parquet_bytes(table, metadata)))
         outcome.rows += table.num_rows
+    outcome.bytes_stored = lake.write_many(files)
     return outcome
 
 
@@ -194,9 +198,15 @@ def ingest(lake: Lake, endpoint: Endpoint, item: Item, fetch: Callable) -> Outco
     except PermanentError as exc:
         record_dead_letter(lake, endpoint, item, exc, attempts=getattr(exc, "attempts", 1))
         return Outcome(status="dead_letter", api_calls=1, error=f"{type(exc).__name__}: {exc}")
-    outcome_bytes = lake.write_raw(raw, fetched.body)
-    outcome = land(lake, endpoint, item, fetched.body, fetched.response_ms, tables=fetched.tables)
-    outcome.bytes_stored += outcome_bytes
+    body = gzip_text(fetched.body)
+    try:  # the raw body and the tables written together: their fsyncs at once
+        outcome = land(
+            lake, endpoint, item, fetched.body, fetched.response_ms, fetched.tables, (raw, body)
+        )
+    except Exception:
+        with contextlib.suppress(Exception):  # the first error is the one to tell
+            lake.write_bytes(raw, body)  # kept, as ever: the next run derives the tables again
+        raise
     outcome.api_calls = fetched.attempts
     log.debug("landed %s %s in %.0f ms", endpoint.key, item.key, (time.monotonic() - started) * 1e3)
     # A success clears an old dead letter (a --retry-dead-letters run).

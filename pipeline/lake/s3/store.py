@@ -69,6 +69,10 @@ class S3Store:
         except (bex.ClientError, bex.BotoCoreError) as exc:
             raise explain(exc, bucket, f"write of {key}") from None
 
+    def write_many(self, files: list[tuple[str, bytes]]) -> None:
+        for path, data in files:  # in order, each a PutObject of its own
+            self.write_bytes(path, data)
+
     def delete(self, path: str) -> None:
         bucket, key = split(path)
         try:
