@@ -61,6 +61,10 @@ class LocalStore:
         """write_bytes for several files (a fetch's raw body and tables), their fsyncs at
         once so the file system commits them together: 1.8 ms for a fetch's four against
         3.0 ms one after the other. They get their names in the order given, each whole."""
+        if len(files) < 2:
+            for path, data in files:
+                self.write_bytes(path, data)
+            return
         written = []  # (folder, path, nameless fd)
         try:
             for path, data in files:
