@@ -290,6 +290,7 @@ def test_tables_compacted_in_processes_are_as_compacted_in_one(lake, monkeypatch
     """A local lake compacts a table per process: the same files, rows and validation scan
     state (kept by the process that read the files) as one process makes, and a report
     that takes them the same way."""
+    monkeypatch.setattr(compact, "PROCESSES_FROM_FILES", 0)  # a small lake: processes anyway
     made = {}
     for processes in (1, 2):
         for folder in ("compact", "backfill-state/validation-scan"):

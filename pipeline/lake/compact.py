@@ -65,6 +65,10 @@ INPUTS_KEY = "inputs"
 INPUT_VERSIONS_KEY = "input_versions"
 # DuckDB's row group size (122,880 rows): its scans give each thread a row group.
 ROW_GROUP_ROWS = 122_880
+# Tables are compacted in several processes from this many files in the season's folders
+# (a whole season has 18,500): below it, a forked process costs more memory than it saves
+# time.
+PROCESSES_FROM_FILES = 5_000
 
 
 class Reader(Protocol):
@@ -247,12 +251,16 @@ def compact_season(
     result = CompactionResult(season)
     compacted = compacted_files(lake)
     names = list(tables if tables is not None else schema.tables())
+    sizes = {  # files, not bytes: one listing each
+        t: len(lake.store.list(lake.layout.table_prefix(t, schema.partition_season(t, season))))
+        for t in names
+    }
     processes = min(lake.store.processes, len(names))
-    if processes <= 1:
+    if processes <= 1 or sum(sizes.values()) < PROCESSES_FROM_FILES:
         for table in names:
             result.tables[table] = _compact_released(lake, table, season, compacted, reader)
     else:
-        result.tables = _in_processes(processes, lake, names, season, compacted, reader)
+        result.tables = _in_processes(processes, lake, sizes, season, compacted, reader)
     result.seconds = time.monotonic() - started
     return result
 
@@ -265,17 +273,14 @@ def _compact_released(lake, table, season, compacted, reader) -> TableCompaction
     return made
 
 
-def _in_processes(processes, lake, names, season, compacted, reader) -> dict:
+def _in_processes(processes, lake, sizes, season, compacted, reader) -> dict:
     """The tables compacted by this process and processes-1 forked ones at once, the
     tables shared out by their number of files, largest first. Decoding thousands of
     small files holds the GIL between Arrow's calls, so threads share one core; processes
     use them all. Forked: nothing to import, the parent's memory shared rather than
     copied, and the reader (validation's scan state) kept by the process that read the
     table's files."""
-    sizes = {
-        t: len(lake.store.list(lake.layout.table_prefix(t, schema.partition_season(t, season))))
-        for t in names
-    }
+    names = list(sizes)
     shares: list[list[str]] = [[] for _ in range(processes)]
     files = [0] * processes
     for table in sorted(names, key=lambda t: -sizes[t]):
