@@ -251,11 +251,11 @@ def compact_season(
     result = CompactionResult(season)
     compacted = compacted_files(lake)
     names = list(tables if tables is not None else schema.tables())
-    sizes = {  # files, not bytes: one listing each
-        t: len(lake.store.list(lake.layout.table_prefix(t, schema.partition_season(t, season))))
-        for t in names
-    }
     processes = min(lake.store.processes, len(names))
+    sizes = {  # files, not bytes: one listing each (S3 is one process: none)
+        t: len(lake.store.list(lake.layout.table_prefix(t, schema.partition_season(t, season))))
+        for t in (names if processes > 1 else [])
+    }
     if processes <= 1 or sum(sizes.values()) < PROCESSES_FROM_FILES:
         for table in names:
             result.tables[table] = _compact_released(lake, table, season, compacted, reader)
