@@ -225,10 +225,12 @@ def _kept_checks(lake: Lake, path: str, fingerprint: str) -> MonthChecks | None:
 
 
 def _fingerprint(lake, year, eps, games, files, versions) -> str:
-    """Everything a month's checks are made from: the checks' code, the season's eras and
-    endpoints, the month's games as the index has them, and its files' versions."""
+    """Everything a month's checks are made from: the checks' code, the tables' schemas
+    (nba_api's lists included), the season's eras and endpoints, the month's games as the
+    index has them, and its files' versions."""
     made_from = [
         _code_digest(),
+        {table: lake_schema.table_version(table) for table in sorted(files)},
         year,
         [e.key for e in eps],
         sorted(astuple(g) for g in games.values()),
