@@ -9,7 +9,7 @@ from pipeline.app import defaults
 
 defaults.apply()
 
-from pipeline.tasks import critical, hosts, scheduling
+from pipeline.tasks import critical, hosts
 from pipeline.tasks.discover import DiscoverGames
 from pipeline.tasks.entities import DiscoverPlayers, EntityEndpoint, LakeEndpoint, SeasonEndpoint
 from pipeline.tasks.fetch import DeadLetter
@@ -22,8 +22,6 @@ from pipeline.tasks.validate import ValidateSeason
 critical.install()
 # Each host's exit code is what the lake holds, whoever fetched it (pipeline/tasks/hosts.py).
 hosts.install()
-# The in-process scheduler prunes its task graph once a second (pipeline/tasks/scheduling.py).
-scheduling.install()
 
 __all__ = [
     "DeadLetter",
