@@ -522,6 +522,7 @@ def _schema_section(
         for problem in found.problems:
             if problem["rule"] == "schema.drift":
                 differing[problem["dataset"]][problem["game_id"]] = problem["detail"]
+    counts, added = dict(counts), dict(added)  # the caller's stay as given
     for table, infos in entity_files.items():
         counts[table] = len(infos)
         added[table] = [[f.game_id, f.added] for f in infos if f.added]
