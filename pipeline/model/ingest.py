@@ -153,8 +153,7 @@ def land(
     """Parse a body (unless the client already did) and write its tables, after the raw
     body (path, gzipped bytes) if it is not stored yet."""
     if tables is None:  # a stored body: check it is the one asked for, as the client does
-        tables = parse.parse(endpoint, body)
-        parse.check_identity(endpoint, item.api_kwargs, tables, body)
+        tables = parse.parse(endpoint, body, asked=item.api_kwargs)
     outcome = Outcome(status="fetched", api_response_ms=response_ms)
     files = [raw] if raw else []
     for table_name, table in tables.items():

@@ -245,8 +245,7 @@ class NbaClient:
             raise TransientError(f"request failed: {type(exc).__name__}") from exc
         body = response.get_response()
         try:
-            tables = parse.parse(endpoint, body)
-            parse.check_identity(endpoint, kwargs, tables, body)
+            tables = parse.parse(endpoint, body, asked=kwargs)
         except PipelineError:
             self.limiter.on_answer(way.name)  # the egress works; the body is another matter
             raise

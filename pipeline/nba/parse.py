@@ -46,9 +46,10 @@ class _DecodedResponse(NBAStatsResponse):
         return self._decoded
 
 
-def datasets(endpoint: Endpoint, body: str) -> dict[str, dict]:
-    """nba_api's datasets for a body: {name: {"headers": [...], "data": [[...], ...]}}."""
-    response = _DecodedResponse(check_body(body), body)
+def datasets(endpoint: Endpoint, body: str, decoded: dict | None = None) -> dict[str, dict]:
+    """nba_api's datasets for a body: {name: {"headers": [...], "data": [[...], ...]}}.
+    decoded: the body's JSON, when check_body has decoded it already."""
+    response = _DecodedResponse(check_body(body) if decoded is None else decoded, body)
     try:
         if endpoint.api_name in _PARSER_REGISTRY:  # V3 payloads need their endpoint's parser
             return response.get_data_sets(endpoint.api_name)
@@ -107,9 +108,14 @@ def to_table(headers: list[str], rows: list[list], schema: dict | None = None) -
     return pa.Table.from_arrays(arrays, names=list(headers))
 
 
-def parse(endpoint: Endpoint, body: str, schemas: dict | None = None) -> dict[str, pa.Table]:
-    """Body -> {lake table name: Arrow table}. Raises if a required dataset has no rows."""
-    found = datasets(endpoint, body)
+def parse(
+    endpoint: Endpoint, body: str, schemas: dict | None = None, asked: dict | None = None
+) -> dict[str, pa.Table]:
+    """Body -> {lake table name: Arrow table}. Raises if a required dataset has no rows,
+    or (given `asked`, the nba_api arguments of the call) if the body is not the one asked
+    for (check_identity). The body is decoded once: a season's game log is megabytes."""
+    decoded = check_body(body)
+    found = datasets(endpoint, body, decoded)
     tables = {}
     for dataset, table_name in endpoint.tables.items():
         if dataset not in found:
@@ -120,6 +126,8 @@ def parse(endpoint: Endpoint, body: str, schemas: dict | None = None) -> dict[st
     for dataset in endpoint.required:
         if tables[endpoint.tables[dataset]].num_rows == 0:
             raise EmptyPayloadError(f"{endpoint.api_name} returned no {dataset} rows")
+    if asked is not None:
+        check_identity(endpoint, asked, tables, decoded)
     return tables
 
 
@@ -136,10 +144,11 @@ def identity_value(argument: str, value) -> str:
     return text
 
 
-def echoed_parameters(body: str) -> dict:
-    """The request's parameters as a legacy body echoes them ({} when it does not)."""
+def echoed_parameters(body: str | dict) -> dict:
+    """The request's parameters as a legacy body (its text, or decoded) echoes them ({}
+    when it does not)."""
     try:
-        echo = json.loads(body).get("parameters")
+        echo = (json.loads(body) if isinstance(body, str) else body).get("parameters")
     except (ValueError, AttributeError):
         return {}
     if isinstance(echo, list):  # commonplayerinfo: [{"PlayerID": ...}, {"LeagueID": ...}]
@@ -148,7 +157,7 @@ def echoed_parameters(body: str) -> dict:
 
 
 def check_identity(
-    endpoint: Endpoint, request: dict, tables: dict[str, pa.Table], body: str = ""
+    endpoint: Endpoint, request: dict, tables: dict[str, pa.Table], body: str | dict = ""
 ) -> None:
     """Is this body the one asked for? A body for another game, player, team or season is
     a bad payload (retried, never stored under the requested id).
