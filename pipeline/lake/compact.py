@@ -65,9 +65,8 @@ INPUTS_KEY = "inputs"
 INPUT_VERSIONS_KEY = "input_versions"
 # DuckDB's row group size (122,880 rows): its scans give each thread a row group.
 ROW_GROUP_ROWS = 122_880
-# Tables are compacted in several processes from this many files in the season's folders
-# (a whole season has 18,500): below it, a forked process costs more memory than it saves
-# time.
+# Tables are compacted in several processes from this many files to read (a whole season
+# has 18,500): below it, a forked process costs more memory and time than it saves.
 PROCESSES_FROM_FILES = 5_000
 
 
@@ -252,10 +251,8 @@ def compact_season(
     compacted = compacted_files(lake)
     names = list(tables if tables is not None else schema.tables())
     processes = min(lake.store.processes, len(names))
-    sizes = {  # files, not bytes: one listing each (S3 is one process: none)
-        t: len(lake.store.list(lake.layout.table_prefix(t, schema.partition_season(t, season))))
-        for t in (names if processes > 1 else [])
-    }
+    # Files, not bytes: one listing each (S3 is one process: none).
+    sizes = {t: _unmade(lake, t, season, compacted) for t in (names if processes > 1 else [])}
     if processes <= 1 or sum(sizes.values()) < PROCESSES_FROM_FILES:
         for table in names:
             result.tables[table] = _compact_released(lake, table, season, compacted, reader)
@@ -263,6 +260,17 @@ def compact_season(
         result.tables = _in_processes(processes, lake, sizes, season, compacted, reader)
     result.seconds = time.monotonic() - started
     return result
+
+
+def _unmade(lake, table: str, season: str, compacted: dict) -> int:
+    """The table's files in months with no compacted file yet: about what compacting it
+    reads. A month compacted before is updated from its copy and the files that changed
+    (a day's, in a daily run), so its files are not counted."""
+    season = schema.partition_season(table, season)
+    present = set(compacted_of(lake, table, season, compacted))
+    listed = lake.listing(lake.layout.table_prefix(table, season))  # names: no stat
+    expected = parts(lake, table, season, {p: None for p in listed if p.endswith(".parquet")})
+    return sum(len(part) for target, part in expected.items() if target not in present)
 
 
 def _compact_released(lake, table, season, compacted, reader) -> TableCompaction:
