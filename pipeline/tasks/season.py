@@ -6,6 +6,8 @@ to do and where it stands; the fetch tasks land it; the report checks it.
 
 from __future__ import annotations
 
+import os
+
 import luigi
 
 from pipeline.app import run as observe
@@ -103,8 +105,13 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
 
     @property
     def work(self) -> SeasonWork:
-        # Built on each use: a forked task process has its own runtime and lake listings.
-        return runtime.current().season_work(self._scope, dead_letters_since=self._since)
+        # One per process: a forked task process has its own runtime and lake listings, and
+        # within a process the work lists (6,000 items a season) are made once, not once per
+        # use (state, progress, the game-log check).
+        if getattr(self, "_work_of", (None, None))[0] != os.getpid():
+            made = runtime.current().season_work(self._scope, dead_letters_since=self._since)
+            self._work_of = (os.getpid(), made)
+        return self._work_of[1]
 
     def coverage(self) -> Coverage:
         return Coverage(
