@@ -33,7 +33,7 @@ class Lake:
     def __init__(self, root: str, s3_client: Callable[[], object] | None = None):
         self.layout = Layout(root.rstrip("/"))
         self.store = store_for(root, s3_client)
-        self._listings: dict[str, tuple[float, set[str]]] = {}
+        self._listings: dict[str, tuple[float, set[str]]] = {}  # prefix -> (expiry, files)
         self._known: set[str] = set()
         self._lock = threading.Lock()
 
@@ -63,14 +63,22 @@ class Lake:
         """All files below prefix, from one listing (cached for LISTING_TTL_SECONDS)."""
         with self._lock:
             cached = self._listings.get(prefix)
-            if fresh or cached is None or time.monotonic() - cached[0] > LISTING_TTL_SECONDS:
-                cached = (time.monotonic(), self.store.list(prefix))
+            if fresh or cached is None or time.monotonic() > cached[0]:
+                listed = self.store.list(prefix)
+                cached = (time.monotonic() + LISTING_TTL_SECONDS, listed)
                 self._listings[prefix] = cached
             return cached[1]
 
     def has(self, path: str, prefix: str) -> bool:
-        """Does path exist? Answered from the listing of its prefix, not a request per file."""
-        return path in self._known or path in self.listing(prefix)
+        """Does path exist? Answered from the listing of its prefix, not a request per file.
+        Asked for each of a season's 20,000 targets several times a run: a listing still
+        fresh is read without the lock (one dict read: atomic)."""
+        if path in self._known:
+            return True
+        cached = self._listings.get(prefix)
+        if cached is not None and time.monotonic() <= cached[0]:
+            return path in cached[1]
+        return path in self.listing(prefix)
 
     def forget_listings(self) -> None:
         with self._lock:

@@ -98,10 +98,9 @@ class Outcome:
     error: str | None = None
 
 
-def table_paths(lake: Lake, endpoint: Endpoint, item: Item) -> list[tuple[str, str]]:
+def table_paths(lake: Lake, endpoint: Endpoint, item: Item) -> tuple[tuple[str, str], ...]:
     """(file, listing prefix) for every table this endpoint writes for this item."""
-    tables = tuple(endpoint.tables.values())
-    return list(_table_paths(lake.layout, tables, item.season, item.month, item.key))
+    return _table_paths(lake.layout, endpoint.table_names, item.season, item.month, item.key)
 
 
 # A season's state is asked several times a run (each round's progress, the report):

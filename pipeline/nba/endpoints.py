@@ -6,6 +6,7 @@ validation all read this table; none of them names an endpoint on its own.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from nba_api.stats.endpoints import (
@@ -139,6 +140,11 @@ class Endpoint:
     # or the body is another one's (parse.check_identity; validation reads the same). The
     # dataset PARAMETERS is the request's parameters as a legacy body echoes them.
     identity: tuple[tuple[str, str, str], ...] = ()
+
+    @functools.cached_property
+    def table_names(self) -> tuple[str, ...]:
+        """The lake tables it writes, in its datasets' order."""
+        return tuple(self.tables.values())
 
     def nba_kwargs(self, **ids) -> dict:
         """Keyword arguments for the nba_api class (ids by our names -> nba_api's names)."""
