@@ -320,15 +320,22 @@ def test_failed_run_still_writes_summary(tmp_path, sim):
     assert result.returncode in (4, 7), (result.returncode, result.stderr[-3000:])
     [summary] = summaries(tmp_path / "lake")
     assert summary["status"] == "failed"
-    assert summary["counts"] == {"fetched": 9, "rederived": 0, "dead_letter": 0, "failed": 3}
-    assert summary["lake_state"]["missing"] == 3 + GAME_LOGS  # the logs come after the games
+    # The game logs are fetched in the games' round: only the failed games are missing.
+    fetched = 9 + GAME_LOGS
+    assert summary["counts"] == {
+        "fetched": fetched,
+        "rederived": 0,
+        "dead_letter": 0,
+        "failed": 3,
+    }
+    assert summary["lake_state"]["missing"] == 3
     assert summary["failures_by_class"] == {
         "failed": {"ServerError": 3},
         "retried": {"ServerError": 3},
     }
-    # 4 discovery + 9 fine + 3 play-by-play tried twice each.
+    # 4 discovery + the fine ones + 3 play-by-play tried twice each.
     assert summary["retries"] == 3
-    assert summary["requests"] == requests_in(sim) - before == 19
+    assert summary["requests"] == requests_in(sim) - before == 4 + fetched + 3 * 2
     # Text mode, not a terminal: the short summary, no progress line.
     assert f"run {summary['run_id']}: FAILED" in result.stderr
     assert "\r" not in result.stderr

@@ -164,12 +164,13 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
         work.lake.forget_listings()
         work.compaction_pending()
         # A season in progress: its season-level answers are asked for again by each run.
-        season_level = work.season_work(logs=False)
-        work.supersede(work.stale_season_work(season_level))
+        logs = work.season_work(logs=True) if work.checks_game_logs() else []
+        work.supersede(work.stale_season_work(work.season_work(logs=False) + logs))
         # An uncertain era: its probes first, then its verdict decides what else is asked.
         yield from self.probe()
         covered = work.game_work() + work.team_work() + work.season_work(logs=False)
-        yield from self.fetch_missing(covered)
+        # The game logs in the games' round: a round is a process that lists the season.
+        yield from self.fetch_missing(covered + logs)
         if work.wants_players():
             games = work.player_source_games()
             yield DiscoverPlayers(
@@ -180,12 +181,9 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
             yield from self.fetch_missing(players)
             covered += players
         if work.checks_game_logs():
-            if work.check_done():
-                # Checked for good, but its logs deleted (a rebuild): derived again from raw.
-                yield from self.fetch_missing(work.season_work(logs=True))
-            else:
+            if not work.check_done():
                 yield from self.check_game_logs()
-            covered += work.season_work(logs=True)
+            covered += logs
         # Validation takes what compaction reads: the season's files are read once.
         compacted = work.compact(reader=compaction_feed(work.lake))
         print(compacted.summary(), flush=True)
@@ -218,16 +216,13 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
                 observe.record({"event_type": "era_learned", **verdict.as_dict()})
 
     def check_game_logs(self):
-        """Fetch the season's game logs, compare them with the stored box scores, and fetch
-        again (once) every game that differs: a stat correction. What still differs after
-        that is reported, and the run moves on.
+        """Compare the season's game logs (fetched with the games) with the stored box
+        scores, and fetch again (once) every game that differs: a stat correction. What
+        still differs after that is reported, and the run moves on.
 
         Luigi runs run() again from the top after each round of yielded tasks, so the games
         to fetch again are decided once, written down, and read back on the next rounds."""
         work = self.work
-        logs = work.season_work(logs=True)
-        work.supersede(work.stale_season_work(logs))
-        yield from self.fetch_missing(logs)
         corrected = work.corrections_under_way()
         if corrected is None:
             corrected = sorted({d.game_id for d in work.compare_with_logs()})
