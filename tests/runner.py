@@ -59,3 +59,18 @@ def lake_files(lake) -> dict[str, float]:
     root = pathlib.Path(lake)
     files = {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
     return {k: v for k, v in files.items() if not k.startswith("backfill-state/runs/")}
+
+
+def why(run: subprocess.CompletedProcess, tail: int = 2000) -> str:
+    """What a failed run said: its exit code, every traceback and error line of its stderr
+    (a long run's first failure is far from its end), then its last lines."""
+    lines = run.stderr.splitlines()
+    said, in_traceback = [], False
+    for line in lines:
+        if line.startswith("Traceback"):
+            in_traceback = True
+        if in_traceback or "ERROR" in line or "terminate called" in line:
+            said.append(line)
+        if in_traceback and line and not line[0].isspace() and not line.startswith("Traceback"):
+            in_traceback = False  # the exception's own line ends it
+    return "\n".join([f"exit {run.returncode}", *said, "...", run.stderr[-tail:]])

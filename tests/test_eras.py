@@ -22,7 +22,7 @@ from pipeline.nba.games import INDEX_SCHEMA, Game, season_over
 from pipeline.report.html import render
 from pipeline.report.season import validate_season
 from pipeline.sim.server import SimServer
-from tests.runner import REPO, luigi_cli, requests_in
+from tests.runner import REPO, luigi_cli, requests_in, why
 
 HOOPR = REPO / "tests" / "fixtures" / "hoopr"
 BOX_1995 = HOOPR / "boxscoretraditionalv3" / "1995-96" / "0029500001.json"
@@ -361,8 +361,8 @@ def season_of_request(request: dict) -> str | None:
 def check_range(tmp: pathlib.Path, run, rerun, log: list[dict], rerun_requests: int, labels):
     """Exit 0; each season lands what its era records and requests nothing else; the rerun
     asks nothing."""
-    assert run.returncode == 0, run.stderr[-3000:]
-    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert run.returncode == 0, why(run)
+    assert rerun.returncode == 0, why(rerun)
     assert rerun_requests == 0
     game_apis = {e.api_name for e in endpoints.GAME_ENDPOINTS}
     asked: dict[str, set] = {}
