@@ -545,7 +545,10 @@ def _files(lake, table, paths, added, keys, seen):
         paths = sorted(paths, key=expected.__getitem__)
     for start in range(0, len(paths), READ_CHUNK):
         chunk = paths[start : start + READ_CHUNK]
-        for path, part in zip(chunk, lake.map_paths(lambda p: _read(lake, p), chunk), strict=True):
+        # The bytes in threads (I/O: a network or a cold disk), decoded here: decoding
+        # thousands of small files in threads fought over the GIL, at a quarter more CPU.
+        for path, data in zip(chunk, lake.map_paths(lake.store.read_bytes, chunk), strict=True):
+            part = _decoded(data)
             if seen is not None:
                 seen(path, part)
             part = _conformed(part, table, added, lake.layout.relative(path))
@@ -668,8 +671,12 @@ def _schema_of(table: str, added: dict) -> pa.Schema:
 
 
 def _read(lake, path: str) -> pa.Table:
+    return _decoded(lake.store.read_bytes(path))
+
+
+def _decoded(data: bytes) -> pa.Table:
     # Files are small: Arrow's own threads would cost more than they give.
-    return pq.ParquetFile(pa.BufferReader(lake.store.read_bytes(path))).read(use_threads=False)
+    return pq.ParquetFile(pa.BufferReader(data)).read(use_threads=False)
 
 
 def _natural(path: str) -> tuple[int, str]:
