@@ -38,7 +38,6 @@ import base64
 import functools
 import hashlib
 import heapq
-import io
 import itertools
 import json
 import multiprocessing
@@ -611,7 +610,7 @@ def _written(table, pieces, added, metadata) -> tuple[bytes, int]:
     soon as it fills: at most about two row groups are held."""
     fields = _schema_of(table, added)
     meta = file_metadata({**metadata, **schema.schema_metadata(schema.table_schema(table), added)})
-    sink = io.BytesIO()  # the compressed file: a few MB for a season of play-by-play
+    sink = pa.BufferOutputStream()  # a few MB for a season of play-by-play; Arrow's memory
     writer = pq.ParquetWriter(
         sink, fields.with_metadata({k: str(v) for k, v in meta.items()}), compression="zstd"
     )
@@ -635,7 +634,7 @@ def _written(table, pieces, added, metadata) -> tuple[bytes, int]:
         rows += count
     writer.add_key_value_metadata({"row_count": str(rows)})
     writer.close()
-    return sink.getvalue(), rows
+    return sink.getvalue().to_pybytes(), rows
 
 
 def _in_memory(lake, table, to_read, previous, drop, seen=None) -> tuple[pa.Table, dict]:

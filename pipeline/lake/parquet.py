@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import io
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -44,7 +43,7 @@ def to_parquet_bytes(
     table = table.replace_schema_metadata(
         {**existing, **{k.encode(): str(v).encode() for k, v in meta.items()}}
     )
-    sink = io.BytesIO()
+    sink = pa.BufferOutputStream()  # Arrow's own memory: no call back into Python per write
     # The lake's own files are small and read whole (compaction's files, made for engines,
     # are written elsewhere): a dictionary page and statistics per column cost a third of
     # the writing, and the files come out smaller without them (bench/bench_season.py).
@@ -56,7 +55,7 @@ def to_parquet_bytes(
         use_dictionary=False,
         write_statistics=False,
     )
-    return sink.getvalue()
+    return sink.getvalue().to_pybytes()
 
 
 # Enough for the footer of any file the lake writes, so reading one costs one request.
