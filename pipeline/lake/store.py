@@ -79,8 +79,7 @@ class LocalStore:
                 for path, data in files:
                     self.write_bytes(path, data)
                 return
-            with ThreadPoolExecutor(len(written)) as pool:
-                list(pool.map(_synced, written))
+            list(_fsync_threads().map(_synced, written))
             for folder, path, fd in written:
                 with _storage_errors(path):
                     _link(folder, fd, path)
@@ -119,6 +118,19 @@ class LocalStore:
             handle.seek(0, os.SEEK_END)
             handle.seek(max(0, handle.tell() - size))
             return handle.read()
+
+
+_FSYNC_THREADS: tuple[int, ThreadPoolExecutor] | None = None  # (pid, pool)
+
+
+def _fsync_threads() -> ThreadPoolExecutor:
+    """This process's threads for write_many's fsyncs, made once: a pool per fetch cost
+    more CPU than the fsyncs (starting its threads). A forked process makes its own: threads
+    do not survive a fork."""
+    global _FSYNC_THREADS
+    if _FSYNC_THREADS is None or _FSYNC_THREADS[0] != os.getpid():
+        _FSYNC_THREADS = (os.getpid(), ThreadPoolExecutor(8, thread_name_prefix="fsync"))
+    return _FSYNC_THREADS[1]
 
 
 def _synced(written: tuple[str, str, int]) -> None:
