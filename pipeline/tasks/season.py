@@ -105,13 +105,14 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
 
     @property
     def work(self) -> SeasonWork:
-        # One per process: a forked task process has its own runtime and lake listings, and
-        # within a process the work lists (6,000 items a season) are made once, not once per
-        # use (state, progress, the game-log check).
-        if getattr(self, "_work_of", (None, None))[0] != os.getpid():
-            made = runtime.current().season_work(self._scope, dead_letters_since=self._since)
-            self._work_of = (os.getpid(), made)
-        return self._work_of[1]
+        # Within a round of run(), the round's own: its work lists (6,000 items a season)
+        # are made once, not once per use (state, progress, the game-log check). Elsewhere
+        # built on each use: a forked task process has its own runtime and lake listings,
+        # and the launching process must see what the others have written since.
+        in_round = getattr(self, "_round", None)
+        if in_round is not None and in_round[0] == os.getpid():
+            return in_round[1]
+        return runtime.current().season_work(self._scope, dead_letters_since=self._since)
 
     def coverage(self) -> Coverage:
         return Coverage(
@@ -154,6 +155,15 @@ class SeasonBackfill(SeasonChoices, PipelineTask):
         return self.work.is_complete()
 
     def run(self):
+        # Luigi runs run() again from the top after each round of yielded tasks (in a
+        # process of its own with --workers > 1): the round's work model lives as long.
+        self._round = (os.getpid(), self.work)
+        try:
+            yield from self._round_of_run()
+        finally:
+            self._round = None
+
+    def _round_of_run(self):
         if self.dry_run:
             from pipeline.app.plan import print_plan
 
