@@ -8,8 +8,9 @@ Runtime of the process, built lazily from configuration; the lower layers hold n
 (the Lake is handed its S3 client, the work model its game indexes). The package's one
 fork hook is registered here: before a fork it closes the limiters' SQLite connections,
 and a forked child starts from a fresh Runtime. Only pure data is handed down: game
-indexes read from the lake (keyed by their path), and the run the process works for (its
-id, scope and lake; pipeline.app.run), which only its launching process finishes.
+indexes read from the lake (keyed by their path), the work lists made from them, and the
+run the process works for (its id, scope and lake; pipeline.app.run), which only its
+launching process finishes.
 
 What is process-wide by nature and so lives outside the Runtime, each for a reason:
 - the secrets to mask (core.redact): every log line of the process, in any layer, must
@@ -48,12 +49,14 @@ if TYPE_CHECKING:
 
 
 class Runtime:
-    def __init__(self, game_indexes: dict | None = None, run=None):
+    def __init__(self, game_indexes: dict | None = None, run=None, work_lists: dict | None = None):
         self._lock = threading.Lock()
         self._lakes: dict[str, Lake] = {}
         self._client: NbaClient | None = None
         self._s3_client = None
         self.game_indexes: dict[str, dict[str, Game]] = dict(game_indexes or {})
+        # Seasons' work lists, made from those indexes (SeasonWork.game_work).
+        self.work_lists: dict = dict(work_lists or {})
         self.preflighted: set[str] = set()
         # The run this process launched or works for (pipeline.app.run.Run), or None.
         self.run = run
@@ -95,7 +98,9 @@ class Runtime:
         """A season's work model over the configured lake, sharing this process's indexes."""
         from pipeline.model.work import SeasonWork
 
-        return SeasonWork(self.lake(), scope, indexes=self.game_indexes, **options)
+        return SeasonWork(
+            self.lake(), scope, indexes=self.game_indexes, work_lists=self.work_lists, **options
+        )
 
     def preflight(self) -> None:
         """Check the settings for stats.nba.com, the lake and the Glue database before any
@@ -160,7 +165,9 @@ def _after_fork_in_child() -> None:
     global _current
     if _current is None:
         return
-    _current = Runtime(game_indexes=_current.game_indexes, run=_current.run)
+    _current = Runtime(
+        game_indexes=_current.game_indexes, run=_current.run, work_lists=_current.work_lists
+    )
 
 
 os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)

@@ -215,6 +215,7 @@ class SeasonWork:
         dead_letters_since: str | None = None,
         as_of: str | None = None,
         indexes: dict[str, dict[str, Game]] | None = None,
+        work_lists: dict | None = None,
     ):
         self.lake = lake
         self.scope = scope
@@ -227,8 +228,9 @@ class SeasonWork:
         # What runs learned of the season's uncertain eras (pipeline/model/eras.py).
         self.learned = eras.Learned(lake, scope.season)
         self.assume_recorded = False  # count uncertain eras as recorded (outlook)
-        # game_work's lists by (index, era verdicts): shared with copies (outlook's).
-        self._game_work: dict[tuple, tuple] = {}
+        # game_work's lists by (index, scope, era verdicts): shared with copies (outlook's)
+        # and, when the runtime hands in its own, with the process's other models.
+        self._game_work: dict[tuple, tuple] = {} if work_lists is None else work_lists
 
     @property
     def season(self) -> str:
@@ -372,9 +374,9 @@ class SeasonWork:
         # close together (and the simulator simulates each game once, not once per endpoint).
         eps = self.game_endpoints()
         index = self.all_games()
-        # Asked several times a round (progress, state, players): made once per game index
-        # read and era verdicts, which are all it depends on besides the (fixed) scope.
-        key = (id(index), tuple((e.key, self.undecided(e)) for e in eps))
+        # Asked several times a round (progress, state, players, complete()): made once per
+        # game index read, scope and era verdicts, which are all it depends on.
+        key = (id(index), self.scope, tuple((e.key, self.undecided(e)) for e in eps))
         made = self._game_work.get(key)
         if made is not None and made[0] is index:
             return list(made[1])
@@ -386,8 +388,11 @@ class SeasonWork:
             for e in eps
             if g.game_id in probes or not self.undecided(e)
         ]
-        if self._game_work and next(iter(self._game_work.values()))[0] is not index:
-            self._game_work.clear()  # made from an index read before: not asked again
+        for old in [k for k, (i, _) in self._game_work.items() if i is not index]:
+            if old[1] == self.scope:  # made from an index read before: not asked again
+                del self._game_work[old]
+        while len(self._game_work) >= WORK_LISTS_KEPT:  # a range's seasons: the latest
+            del self._game_work[next(iter(self._game_work))]
         self._game_work[key] = (index, work)
         return list(work)
 
@@ -803,6 +808,9 @@ class SeasonWork:
         ids = self.player_ids()
         return ids is not None and self.state(self.player_work(ids)).complete
 
+
+# Work lists kept at once (SeasonWork.game_work): a season's is 6,000 items, a few MB.
+WORK_LISTS_KEPT = 4
 
 # For the estimate of players not known yet (SeasonWork.outlook): a side dresses about 13, and a
 # team uses about 20 players over a season.
