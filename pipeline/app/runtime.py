@@ -21,7 +21,9 @@ What is process-wide by nature and so lives outside the Runtime, each for a reas
   first use in each process (a child builds a new client, so a new session);
 - the run's id and events file (core.events): environment variables, the only channel
   from the launcher to Luigi's forked workers;
-- Arrow's allocator: glibc's, set once at import for the process and its forked children.
+- Arrow's allocator: glibc's, set once at import for the process and its forked children;
+- the threads that issue a local store's fsyncs (lake.store): the lake layer cannot reach
+  the Runtime, and a forked child, whose copy has no threads, starts its own.
 """
 
 from __future__ import annotations

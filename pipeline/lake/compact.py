@@ -544,10 +544,10 @@ def _files(lake, table, paths, added, keys, seen):
         paths = sorted(paths, key=expected.__getitem__)
     for start in range(0, len(paths), READ_CHUNK):
         chunk = paths[start : start + READ_CHUNK]
-        # The bytes in threads (I/O: a network or a cold disk), decoded here: decoding
+        # The bytes as the store reads best (S3: in threads), decoded here: decoding
         # thousands of small files in threads fought over the GIL, at a quarter more CPU.
         for path, data in zip(chunk, lake.map_paths(lake.store.read_bytes, chunk), strict=True):
-            part = _decoded(data)
+            part = read_parquet_bytes(data)
             if seen is not None:
                 seen(path, part)
             part = _conformed(part, table, added, lake.layout.relative(path))
@@ -647,7 +647,7 @@ def _in_memory(lake, table, to_read, previous, drop, seen=None) -> tuple[pa.Tabl
         rows = rows.filter(pc.invert(pc.is_in(rows.column("game_id"), value_set=dropped)))
         parts.append(("the previous compacted file", rows))
     for path in to_read:
-        parts.append((lake.layout.relative(path), _read(lake, path)))
+        parts.append((lake.layout.relative(path), lake.read_table(path)))
         if seen is not None:
             seen(path, parts[-1][1])
     return combine(table, parts)
@@ -667,15 +667,6 @@ def combine(table: str, parts: list[tuple[str, pa.Table]]) -> tuple[pa.Table, di
 
 def _schema_of(table: str, added: dict) -> pa.Schema:
     return pa.schema([*schema.table_schema(table), *(pa.field(n, t) for n, t in added.items())])
-
-
-def _read(lake, path: str) -> pa.Table:
-    return _decoded(lake.store.read_bytes(path))
-
-
-def _decoded(data: bytes) -> pa.Table:
-    # Files are small: Arrow's own threads would cost more than they give.
-    return pq.ParquetFile(pa.BufferReader(data)).read(use_threads=False)
 
 
 def _natural(path: str) -> tuple[int, str]:
