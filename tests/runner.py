@@ -50,7 +50,10 @@ def requests_in(log_path) -> list[dict]:
     path = pathlib.Path(log_path)
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    # Read while the simulator writes: a line it is still writing (one that crosses a page
+    # can be seen half-written) has no newline yet, and counts once it has.
+    lines = path.read_text().split("\n")[:-1]
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def lake_files(lake) -> dict[str, float]:
