@@ -7,11 +7,12 @@ import os
 import pathlib
 import subprocess
 import sys
+import time
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
 
-def luigi_cli(args, *, lake, sim=None, tmp, env=None, timeout=300) -> subprocess.CompletedProcess:
+def _luigi_command(args, *, lake, sim, tmp, env) -> tuple[list[str], dict]:
     # Each run is a run of its own: no run id or start time inherited from this process
     # (building a task in-process, as some tests do, sets them for the launching process).
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("BACKFILL_")}
@@ -41,9 +42,36 @@ def luigi_cli(args, *, lake, sim=None, tmp, env=None, timeout=300) -> subprocess
     ]
     if "--scheduler-host" not in args:
         command.append("--local-scheduler")
+    return command, environment
+
+
+def luigi_cli(args, *, lake, sim=None, tmp, env=None, timeout=300) -> subprocess.CompletedProcess:
+    command, environment = _luigi_command(args, lake=lake, sim=sim, tmp=tmp, env=env)
     return subprocess.run(
         command, cwd=REPO, env=environment, capture_output=True, text=True, timeout=timeout
     )
+
+
+def luigi_cli_started(args, *, lake, sim=None, tmp, env=None) -> subprocess.Popen:
+    """luigi_cli, left running: the caller waits for it (communicate())."""
+    command, environment = _luigi_command(args, lake=lake, sim=sim, tmp=tmp, env=env)
+    return subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_until(condition, *, timeout: float) -> None:
+    """Poll condition() until it holds; fail the test after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not so after {timeout:g} s: {condition}")
+        time.sleep(0.1)
 
 
 def requests_in(log_path) -> list[dict]:

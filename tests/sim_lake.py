@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from pipeline.sim.server import SimServer
-from tests.runner import luigi_cli
+from tests.runner import luigi_cli, why
 
 SEASON = "2024-25"
 # The simulator's (seed 7) first two days: 10 games, then 5. Its "today" is the day after:
@@ -139,8 +139,8 @@ def land_sim_lake(tmp: pathlib.Path) -> None:
     lake = tmp / "lake"
     with SimServer(port=0, seed=7, today=TODAY) as sim, AddedColumnApi(sim) as api:
         first = luigi_cli(days(FIRST_DAY, FIRST_DAY), lake=lake, sim=api, tmp=tmp)
-        assert first.returncode == 0, first.stderr[-3000:]
+        assert first.returncode == 0, why(first)
         api.adding = True
         second = luigi_cli(days(FIRST_DAY, LAST_DAY), lake=lake, sim=api, tmp=tmp)
-        assert second.returncode == 0, second.stderr[-3000:]
+        assert second.returncode == 0, why(second)
         assert "fetched 0," not in second.stderr

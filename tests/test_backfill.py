@@ -1,13 +1,23 @@
 """SeasonBackfill end to end: the real CLI, the real graph, the simulator over HTTP."""
 
+import os
+import pathlib
 import shutil
+import signal
 
 import pyarrow.parquet as pq
 import pytest
 
 from pipeline.nba import endpoints
 from pipeline.sim.server import SimServer
-from tests.runner import lake_files, luigi_cli, requests_in
+from tests.runner import (
+    lake_files,
+    luigi_cli,
+    luigi_cli_started,
+    requests_in,
+    wait_until,
+    why,
+)
 
 WEEK = [
     "SeasonBackfill",
@@ -29,7 +39,7 @@ def week(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("week")
     with SimServer(port=0, seed=7, request_log=str(tmp / "requests.jsonl")) as sim:
         result = luigi_cli(WEEK, lake=tmp / "lake", sim=sim, tmp=tmp)
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, why(result)
     return tmp, sim.league
 
 
@@ -88,7 +98,7 @@ def test_rerun_makes_no_request_and_writes_nothing(week, tmp_path):
     before = lake_files(lake)
     with SimServer(port=0, seed=7, request_log=str(tmp_path / "requests.jsonl")) as sim:
         result = luigi_cli(WEEK, lake=lake, sim=sim, tmp=tmp_path)
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, why(result)
     assert requests_in(tmp_path / "requests.jsonl") == []
     assert lake_files(lake) == before
 
@@ -102,7 +112,7 @@ def test_deleted_game_is_fetched_again_and_nothing_else(week, tmp_path):
         path.unlink()
     with SimServer(port=0, seed=7, request_log=str(tmp_path / "requests.jsonl")) as sim:
         result = luigi_cli(WEEK, lake=lake, sim=sim, tmp=tmp_path)
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, why(result)
     calls = sorted(
         (r["endpoint"], r["params"].get("GameID")) for r in requests_in(tmp_path / "requests.jsonl")
     )
@@ -116,7 +126,7 @@ def test_tables_are_rederived_from_raw_without_api_calls(week, tmp_path):
     shutil.rmtree(lake / "play_by_play")  # e.g. after a parser change
     with SimServer(port=0, seed=7, request_log=str(tmp_path / "requests.jsonl")) as sim:
         result = luigi_cli(WEEK, lake=lake, sim=sim, tmp=tmp_path)
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, why(result)
     assert requests_in(tmp_path / "requests.jsonl") == []
     assert len(list((lake / "play_by_play").rglob("*.parquet"))) == len(
         list((tmp / "lake" / "play_by_play").rglob("*.parquet"))
@@ -137,7 +147,7 @@ def test_every_table_deleted_is_rebuilt_from_raw_game_logs_included(week, tmp_pa
         shutil.rmtree(lake / name)
     with SimServer(port=0, seed=7, request_log=str(tmp_path / "requests.jsonl")) as sim:
         result = luigi_cli(WEEK, lake=lake, sim=sim, tmp=tmp_path)
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, why(result)
     assert requests_in(tmp_path / "requests.jsonl") == []
     assert sorted(p.name for p in lake.iterdir() if p.name not in kept) == tables
     for name in ("game_log_players", "game_log_teams"):
@@ -165,7 +175,7 @@ def test_every_table_deleted_is_rebuilt_from_raw_game_logs_included(week, tmp_pa
 def test_bad_input_is_one_line_and_exit_2_before_any_request(tmp_path, args, message):
     with SimServer(port=0, seed=7, request_log=str(tmp_path / "requests.jsonl")) as sim:
         result = luigi_cli(["SeasonBackfill", *args], lake=tmp_path / "lake", sim=sim, tmp=tmp_path)
-    assert result.returncode == 2, result.stderr[-2000:]
+    assert result.returncode == 2, why(result)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {message}"), lines
     assert requests_in(tmp_path / "requests.jsonl") == []
@@ -200,7 +210,7 @@ def test_optional_box_scores_land_when_switched_on_and_the_plan_counts_them(tmp_
         before = len(requests_in(log))
         result = luigi_cli([*args, *SWITCHES], lake=tmp_path / "lake", sim=sim, tmp=tmp_path)
         games = {g.game_id for g in week_games(sim.league) if g.date.isoformat() <= "2024-10-23"}
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, why(result)
     assert not any(e.api_name in plain.stdout for e in OPTIONAL)  # off by default
     added = requests_in(log)[before:]
     assert sorted((r["endpoint"], r["params"]["GameID"]) for r in added) == sorted(
@@ -212,3 +222,47 @@ def test_optional_box_scores_land_when_switched_on_and_the_plan_counts_them(tmp_
             stored = {p.stem for p in (tmp_path / "lake" / table).rglob("*.parquet")}
             assert stored == games, table
     assert f"{len(games) * len(OPTIONAL)} requests at one per" in planned.stdout
+
+
+def _live_children(pid: int) -> list[int]:
+    """The processes pid forked that are still running (not zombies waiting to be reaped)."""
+    children = pathlib.Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    live = []
+    for child in children:
+        try:
+            stat = pathlib.Path(f"/proc/{child}/stat").read_text()
+        except FileNotFoundError:  # reaped meanwhile
+            continue
+        if stat.rpartition(")")[2].split()[0] != "Z":
+            live.append(int(child))
+    return live
+
+
+def test_a_task_process_that_dies_is_named_in_the_summary(week, tmp_path):
+    """The kernel kills a task process mid-request (the OOM killer does): Luigi says so only
+    at INFO, so the run's summary names the task and how it died, and the run exits 4."""
+    tmp, league = week
+    lake = tmp_path / "lake"
+    shutil.copytree(tmp / "lake", lake)
+    victim = week_games(league)[3].game_id
+    for path in lake.rglob(f"{victim}.*"):
+        path.unlink()
+    log = tmp_path / "requests.jsonl"
+    slow = "boxscoreadvancedv3=300000,default=0"  # answers after the test
+    with SimServer(port=0, seed=7, request_log=str(log), latency_ms=slow) as sim:
+        run = luigi_cli_started(WEEK, lake=lake, sim=sim, tmp=tmp_path)
+        try:
+            # The other three endpoints answer at once; the advanced box score's process
+            # is then the worker's only child, waiting on its answer.
+            wait_until(lambda: len(requests_in(log)) >= 3, timeout=120)
+            wait_until(lambda: len(_live_children(run.pid)) == 1, timeout=60)
+            (task_process,) = _live_children(run.pid)
+            os.kill(task_process, signal.SIGKILL)
+            _, stderr = run.communicate(timeout=120)
+        finally:
+            run.kill()
+    assert run.returncode == 4, stderr[-3000:]
+    assert "tasks failed: 1, first:" in stderr, stderr[-3000:]
+    (line,) = [line for line in stderr.splitlines() if "TaskProcessDied" in line]
+    assert "endpoint=box_advanced" in line and f"key={victim}" in line
+    assert "died unexpectedly with exit code -9" in line

@@ -22,7 +22,7 @@ from pipeline import cli
 from pipeline.core.errors import CriticalError, StorageError
 from pipeline.sim.server import SimServer
 from pipeline.tasks.common import PipelineTask
-from tests.runner import REPO, requests_in
+from tests.runner import REPO, requests_in, why
 
 BIN = pathlib.Path(sys.executable).parent
 NBA_BACKFILL = BIN / "nba-backfill"
@@ -124,7 +124,7 @@ def test_a_users_luigi_cfg_overrides_the_packaged_defaults(empty_folder):
         cwd=empty_folder,
         env={"NBA_API_BASE_URL": refused_url(), "LAKE_ROOT": str(empty_folder.parent / "lake")},
     )
-    assert result.returncode == 11, result.stderr[-3000:]
+    assert result.returncode == 11, why(result)
 
 
 @pytest.mark.parametrize("tool", [NBA_BACKFILL, LUIGI], ids=["nba-backfill", "luigi"])
@@ -159,7 +159,7 @@ def test_plan_then_run_against_the_simulator(empty_folder, sim):
     plan = run_tool(
         NBA_BACKFILL, ["plan", *WEEK, "--limit", "2", *lake_option], cwd=empty_folder, env=env
     )
-    assert plan.returncode == 0, plan.stderr[-3000:]
+    assert plan.returncode == 0, why(plan)
     assert "Plan for 2024-25" in plan.stdout and "requests" in plan.stdout, plan.stdout
     assert len(requests_in(sim.log_path)) == before, "the plan made requests"
     assert not lake.exists(), "the plan wrote to the lake"
@@ -171,7 +171,7 @@ def test_plan_then_run_against_the_simulator(empty_folder, sim):
         cwd=empty_folder,
         env=env,
     )
-    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.returncode == 0, why(run)
     assert len(requests_in(sim.log_path)) > before
     games = list((lake / "box_traditional_players" / "season=2024-25").rglob("*.parquet"))
     assert len(games) == 2, games
@@ -193,7 +193,7 @@ def test_critical_stop_exits_7(empty_folder, sim, workers):
         env={"NBA_API_BASE_URL": sim.base_url, "NBA_RATE_LIMIT_SECONDS": "0"},
     )
     assert "critical: StorageError" in result.stderr, result.stderr[-3000:]
-    assert result.returncode == 7, result.stderr[-3000:]
+    assert result.returncode == 7, why(result)
     assert "nba-backfill: exit 7: critical stop (the lake cannot be written)" in result.stderr
 
 

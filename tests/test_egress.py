@@ -25,7 +25,7 @@ from pipeline.nba.client import NbaClient
 from pipeline.nba.ratelimit import AllBenched, BenchPolicy, SharedRateLimiter
 from pipeline.sim.server import SimServer
 from tests.proxies import ForwardProxy, max_in_window
-from tests.runner import luigi_cli, requests_in
+from tests.runner import luigi_cli, requests_in, why
 from tests.test_ratelimit import FakeClock
 
 EGRESSES = ("a", "b", "c")
@@ -389,7 +389,7 @@ def test_three_proxies_one_hanging_land_every_game_at_each_proxys_rate(tmp_path)
         )
         elapsed = time.monotonic() - started
         games = [g for g in sim.league.season("2024-25").games if g.is_final]
-    assert result.returncode == 0, result.stderr[-4000:]
+    assert result.returncode == 0, why(result)
     lake = tmp_path / "lake"
     for game in games:
         for endpoint in endpoints.endpoints_for(2024):  # the default datasets
@@ -429,7 +429,7 @@ def test_every_proxy_hanging_stops_the_run_with_one_line_within_the_bound(tmp_pa
             env={"LOG_FORMAT": "text"},
         )
         ended = time.time()
-    assert result.returncode == 4, result.stderr[-4000:]  # [retcode] task_failed
+    assert result.returncode == 4, why(result)  # [retcode] task_failed
     lines = CRITICAL.findall(result.stderr)
     assert len(lines) == 1, result.stderr[-4000:]
     stopped_at, message = stamp(lines[0][0]), lines[0][1]
@@ -460,7 +460,7 @@ def test_proxies_blocked_mid_run_stop_it_with_nothing_failed_or_dead_lettered(tm
             tmp=tmp_path,
             env={"NBA_API_PROXIES": ",".join(p.url for p in blocked), "LOG_FORMAT": "text"},
         )
-    assert result.returncode == 4, result.stderr[-4000:]
+    assert result.returncode == 4, why(result)
     lines = CRITICAL.findall(result.stderr)  # one per worker process whose task met it
     assert 1 <= len(lines) <= 2, result.stderr[-4000:]
     stopped_at, message = min(lines)
@@ -484,7 +484,7 @@ def test_a_direct_connection_that_never_answers_stops_at_discovery(tmp_path):
             env={"NBA_API_BASE_URL": f"http://127.0.0.1:{silent_api.port}/stats/{{endpoint}}"},
         )
         arrivals = silent_api.arrivals()
-    assert result.returncode == 4, result.stderr[-4000:]
+    assert result.returncode == 4, why(result)
     [(stopped_at, message)] = CRITICAL.findall(result.stderr)
     assert "is not answering from this host: the direct connection got no answer" in message
     assert "NBA_API_PROXIES" in message
@@ -505,7 +505,7 @@ def test_a_body_swapping_proxy_gets_nothing_stored_under_the_wrong_id(tmp_path):
             tmp=tmp_path,
             env={"NBA_API_PROXIES": swapping.url},
         )
-    assert result.returncode == 0, result.stderr[-4000:]
+    assert result.returncode == 0, why(result)
     assert [e["params"]["GameID"] for e in swapping.log if e["served_game"]] == [victim] * 3
     assert result.stderr.count("BadPayloadError") >= 3
     lake = tmp_path / "lake"
@@ -542,7 +542,7 @@ def test_nba_backfill_exits_9_with_proxies_from_luigi_cfg_that_never_answer(tmp_
                 "LUIGI_CONFIG_PATH": str(settings),
             },
         )
-    assert result.returncode == 9, result.stderr[-4000:]
+    assert result.returncode == 9, why(result)
     [(_, message)] = CRITICAL.findall(result.stderr)
     assert "is not answering from this host: all 3 proxies" in message
     assert result.stderr.rstrip().endswith("exit 9: stats.nba.com is not answering from this host")

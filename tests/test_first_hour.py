@@ -21,7 +21,7 @@ import time
 import pytest
 
 from pipeline.sim.server import SimServer
-from tests.runner import REPO, requests_in
+from tests.runner import REPO, requests_in, why
 
 BIN = pathlib.Path(sys.executable).parent
 NBA_BACKFILL = BIN / "nba-backfill"
@@ -84,7 +84,7 @@ def five(sim, tmp_path_factory):
     cwd = tmp_path_factory.mktemp("five")
     lake = cwd / "lake"
     result = tool(NBA_BACKFILL, ["run", *SEASON, "--limit", "5"], cwd=cwd, sim=sim)
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, why(result)
     return cwd, lake, result
 
 
@@ -179,7 +179,7 @@ def test_bad_paths_and_proxies_are_bad_input(case, sim, tmp_path):
     args = [a(tmp_path) if callable(a) else a.format(cwd=tmp_path) for a in args]
     before = len(requests_in(sim.log_path))
     result = tool(path, args, cwd=tmp_path, sim=sim, timeout=60)
-    assert result.returncode == 2, result.stderr[-3000:]
+    assert result.returncode == 2, why(result)
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: "), line
     assert len(requests_in(sim.log_path)) == before, "a request was made"
@@ -203,7 +203,7 @@ def test_verbose_shows_what_the_screen_leaves_out(five, sim):
     cwd, lake, _ = five
     quiet = tool(NBA_BACKFILL, ["run", *SEASON, "--limit", "5"], cwd=cwd, sim=sim)
     loud = tool(NBA_BACKFILL, ["run", *SEASON, "--limit", "5", "--verbose"], cwd=cwd, sim=sim)
-    assert quiet.returncode == loud.returncode == 0, loud.stderr[-3000:]
+    assert quiet.returncode == loud.returncode == 0, why(loud)
     assert "luigi-interface" not in quiet.stderr and "luigi-interface" in loud.stderr
     # JSON keeps everything, verbose or not.
     json_run = tool(
@@ -266,7 +266,7 @@ def test_luigi_summary_follows_its_lake_root(sim, tmp_path):
         "SeasonBackfill", *SEASON, "--limit", "2", "--no-player-info", "--lake-root", str(lake)
     )
     result = tool(LUIGI, args, cwd=tmp_path, sim=sim)
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, why(result)
     assert not (tmp_path / "lake").exists(), "something was written to ./lake"
     [summary] = summaries(lake)
     assert summary["config"]["effective"]["lake_root"] == str(lake)
@@ -320,7 +320,7 @@ def test_ctrl_c_is_an_interrupted_run_that_says_how_to_resume(tmp_path):
         )
         before = len(requests_in(log))
         resume = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
-        assert resume.returncode == 0, resume.stderr[-3000:]
+        assert resume.returncode == 0, why(resume)
         assert len(requests_in(log)) - before == left
 
 

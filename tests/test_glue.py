@@ -26,7 +26,7 @@ from pipeline.lake import compact, schema
 from pipeline.lake.lake import Lake
 from pipeline.lake.parquet import to_parquet_bytes
 from pipeline.sim.server import SimServer
-from tests.runner import REPO, luigi_cli, requests_in
+from tests.runner import REPO, luigi_cli, requests_in, why
 from tests.s3_server import (
     FaultProxy,
     iam_user_keys,
@@ -425,12 +425,12 @@ def test_a_season_run_registers_its_tables_and_a_second_run_writes_nothing(
         env = {"AWS_ENDPOINT_URL": url, "AWS_ENDPOINT_URL_GLUE": glue_log.url}
         env["NBA_GLUE_DATABASE"] = db
         first = luigi_cli(run, lake=root, sim=sim, tmp=tmp_path, env=env)
-        assert first.returncode == 0, first.stderr[-3000:]
+        assert first.returncode == 0, why(first)
         assert f"glue: database {db}: " in first.stdout
         created = writes(glue_log.operations)
         glue_log.operations.clear()
         again = luigi_cli(run, lake=root, sim=sim, tmp=tmp_path, env=env)
-        assert again.returncode == 0, again.stderr[-3000:]
+        assert again.returncode == 0, why(again)
         assert writes(glue_log.operations) == []
         # The command compares every table and partition with Glue: nothing to write.
         glue_log.operations.clear()
@@ -534,12 +534,12 @@ def test_glue_refusing_at_the_end_fails_the_run_and_the_next_run_registers(
         with moto_auth(url):
             refused = luigi_cli(run, lake=root, sim=sim, tmp=tmp_path, env={**env, **keys})
         log.write_text("")
-        assert refused.returncode == 4, refused.stderr[-3000:]
+        assert refused.returncode == 4, why(refused)
         line = next(x for x in refused.stderr.splitlines() if x.startswith("error: Glue"))
         assert "AccessDenied" in line and "glue:CreateTable" in line, line
         assert tables_in(glue_client_at(url), db) == {}
         allowed = luigi_cli(run, lake=root, sim=sim, tmp=tmp_path, env=env)
-    assert allowed.returncode == 0, allowed.stderr[-3000:]
+    assert allowed.returncode == 0, why(allowed)
     # The games were landed by the refused run: none is asked for again.
     asked = {r["endpoint"] for r in requests_in(log)}
     assert asked and not any(e.startswith(("boxscore", "playbyplay")) for e in asked), asked

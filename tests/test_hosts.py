@@ -23,7 +23,7 @@ import pytest
 from pipeline.nba import endpoints
 from pipeline.sim.server import SimServer
 from tests.proxies import ForwardProxy
-from tests.runner import requests_in
+from tests.runner import requests_in, why
 from tests.test_luigid import start_luigid
 
 NBA_BACKFILL = pathlib.Path(sys.executable).parent / "nba-backfill"
@@ -134,7 +134,7 @@ def rerun_requests(sim, lake, tmp) -> int:
     done = subprocess.run(
         COMMANDS["nba-backfill"], cwd=tmp, env=env, capture_output=True, text=True, timeout=300
     )
-    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.returncode == 0, why(done)
     return len(requests_in(tmp / "sim.jsonl")) - before
 
 

@@ -19,7 +19,7 @@ import pytest
 from pipeline.nba import endpoints
 from pipeline.sim.server import SimServer
 from tests.proxies import ForwardProxy
-from tests.runner import REPO, luigi_cli, requests_in
+from tests.runner import REPO, luigi_cli, requests_in, why
 from tests.test_observe import backfill, sim  # noqa: F401 - the shared simulator fixture
 
 LUIGID = pathlib.Path(sys.executable).parent / "luigid"
@@ -98,7 +98,7 @@ def run(luigid, sim, tmp_path_factory):  # noqa: F811
         str(luigid["port"]),
         local=False,
     )
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, why(result)
     return result
 
 
@@ -236,7 +236,7 @@ def test_two_hosts_share_one_luigid_resource(luigid_one, tmp_path):
         # The authority: a no-op rerun of each slice on one machine, without luigid.
         for name in SLICES:
             final = luigi_cli(slice_args(name), lake=lake, sim=server, tmp=tmp_path)
-            assert final.returncode == 0, final.stderr[-3000:]
+            assert final.returncode == 0, why(final)
         extra = [(r["endpoint"], r["params"]) for r in requests_in(log)[len(requests) :]]
         assert extra == [], ("the lake was not complete", extra, outputs)
         games = {g.game_id: g.date.isoformat() for g in server.league.season("2024-25").games}

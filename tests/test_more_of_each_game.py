@@ -28,7 +28,7 @@ from pipeline.report.checks import Findings
 from pipeline.report.scan import open_files, stack
 from pipeline.sim.server import SimServer
 from tests.conftest import fixture_body
-from tests.runner import luigi_cli, requests_in
+from tests.runner import luigi_cli, requests_in, why
 
 HERE = pathlib.Path(__file__).parent / "fixtures"
 NEW = endpoints.MORE_OF_EACH_GAME
@@ -167,7 +167,7 @@ def test_season_run_lands_each_dataset_of_its_era_and_validates(tmp_path, season
         first = len(requests_in(log))
         again = run(tmp_path, sim, season)
         asked = {r["endpoint"] for r in requests_in(log)[:first]}
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, why(result)
     assert again.returncode == 0 and len(requests_in(log)) == first  # a rerun: 0 requests
     year = int(season[:4])
     for endpoint in NEW:
@@ -345,7 +345,7 @@ def test_an_empty_answer_inside_the_era_is_a_dead_letter(tmp_path):
         result = run(tmp_path, sim, "2024-25")
         first = len(requests_in(log))
         again = run(tmp_path, sim, "2024-25")
-    assert result.returncode == 3, result.stderr[-3000:]  # done, except dead letters
+    assert result.returncode == 3, why(result)  # done, except dead letters
     assert again.returncode == 3 and len(requests_in(log)) == first  # not asked again
     letters = tmp_path / "lake" / "backfill-state" / "dead-letters" / "season=2024-25"
     assert sorted(p.name for p in letters.iterdir()) == ["box_defensive", "box_matchups"]

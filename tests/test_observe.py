@@ -22,6 +22,7 @@ from pipeline.app.progress import Progress
 from pipeline.core import events, seasons
 from pipeline.core.redact import redact, redact_mapping, redact_url
 from pipeline.sim.server import SimServer
+from tests.runner import why
 
 # After the games, a run checks them against the season's game logs: P and T per type.
 GAME_LOGS = 2 * len(seasons.SEASON_TYPES)
@@ -226,7 +227,7 @@ def success(tmp_path_factory, sim):
 
 def test_success_writes_one_summary(success):
     result = success["result"]
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, why(result)
     [summary] = summaries(success["tmp"] / "lake")
     assert summary["status"] == "success"
     # 3 games x 3 endpoints (--no-play-by-play, --no-player-info, --no-team-info), then
@@ -395,7 +396,7 @@ def test_dry_run_exits_zero(tmp_path, sim):
     """Needs SeasonBackfill.complete() to be True once the plan is printed: with
     [worker] check_complete_on_run=true Luigi fails a task that is not complete after run()."""
     result = backfill(tmp_path, sim, "--dry-run", lake="nowhere", log_format="text")
-    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.returncode == 0, why(result)
 
 
 # --- pieces --------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import pyarrow.dataset as ds
 import pytest
 
 from pipeline.sim.server import SimServer
-from tests.runner import lake_files, luigi_cli, requests_in
+from tests.runner import lake_files, luigi_cli, requests_in, why
 
 WEEK = [
     "SeasonBackfill",
@@ -26,7 +26,7 @@ def lake(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("people")
     with SimServer(port=0, seed=11) as sim:
         result = luigi_cli(WEEK, lake=tmp / "lake", sim=sim, tmp=tmp)
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, why(result)
     return tmp / "lake"
 
 
@@ -58,7 +58,7 @@ def test_rerun_makes_zero_requests(lake, tmp_path):
     before = lake_files(copy)
     with SimServer(port=0, seed=11, request_log=str(tmp_path / "requests.jsonl")) as sim:
         result = luigi_cli(WEEK, lake=copy, sim=sim, tmp=tmp_path)
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, why(result)
     assert requests_in(tmp_path / "requests.jsonl") == []
     assert lake_files(copy) == before
 
@@ -71,7 +71,7 @@ def test_switches_turn_players_and_teams_off(tmp_path):
             sim=sim,
             tmp=tmp_path,
         )
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, why(result)
     called = {r["endpoint"] for r in requests_in(tmp_path / "requests.jsonl")}
     assert called.isdisjoint({"commonplayerinfo", "teaminfocommon", "commonteamroster"})
     assert "boxscoretraditionalv3" in called

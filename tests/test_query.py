@@ -17,7 +17,7 @@ import pytest
 from pipeline.lake import compact
 from pipeline.lake.lake import Lake
 from pipeline.sim.server import SimServer
-from tests.runner import REPO, luigi_cli
+from tests.runner import REPO, luigi_cli, why
 from tests.s3_server import FaultProxy, make_bucket, s3_endpoint  # noqa: F401  (fixture)
 from tests.sim_lake import LAST_DAY, SEASON, days, sim_lake  # noqa: F401  (fixture)
 
@@ -37,7 +37,7 @@ def sql(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 
 
 def csv_rows(result: subprocess.CompletedProcess) -> list[dict]:
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, why(result)
     return list(csv.DictReader(io.StringIO(result.stdout)))
 
 
@@ -144,7 +144,7 @@ def test_sql_on_s3_reads_through_httpfs_with_the_lakes_settings(s3_endpoint, tmp
             tmp=tmp_path,
             env={"AWS_ENDPOINT_URL": url},
         )
-    assert landed.returncode == 0, landed.stderr[-3000:]
+    assert landed.returncode == 0, why(landed)
     expected = s3_rows(client, bucket, f"lake/box_traditional_players/season={SEASON}/")
     assert expected > 100
     env = {"AWS_ENDPOINT_URL": url}

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.sim.server import SimServer
-from tests.runner import luigi_cli, requests_in
+from tests.runner import luigi_cli, requests_in, why
 from tests.test_old_bodies import HOOPR, LINEAGE, TRADITIONAL, expected_tables
 
 OFF = ["--no-player-info", "--no-team-info"]
@@ -34,7 +34,7 @@ def replayed(tmp_path_factory):
         before = len(requests_in(log))
         args = ["SeasonBackfill", "--season", "1996-97", *RUNS["1996-97"]]
         rerun = luigi_cli(args, lake=tmp / "lake", sim=sim, tmp=tmp)
-        assert rerun.returncode == 0, rerun.stderr[-3000:]
+        assert rerun.returncode == 0, why(rerun)
         rerun_requests = requests_in(log)[before:]
     return tmp, results, rerun_requests
 

@@ -16,7 +16,7 @@ import pytest
 from pipeline.nba import endpoints
 from pipeline.nba.ratelimit import SharedRateLimiter
 from pipeline.sim.server import SimServer
-from tests.runner import REPO, luigi_cli, requests_in
+from tests.runner import REPO, luigi_cli, requests_in, why
 
 DAYS = [
     "--season",
@@ -109,7 +109,7 @@ def test_every_fault_recovered_or_dead_lettered_within_the_rate(tmp_path):
     assert set(seen) >= TRANSIENT, f"fault kinds seen: {seen}"
     assert sticky, "the seed should give at least one dead letter"
     # Dead letters only: the distinct exit code, not a failure.
-    assert result.returncode == 3, result.stderr[-4000:]
+    assert result.returncode == 3, why(result)
     for endpoint in endpoints.endpoints_for(2024):
         for game in games:
             month = game.date.month
@@ -140,7 +140,7 @@ def test_rerun_does_not_hammer_dead_letters(tmp_path):
     args = ["SeasonBackfill", *DAYS, "--no-play-by-play", "--no-game-summary"]
     with SimServer(port=0, seed=5, faults=faults, request_log=str(log)) as sim:
         first = luigi_cli(args, lake=tmp_path / "lake", sim=sim, tmp=tmp_path)
-        assert first.returncode == 3, first.stderr[-3000:]
+        assert first.returncode == 3, why(first)
         log.write_text("")
         again = luigi_cli(args, lake=tmp_path / "lake", sim=sim, tmp=tmp_path)
         assert again.returncode == 3
@@ -225,7 +225,7 @@ def test_kill_9_at_random_moments_loses_and_repeats_nothing(tmp_path):
             every_file_is_whole(lake)
         assert kills >= 2, "the run finished before it could be killed: slow it down"
         final = luigi_cli(args, lake=lake, sim=sim, tmp=tmp_path)
-        assert final.returncode == 0, final.stderr[-3000:]
+        assert final.returncode == 0, why(final)
         games = [
             g
             for g in sim.league.season("2024-25").games

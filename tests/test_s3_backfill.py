@@ -3,7 +3,7 @@
 import json
 
 from pipeline.sim.server import SimServer
-from tests.runner import luigi_cli, requests_in
+from tests.runner import luigi_cli, requests_in, why
 from tests.s3_server import make_bucket, s3_endpoint  # noqa: F401  (pytest fixture)
 
 DAYS = [
@@ -28,7 +28,7 @@ def test_week_into_s3_is_complete_valid_and_resumable(s3_endpoint, tmp_path):  #
     log = tmp_path / "requests.jsonl"
     with SimServer(port=0, seed=7, request_log=str(log)) as sim:
         first = luigi_cli(DAYS, lake=root, sim=sim, tmp=tmp_path, env=env)
-        assert first.returncode == 0, first.stderr[-3000:]
+        assert first.returncode == 0, why(first)
         games = [
             g
             for g in sim.league.season("2024-25").games
@@ -53,7 +53,7 @@ def test_week_into_s3_is_complete_valid_and_resumable(s3_endpoint, tmp_path):  #
         assert not any(k.startswith("historical-backfill/backfill-state/preflight/") for k in keys)
         log.write_text("")
         again = luigi_cli(DAYS, lake=root, sim=sim, tmp=tmp_path, env=env)
-        assert again.returncode == 0, again.stderr[-3000:]
+        assert again.returncode == 0, why(again)
         assert requests_in(log) == []
 
 

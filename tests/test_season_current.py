@@ -14,7 +14,7 @@ import pytest
 
 from pipeline.sim.server import SimServer
 from tests.proxies import ForwardProxy
-from tests.runner import REPO, luigi_cli, requests_in
+from tests.runner import REPO, luigi_cli, requests_in, why
 
 SEASON = "2024-25"
 FIRST_WEEK = ["--start-date", "2024-10-22", "--end-date", "2024-10-31"]
@@ -67,7 +67,7 @@ def moving_today(tmp_path_factory):
 def test_second_run_fetches_exactly_the_games_final_since(moving_today):
     tmp, league, results, logs = moving_today
     for result in results:
-        assert result.returncode == 0, result.stderr[-3000:]
+        assert result.returncode == 0, why(result)
     first, second = final_games(league, D1), final_games(league, D2)
     assert first and set(second) > set(first)
     assert box_calls(logs[0]) == first  # games on D1 were live: not fetched
@@ -95,7 +95,7 @@ def test_corrected_box_score_is_fetched_again_and_the_old_one_kept(tmp_path):
         port=0, seed=5, today=dt.date(2024, 10, 29), corrections=corrections, request_log=str(log)
     ) as sim:
         result = run(tmp_path, sim)
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, why(result)
     refetched = {
         r["params"]["GameID"] for r in requests_in(log) if r["endpoint"].startswith("boxscore")
     }
@@ -132,7 +132,7 @@ def test_each_players_bio_is_asked_for_once_across_seasons(tmp_path):
     ]
     with SimServer(port=0, seed=5, request_log=str(log)) as sim:
         result = luigi_cli(args, lake=tmp_path / "lake", sim=sim, tmp=tmp_path)
-        assert result.returncode == 0, result.stderr[-3000:]
+        assert result.returncode == 0, why(result)
         bios = [
             r["params"]["PlayerID"] for r in requests_in(log) if r["endpoint"] == "commonplayerinfo"
         ]
@@ -187,7 +187,7 @@ def test_two_seasons_asking_for_one_bio_at_once_make_one_request(tmp_path):
             text=True,
             timeout=180,
         )
-    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.returncode == 0, why(done)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["requests"] == [player], result
     assert len(result["tasks"]) == 1 and result["status"] == "SUCCESS", result
@@ -220,7 +220,7 @@ def test_a_difference_that_stays_is_reported_with_its_values_and_the_run_ends(tm
         SimServer(port=0, seed=5, today=D2, request_log=str(log)) as sim,
     ):
         result = run(tmp_path, sim, "--nba-proxies", proxy.url)
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, why(result)
     check = game_log_check(tmp_path / "lake")
     assert check["corrected_games"] == [victim["game"]]  # fetched again once
     [difference] = check["unresolved"]

@@ -5,7 +5,7 @@ import pytest
 from pipeline.core import seasons
 from pipeline.nba import endpoints
 from pipeline.sim.server import SimServer
-from tests.runner import luigi_cli, requests_in
+from tests.runner import luigi_cli, requests_in, why
 
 RANGE = [
     "SeasonRange",
@@ -42,7 +42,7 @@ def game_calls(log, season_prefix):
 
 def test_each_season_lands_its_endpoints(two_seasons):
     tmp, first, _, _ = two_seasons
-    assert first.returncode == 0, first.stderr[-3000:]
+    assert first.returncode == 0, why(first)
     log = requests_in(tmp / "requests.jsonl")
     old = game_calls(log, "00295")  # 1995-96 regular season game ids
     new = game_calls(log, "00296")
@@ -68,7 +68,7 @@ def test_each_season_lands_its_endpoints(two_seasons):
 
 def test_rerun_of_range_makes_no_requests(two_seasons):
     tmp, _, rerun, before_rerun = two_seasons
-    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert rerun.returncode == 0, why(rerun)
     assert len(requests_in(tmp / "requests.jsonl")) == before_rerun
 
 

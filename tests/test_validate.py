@@ -28,6 +28,7 @@ from pipeline.model.ingest import Item, game_item, land
 from pipeline.nba import endpoints, parse
 from pipeline.nba.games import INDEX_SCHEMA, games_from_index, index_from_finder, select_games
 from pipeline.report.season import validate_season, write_report
+from tests.runner import why
 from tests.s3_server import s3_bucket, s3_endpoint  # noqa: F401  (pytest fixtures)
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
@@ -428,7 +429,7 @@ def test_validation_mode_makes_no_api_call(lake, tmp_path):
         base_url="http://127.0.0.1:9/stats/{endpoint}",
         timeout=120,
     )
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, why(result)
     assert "report.json" in result.stdout and "report.html" in result.stdout
     assert "quality score 1.0" in result.stdout
     assert pathlib.Path(lake.layout.report_dir(SEASON), "report.html").exists()
@@ -470,7 +471,7 @@ def test_html_renders_in_headless_chromium(lake, tmp_path):
     url = pathlib.Path(html_path).as_uri()
 
     dom = chromium(binary, tmp_path / "profile", "--dump-dom", url)
-    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert dom.returncode == 0, why(dom)
     html = dom.stdout
     assert 'id="summary"' in html and "quality score" in html
     assert html.count('class="cell"') == len(report["completeness"]["by_month_dataset"])

@@ -90,9 +90,12 @@ def count_events(events: list[dict]) -> dict:
         "dead_letter": collections.Counter(),
     }
     totals = collections.Counter()
+    failed_tasks = []
     for event in events:
         kind = event.get("event_type")
-        if kind == "request":
+        if kind == "task_failed":
+            failed_tasks.append({k: event.get(k) for k in ("task", "error_type", "error")})
+        elif kind == "request":
             totals["requests"] += 1
         elif kind == "retry":
             totals["retries"] += 1
@@ -112,6 +115,7 @@ def count_events(events: list[dict]) -> dict:
         "bytes_stored": totals["bytes_stored"],
         "rows": totals["rows"],
         "failures_by_class": {k: dict(v) for k, v in failures.items() if v},
+        "failed_tasks": failed_tasks,
         "corrected_games": sorted(
             {str(e["game_id"]) for e in events if e.get("event_type") == "corrected"}
         ),
@@ -210,6 +214,7 @@ def build(run, ended: float) -> dict:
         bytes_stored=counted["bytes_stored"],
         rows=counted["rows"],
         failures_by_class=counted["failures_by_class"],
+        failed_tasks=counted["failed_tasks"],
         corrected_games=counted["corrected_games"],
         dead_letters=ledger,
         config=config_snapshot(run),
@@ -249,6 +254,12 @@ def short_text(summary: dict) -> str:
         )
     for kind, classes in summary["failures_by_class"].items():
         lines.append(f"  {kind}: " + ", ".join(f"{k} x{v}" for k, v in sorted(classes.items())))
+    failed_tasks = summary.get("failed_tasks") or []
+    if failed_tasks:
+        lines.append(f"  tasks failed: {len(failed_tasks)}, first:")
+        lines.extend(
+            f"    {t['task']}: {t['error_type']}: {t['error']}"[:300] for t in failed_tasks[:3]
+        )
     if summary.get("summary_path"):
         lines.append(f"  summary: {summary['summary_path']}")
     return "\n".join(lines)

@@ -1,4 +1,9 @@
-"""Critical errors stop the whole run at once (issue 5).
+"""Task failures: every one is in the run's summary, and critical errors stop the whole run
+at once (issue 5).
+
+Luigi logs a task's exception in the process that ran it, and a task process that dies
+(a signal, a crash in native code) only as an INFO line. `record_failure` puts each failure
+in the run's events, so the summary names the task and the error however long the log.
 
 A CriticalError (storage denied, disk full) fails every task the same way, so going on
 would only fail the rest of the season one task at a time. Luigi's worker stops asking for
@@ -32,6 +37,7 @@ import luigi.worker
 
 from pipeline.core import events
 from pipeline.core.errors import CriticalError
+from pipeline.core.redact import redact
 from pipeline.tasks.common import PipelineTask
 
 log = logging.getLogger("pipeline.tasks")
@@ -40,9 +46,30 @@ STOPS_ENV = "BACKFILL_CRITICAL_STOPS_PATH"
 
 
 def install() -> None:
-    """Stop the run on a CriticalError in any of our tasks (idempotent). On their common
-    base only: other packages' tasks run by the same worker are left alone."""
+    """Record every failure of our tasks, and stop the run on a CriticalError (idempotent).
+    On their common base only: other packages' tasks run by the same worker are left alone."""
+    PipelineTask.event_handler(luigi.Event.FAILURE)(record_failure)
+    PipelineTask.event_handler(luigi.Event.PROCESS_FAILURE)(record_failure)
+    PipelineTask.event_handler(luigi.Event.TIMEOUT)(record_failure)
     PipelineTask.event_handler(luigi.Event.FAILURE)(stop_on_critical)
+
+
+def record_failure(task: luigi.Task, error: BaseException | str) -> None:
+    """One event per failed task: its exception, or Luigi's words for a task process that
+    died or timed out (those come as a string, in the worker)."""
+    if isinstance(error, str):
+        log.error("%s", error, extra={"event_type": "task_failed"})
+        error_type, message = "TaskProcessDied", error
+    else:
+        error_type, message = type(error).__name__, str(error)
+    events.record(
+        {
+            "event_type": "task_failed",
+            "task": str(task)[:300],  # its parameters, readable (a batch's keys are many)
+            "error_type": error_type,
+            "error": redact(message)[:500],
+        }
+    )
 
 
 def _worker_pid() -> int:
