@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 # Game log column -> traditional box score (V3) column.
 STATS = {
@@ -123,9 +124,14 @@ def compare(
     log_id, box_id = _ids(side)
     # Only the compared columns become Python rows: a season's logs and box scores whole
     # would take a few hundred MB of dicts, kept by the process long after.
-    log = _only(log, ["GAME_ID", log_id, *stats])
     stored = _rows_by_key(_only(box, ["gameId", box_id, *stats.values()]), box_id)
     games = {game_id for game_id, _ in stored}
+    if not games:
+        return []
+    # A season's log is 26,000 rows by spring, and a daily run compares a day's games.
+    log = _only(log, ["GAME_ID", log_id, *stats])
+    in_box = pc.is_in(pc.cast(log["GAME_ID"], pa.string()), value_set=pa.array(sorted(games)))
+    log = log.filter(in_box)
     differences = []
     for row in log.to_pylist():
         game_id = str(row["GAME_ID"])
