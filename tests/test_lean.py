@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.lake.lake import Lake
+from pipeline.lake.layout import Layout
 from pipeline.lake.schema import partition_season
 from pipeline.model.work import Scope, SeasonWork
 from pipeline.nba import endpoints
@@ -202,3 +203,19 @@ def test_player_ids_kept_by_game_give_what_a_full_read_gives(lake):
     lake.delete(work.players_path(games))
     work.collect_player_ids(games)
     assert work.player_ids() == expected
+
+
+@pytest.mark.parametrize(
+    "root, season, month",
+    [("/data/lake", "2024-25", 11), ("s3://bucket/lake", "1946-47", None), ("/l", None, None)],
+)
+def test_table_files_are_the_names_table_file_and_table_prefix_give(root, season, month):
+    """The one-go names a season's state is made from are the lake's names, table by table."""
+    layout = Layout(root)
+    tables = ("box_traditional_players", "box_traditional_teams", "play_by_play")
+    made = layout.table_files(tables, season, month, "0022400123")
+    assert made == tuple(
+        (layout.table_file(t, season, month, "0022400123"), layout.table_prefix(t, season))
+        for t in tables
+    )
+    assert all(f.endswith("/0022400123.parquet") and f.startswith(p + "/") for f, p in made)

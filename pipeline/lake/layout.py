@@ -40,6 +40,22 @@ class Layout:
     def table_file(self, table: str, season: str, month: int | None, key: str) -> str:
         return self._join(table, self.partition(season, month), f"{key}.parquet")
 
+    def table_files(
+        self, tables: tuple[str, ...], season: str | None, month: int | None, key: str
+    ) -> tuple[tuple[str, str], ...]:
+        """(table_file, table_prefix) of each table, for one item. The same names, made in
+        one go: a season's 20,000 targets are looked up several times a run."""
+        whole, part = self.partition(season), self.partition(season, month)
+        return tuple(
+            (
+                f"{self.root}/{table}/{part}/{key}.parquet"
+                if part
+                else f"{self.root}/{table}/{key}.parquet",
+                f"{self.root}/{table}/{whole}" if whole else f"{self.root}/{table}",
+            )
+            for table in tables
+        )
+
     def compact_prefix(self, table: str) -> str:
         return self._join(COMPACT, table)
 

@@ -107,10 +107,7 @@ def table_paths(lake: Lake, endpoint: Endpoint, item: Item) -> tuple[tuple[str, 
 # the paths of its ~20,000 targets are made once.
 @functools.lru_cache(maxsize=1 << 16)
 def _table_paths(layout, tables: tuple, season, month, key) -> tuple[tuple[str, str], ...]:
-    return tuple(
-        (layout.table_file(table, season, month, key), layout.table_prefix(table, season))
-        for table in tables
-    )
+    return layout.table_files(tables, season, month, key)
 
 
 def raw_path(lake: Lake, endpoint: Endpoint, item: Item) -> str:
@@ -118,7 +115,7 @@ def raw_path(lake: Lake, endpoint: Endpoint, item: Item) -> str:
 
 
 def is_done(lake: Lake, endpoint: Endpoint, item: Item) -> bool:
-    return all(lake.has(path, prefix) for path, prefix in table_paths(lake, endpoint, item))
+    return lake.has_all(table_paths(lake, endpoint, item))
 
 
 def is_dead_lettered(lake: Lake, endpoint: Endpoint, item: Item, since: str | None = None) -> bool:
