@@ -51,6 +51,17 @@ def week_games(league):
     ]
 
 
+def lake_without_a_game(week, tmp_path) -> tuple:
+    """A copy of the week's lake with every file of one game deleted: (lake, its game id)."""
+    tmp, league = week
+    lake = tmp_path / "lake"
+    shutil.copytree(tmp / "lake", lake)
+    victim = week_games(league)[3].game_id
+    for path in lake.rglob(f"{victim}.*"):
+        path.unlink()
+    return lake, victim
+
+
 def test_week_lands_every_game_and_endpoint(week):
     tmp, league = week
     lake = tmp / "lake"
@@ -104,12 +115,7 @@ def test_rerun_makes_no_request_and_writes_nothing(week, tmp_path):
 
 
 def test_deleted_game_is_fetched_again_and_nothing_else(week, tmp_path):
-    tmp, league = week
-    lake = tmp_path / "lake"
-    shutil.copytree(tmp / "lake", lake)
-    victim = week_games(league)[3].game_id
-    for path in lake.rglob(f"{victim}.*"):
-        path.unlink()
+    lake, victim = lake_without_a_game(week, tmp_path)
     with SimServer(port=0, seed=7, request_log=str(tmp_path / "requests.jsonl")) as sim:
         result = luigi_cli(WEEK, lake=lake, sim=sim, tmp=tmp_path)
     assert result.returncode == 0, why(result)
@@ -241,12 +247,7 @@ def _live_children(pid: int) -> list[int]:
 def test_a_task_process_that_dies_is_named_in_the_summary(week, tmp_path):
     """The kernel kills a task process mid-request (the OOM killer does): Luigi says so only
     at INFO, so the run's summary names the task and how it died, and the run exits 4."""
-    tmp, league = week
-    lake = tmp_path / "lake"
-    shutil.copytree(tmp / "lake", lake)
-    victim = week_games(league)[3].game_id
-    for path in lake.rglob(f"{victim}.*"):
-        path.unlink()
+    lake, victim = lake_without_a_game(week, tmp_path)
     log = tmp_path / "requests.jsonl"
     slow = "boxscoreadvancedv3=300000,default=0"  # answers after the test
     with SimServer(port=0, seed=7, request_log=str(log), latency_ms=slow) as sim:
