@@ -267,3 +267,16 @@ def test_a_task_process_that_dies_is_named_in_the_summary(week, tmp_path):
     (line,) = [line for line in stderr.splitlines() if "TaskProcessDied" in line]
     assert "endpoint=box_advanced" in line and f"key={victim}" in line
     assert "died unexpectedly with exit code -9" in line
+
+
+def test_a_task_that_outlives_the_worker_timeout_is_named_in_the_summary(week, tmp_path):
+    """[worker] timeout ends a task that hangs (a request the API never answers): the
+    summary names it as timed out."""
+    lake, victim = lake_without_a_game(week, tmp_path)
+    slow = "boxscoreadvancedv3=300000,default=0"  # answers after the test
+    with SimServer(port=0, seed=7, latency_ms=slow) as sim:
+        result = luigi_cli([*WEEK, "--worker-timeout", "5"], lake=lake, sim=sim, tmp=tmp_path)
+    assert result.returncode == 4, why(result)
+    (line,) = [line for line in result.stderr.splitlines() if "TaskTimedOut" in line]
+    assert "endpoint=box_advanced" in line and f"key={victim}" in line
+    assert "timed out after 5 seconds" in line

@@ -59,7 +59,8 @@ def record_failure(task: luigi.Task, error: BaseException | str) -> None:
     died or timed out (those come as a string, in the worker)."""
     if isinstance(error, str):
         log.error("%s", error, extra={"event_type": "task_failed"})
-        error_type, message = "TaskProcessDied", error
+        timed_out = "timed out" in error  # Luigi's words for Event.TIMEOUT
+        error_type, message = ("TaskTimedOut" if timed_out else "TaskProcessDied"), error
     else:
         error_type, message = type(error).__name__, str(error)
     events.record(
