@@ -219,3 +219,22 @@ def test_table_files_are_the_names_table_file_and_table_prefix_give(root, season
         for t in tables
     )
     assert all(f.endswith("/0022400123.parquet") and f.startswith(p + "/") for f, p in made)
+
+
+def test_validation_after_compaction_takes_its_listing_and_keeps_the_same_checks(lake):
+    """Validation takes the file versions compaction has just listed (no second stat of a
+    season's files): the month checks it keeps are those a fresh listing finds current,
+    and the report is a full pass's."""
+    games = [p.stem for p in box_files(lake)]
+    forget_validation(lake)
+    compacted = work_of(lake).compact()
+    assert compacted.tables[TABLE].listed  # what validation takes
+    taken = validate_season(lake, SEASON, games=games, compacted=compacted)
+    folder = pathlib.Path(lake.layout.state_file(MONTH_CHECKS, SEASON, "x")).parent
+    written = {p: p.stat().st_mtime_ns for p in folder.glob("month-*.json")}
+    assert written
+    listed_again = validate_season(lake, SEASON, games=games)
+    assert {p: p.stat().st_mtime_ns for p in folder.glob("month-*.json")} == written
+    forget_validation(lake)
+    full = validate_season(lake, SEASON, games=games)
+    assert without_times(taken) == without_times(listed_again) == without_times(full)

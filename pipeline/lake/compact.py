@@ -88,6 +88,8 @@ class TableCompaction:
     rows: int = 0
     bytes_written: int = 0
     files_read: int = 0  # per-game files read: all of them, or only those that changed
+    # Its files as listed -> (size, version): validation, next, need not stat them again.
+    listed: dict[str, tuple[int, str]] | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -338,7 +340,7 @@ def compact_table(
     if not inputs:
         for path in gone:
             lake.delete(path)
-        return TableCompaction(table, "removed" if present else "empty")
+        return TableCompaction(table, "removed" if present else "empty", listed=inputs)
     # The game index is read only if a month is written (not by a run that changed nothing).
     keys = functools.cache(lambda: _index_keys(lake, season) if _sorted(table) else None)
     done = []
@@ -357,6 +359,7 @@ def compact_table(
         sum(d.rows for d in written),
         sum(d.bytes_written for d in written),
         sum(d.files_read for d in done),
+        listed=inputs,
     )
 
 

@@ -104,7 +104,8 @@ def validate_season(
     present, by_month, completeness, dead_lettered = _completeness(
         lake, season, eps, played, findings
     )
-    months = _checked_months(lake, season, eps, played, present, year)
+    listed = {t: c.listed for t, c in (compacted.tables if compacted else {}).items()}
+    months = _checked_months(lake, season, eps, played, present, year, listed)
     for month in months:
         month.add_to(findings)
     entity_checks = _check_entities(findings, lake, season, months, played)
@@ -187,11 +188,14 @@ def _checked_months(
     played: dict[str, Game],
     present: dict[str, list[str]],
     year: int,
+    listed: dict[str, dict | None],
 ) -> list[MonthChecks]:
     """The per-game checks, a month of games at a time: taken from the month's previous
-    checks where nothing they were made from changed, else made (and kept)."""
+    checks where nothing they were made from changed, else made (and kept). A table's
+    versions are those compaction has just listed, if it has (a season's 16,000 stats)."""
     versions = {
-        table: lake.store.list_versions(lake.layout.table_prefix(table, season))
+        table: listed.get(table)
+        or lake.store.list_versions(lake.layout.table_prefix(table, season))
         for table, paths in present.items()
         if paths
     }
