@@ -2,7 +2,7 @@
 at once (issue 5).
 
 Luigi logs a task's exception in the process that ran it, and a task process that dies
-(a signal, a crash in native code) only as an INFO line. `record_failure` puts each failure
+(a signal, a crash in native code) only as an INFO line. `record_*` put each failure
 in the run's events, so the summary names the task and the error however long the log.
 
 A CriticalError (storage denied, disk full) fails every task the same way, so going on
@@ -49,20 +49,30 @@ def install() -> None:
     """Record every failure of our tasks, and stop the run on a CriticalError (idempotent).
     On their common base only: other packages' tasks run by the same worker are left alone."""
     PipelineTask.event_handler(luigi.Event.FAILURE)(record_failure)
-    PipelineTask.event_handler(luigi.Event.PROCESS_FAILURE)(record_failure)
-    PipelineTask.event_handler(luigi.Event.TIMEOUT)(record_failure)
+    PipelineTask.event_handler(luigi.Event.PROCESS_FAILURE)(record_death)
+    PipelineTask.event_handler(luigi.Event.TIMEOUT)(record_timeout)
     PipelineTask.event_handler(luigi.Event.FAILURE)(stop_on_critical)
 
 
-def record_failure(task: luigi.Task, error: BaseException | str) -> None:
-    """One event per failed task: its exception, or Luigi's words for a task process that
-    died or timed out (those come as a string, in the worker)."""
-    if isinstance(error, str):
-        log.error("%s", error, extra={"event_type": "task_failed"})
-        timed_out = "timed out" in error  # Luigi's words for Event.TIMEOUT
-        error_type, message = ("TaskTimedOut" if timed_out else "TaskProcessDied"), error
-    else:
-        error_type, message = type(error).__name__, str(error)
+def record_failure(task: luigi.Task, exception: BaseException) -> None:
+    """The task raised: in the process that ran it."""
+    _record(task, type(exception).__name__, str(exception))
+
+
+def record_death(task: luigi.Task, message: str) -> None:
+    """The task's process died (a signal, a crash): in the worker, with Luigi's words."""
+    log.error("%s", message, extra={"event_type": "task_failed"})
+    _record(task, "TaskProcessDied", message)
+
+
+def record_timeout(task: luigi.Task, message: str) -> None:
+    """[worker] timeout ended the task's process: in the worker, with Luigi's words."""
+    log.error("%s", message, extra={"event_type": "task_failed"})
+    _record(task, "TaskTimedOut", message)
+
+
+def _record(task: luigi.Task, error_type: str, message: str) -> None:
+    """One event per failed task, for the run's summary."""
     events.record(
         {
             "event_type": "task_failed",
