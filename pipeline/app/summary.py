@@ -258,7 +258,7 @@ def short_text(summary: dict) -> str:
     if failed_tasks:
         lines.append(f"  tasks failed: {len(failed_tasks)}, first:")
         lines.extend(
-            f"    {t['task']}: {t['error_type']}: {t['error']}"[:300] for t in failed_tasks[:3]
+            f"    {t['task']}: {t['error_type']}: {t['error']}"[:500] for t in failed_tasks[:3]
         )
     if summary.get("summary_path"):
         lines.append(f"  summary: {summary['summary_path']}")

@@ -76,11 +76,15 @@ def _record(task: luigi.Task, error_type: str, message: str) -> None:
     events.record(
         {
             "event_type": "task_failed",
-            "task": str(task)[:300],  # its parameters, readable (a batch's keys are many)
+            "task": _shortened(str(task), 160),  # its parameters (a batch: 50 game ids)
             "error_type": error_type,
             "error": redact(message)[:500],
         }
     )
+
+
+def _shortened(text: str, at_most: int) -> str:
+    return text if len(text) <= at_most else text[: at_most - 4] + "...)"
 
 
 def _worker_pid() -> int:
